@@ -1,0 +1,289 @@
+/**
+ * What happened to a delivery, as recorded. `handle()` outcomes use the same names.
+ */
+export type DeliveryStatus =
+  | 'handled'
+  | 'duplicate'
+  | 'rejected_signature'
+  | 'invalid_payload'
+  | 'unknown_event'
+  | 'handler_error';
+
+/** Every {@link DeliveryStatus}, in a stable order (useful for filters and charts). */
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
+  'handled',
+  'duplicate',
+  'rejected_signature',
+  'invalid_payload',
+  'unknown_event',
+  'handler_error',
+];
+
+/**
+ * One recorded delivery: a flat, JSON-serialisable object (no `Date`, no `BigInt`, no bytes),
+ * the same from every store.
+ *
+ * @example
+ * ```ts
+ * const delivery = await store.get(outcome.deliveryId!);
+ * if (delivery?.status === 'rejected_signature') console.log(delivery.reason); // 'signature_mismatch'
+ * ```
+ */
+export interface Delivery {
+  /** Time-ordered UUIDv7. */
+  id: string;
+  /** ISO 8601 with milliseconds, UTC. */
+  receivedAt: string;
+  /** Provider id (`pylon`, `webhooks-b`, …). */
+  provider: string;
+  /** Event name (`IssueNewEvent`, `userNotificationEvent`), null when none was recognised. */
+  event: string | null;
+  /** Variant name (`UserActionNotificationEvent`; equals `event` for discriminated providers). */
+  variant: string | null;
+  status: DeliveryStatus;
+  /** Stable snake_case failure reason (`signature_mismatch`, `schema_mismatch`, …) or null. */
+  reason: string | null;
+  /** Human-readable detail: the failure message or the handler's error message. */
+  message: string | null;
+  /** The dedupe key (provider event id, or SHA-256 of the signed message); null when unverified. */
+  dedupeKey: string | null;
+  /** For a `duplicate`: the id of the delivery that first claimed the key. */
+  duplicateOf: string | null;
+  /** Index of the configured secret that verified the signature, or null. */
+  secretIndex: number | null;
+  method: string;
+  path: string | null;
+  /** Request headers, lower-case names; signature and credential headers are `[redacted]`. */
+  headers: Record<string, string>;
+  /** The raw body: UTF-8 text, or base64 when it was not valid UTF-8 (see `bodyEncoding`). */
+  body: string;
+  bodyEncoding: 'utf8' | 'base64';
+  /** True when the stored body was cut at the store's `maxBodyBytes`. */
+  bodyTruncated: boolean;
+  /** The parsed, validated payload (JSON), or null. */
+  payload: unknown;
+  /** Time from receipt to the outcome, in milliseconds. */
+  durationMs: number;
+}
+
+/**
+ * What a handler passes to {@link DeliveryStore.record}: a {@link Delivery} whose body is still
+ * the raw bytes (the store decides how much to keep, see {@link encodeStoredBody}).
+ */
+export interface DeliveryInput extends Omit<Delivery, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
+  rawBody: Uint8Array;
+}
+
+/** Filters and keyset cursor for {@link DeliveryStore.list}. All filters combine with AND. */
+export interface ListQuery {
+  provider?: string | undefined;
+  /** One status or several (OR). */
+  status?: DeliveryStatus | readonly DeliveryStatus[] | undefined;
+  /** Matches the event name or the variant name. */
+  event?: string | undefined;
+  /** Inclusive lower bound on `receivedAt` (ISO string or Date). */
+  from?: string | Date | undefined;
+  /** Exclusive upper bound on `receivedAt` (ISO string or Date). */
+  to?: string | Date | undefined;
+  /** Case-insensitive text search over event, variant, ids, dedupe key, reason and body. */
+  q?: string | undefined;
+  /** `nextCursor` from the previous page. */
+  cursor?: string | null | undefined;
+  /** Page size, default 50, at most 500. */
+  limit?: number | undefined;
+}
+
+/** A page of deliveries, newest first (`receivedAt` desc, then `id` desc). */
+export interface DeliveryPage {
+  items: Delivery[];
+  /** Pass as `cursor` to get the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Bucket width for {@link DeliveryStore.stats}. */
+export type StatsBucket = 'minute' | 'hour' | 'day';
+
+export interface StatsQuery {
+  from: string | Date;
+  to: string | Date;
+  bucket: StatsBucket;
+  provider?: string | undefined;
+}
+
+/** Counts per time bucket × provider × status, plus totals, for charts. */
+export interface StatsResult {
+  bucket: StatsBucket;
+  from: string;
+  to: string;
+  /** One row per non-empty (bucket, provider, status); `bucketStart` is ISO, UTC, aligned. */
+  series: Array<{ bucketStart: string; provider: string; status: DeliveryStatus; count: number }>;
+  /** Failure reasons by frequency, most frequent first (at most 10). */
+  reasons: Array<{ reason: string; count: number }>;
+  totals: { all: number } & Record<DeliveryStatus, number>;
+}
+
+/** Input of {@link DeliveryStore.claim}. */
+export interface ClaimInput {
+  provider: string;
+  dedupeKey: string;
+  /** The delivery that would own the key. */
+  deliveryId: string;
+  /** Receipt time in epoch milliseconds; the claim is valid until `now + windowMs`. */
+  now: number;
+  windowMs: number;
+}
+
+/** `claimed: false` means another delivery holds the key inside its window. */
+export type ClaimResult = { claimed: true } | { claimed: false; firstDeliveryId: string };
+
+/**
+ * Where deliveries are recorded and dedupe keys claimed. `MemoryStore` (core) and the SQLite /
+ * PostgreSQL stores of `@hookgate/store` implement it; every method rejects when the backing
+ * store is unavailable, which handlers turn into HTTP 503 so the provider retries.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore, createWebhookHandler } from '@hookgate/core';
+ * const store = new MemoryStore();
+ * const handler = createWebhookHandler({ provider, secret, store });
+ * const { items } = await store.list({ status: 'rejected_signature', limit: 20 });
+ * ```
+ */
+export interface DeliveryStore {
+  /**
+   * Atomically claims `(provider, dedupeKey)` for `deliveryId`. Succeeds when the key is new or
+   * its previous claim has expired; otherwise reports the delivery holding it.
+   */
+  claim(input: ClaimInput): Promise<ClaimResult>;
+  /** Gives up a claim (a handler failed, so the provider's retry must be processed). Only the owner's claim is removed. */
+  release(provider: string, dedupeKey: string, deliveryId: string): Promise<void>;
+  /** The delivery id currently holding an unexpired claim on the key, or null. */
+  seen(provider: string, dedupeKey: string, now?: number): Promise<string | null>;
+  /** Persists one delivery; resolves only once it is durable. */
+  record(delivery: DeliveryInput): Promise<void>;
+  get(id: string): Promise<Delivery | null>;
+  list(query?: ListQuery): Promise<DeliveryPage>;
+  stats(query: StatsQuery): Promise<StatsResult>;
+  /** Deletes deliveries received before `olderThan` (and expired claims); returns how many deliveries. */
+  prune(options: { olderThan: string | Date }): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Default page size of {@link DeliveryStore.list}. */
+export const DEFAULT_LIST_LIMIT = 50;
+/** Largest page {@link DeliveryStore.list} returns. */
+export const MAX_LIST_LIMIT = 500;
+
+/**
+ * Clamps a requested page size to 1…{@link MAX_LIST_LIMIT} (default {@link DEFAULT_LIST_LIMIT}).
+ *
+ * @example
+ * ```ts
+ * clampListLimit(10_000); // 500
+ * ```
+ */
+export function clampListLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
+  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.trunc(limit)));
+}
+
+/** A decoded keyset cursor: the last row of the previous page. */
+export interface ListCursor {
+  receivedAt: string;
+  id: string;
+}
+
+/**
+ * Encodes the keyset position after `delivery` as an opaque string.
+ *
+ * @example
+ * ```ts
+ * const cursor = encodeCursor({ receivedAt: '2026-01-01T00:00:00.000Z', id: '0193…' });
+ * ```
+ */
+export function encodeCursor(position: ListCursor): string {
+  return Buffer.from(`${position.receivedAt}|${position.id}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a cursor from {@link encodeCursor}; returns null for anything malformed so a bad
+ * cursor from a URL reads as "first page" instead of throwing.
+ *
+ * @example
+ * ```ts
+ * decodeCursor('garbage'); // null
+ * ```
+ */
+export function decodeCursor(cursor: string | null | undefined): ListCursor | null {
+  if (!cursor) return null;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const bar = text.indexOf('|');
+  if (bar <= 0) return null;
+  const receivedAt = text.slice(0, bar);
+  const id = text.slice(bar + 1);
+  if (Number.isNaN(Date.parse(receivedAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { receivedAt: new Date(receivedAt).toISOString(), id };
+}
+
+/**
+ * Normalises a `from`/`to` bound to an ISO string (UTC, milliseconds), or undefined.
+ *
+ * @example
+ * ```ts
+ * toIsoBound(new Date(0)); // '1970-01-01T00:00:00.000Z'
+ * ```
+ */
+export function toIsoBound(value: string | Date | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return date.toISOString();
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns raw body bytes into the stored form: UTF-8 text when valid, else base64; cut at
+ * `maxBytes` (default 1 MiB) with `bodyTruncated` set.
+ *
+ * @example
+ * ```ts
+ * encodeStoredBody(new TextEncoder().encode('{"a":1}')); // { body: '{"a":1}', bodyEncoding: 'utf8', bodyTruncated: false }
+ * ```
+ */
+export function encodeStoredBody(
+  rawBody: Uint8Array,
+  maxBytes = 1024 * 1024,
+): Pick<Delivery, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
+  const bodyTruncated = rawBody.byteLength > maxBytes;
+  let bytes = bodyTruncated ? rawBody.subarray(0, maxBytes) : rawBody;
+  try {
+    return { body: utf8Decoder.decode(bytes), bodyEncoding: 'utf8', bodyTruncated };
+  } catch {
+    // A cut may split a multi-byte character: back off up to 3 bytes before giving up on text.
+    if (bodyTruncated) {
+      for (let back = 1; back <= 3 && bytes.byteLength > back; back++) {
+        try {
+          return { body: utf8Decoder.decode(bytes.subarray(0, bytes.byteLength - back)), bodyEncoding: 'utf8', bodyTruncated };
+        } catch {
+          // keep backing off
+        }
+      }
+    }
+    bytes = bodyTruncated ? rawBody.subarray(0, maxBytes) : rawBody;
+    return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bodyEncoding: 'base64', bodyTruncated };
+  }
+}
+
+/**
+ * Floors an epoch-ms time to the start of its UTC bucket.
+ *
+ * @example
+ * ```ts
+ * new Date(bucketStart(Date.parse('2026-01-01T10:42:13Z'), 'hour')).toISOString(); // '2026-01-01T10:00:00.000Z'
+ * ```
+ */
+export function bucketStart(epochMs: number, bucket: StatsBucket): number {
+  const size = bucket === 'minute' ? 60_000 : bucket === 'hour' ? 3_600_000 : 86_400_000;
+  return Math.floor(epochMs / size) * size;
+}

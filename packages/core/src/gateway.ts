@@ -1,0 +1,76 @@
+import type { DeliveryStore } from './delivery-store.js';
+import { HookgateError } from './errors.js';
+import type { WebhookHandler } from './handler.js';
+import { refusal, type HandleOutcome } from './outcome.js';
+import type { WebhookRequest } from './request.js';
+import type { EventMap } from './results.js';
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions<H extends Record<string, WebhookHandler<any>>> {
+  /** Route id → handler. The id is what appears in `/webhooks/:provider`. */
+  handlers: H;
+  /** Given to every handler that has no store of its own. */
+  store?: DeliveryStore | undefined;
+}
+
+/** One mount for many providers: routes by provider id. */
+export interface Gateway<H extends Record<string, WebhookHandler<any>> = Record<string, WebhookHandler<EventMap>>> {
+  readonly kind: 'gateway';
+  readonly handlers: H;
+  readonly store: DeliveryStore | undefined;
+  /** Route ids, in the order given. */
+  readonly providers: ReadonlyArray<keyof H & string>;
+  /** The handler for a route id, or undefined. */
+  handler(providerId: string): WebhookHandler<EventMap> | undefined;
+  /** Routes to the handler; an unknown id is a 404 outcome. Never rejects. */
+  handle(providerId: string, request: WebhookRequest): Promise<HandleOutcome>;
+}
+
+/**
+ * Creates a gateway that serves several providers from one mount.
+ *
+ * @throws {HookgateError} `invalid_config` without handlers or with a non-URL-safe id.
+ * @example
+ * ```ts
+ * import { createGateway, createWebhookHandler } from '@hookgate/core';
+ * import { openStore } from '@hookgate/store';
+ *
+ * const gateway = createGateway({
+ *   handlers: { pylon: pylonHandler, 'webhooks-b': webhooksBHandler },
+ *   store: await openStore('sqlite:./data/hookgate.db'),
+ * });
+ * const outcome = await gateway.handle('pylon', request);
+ * ```
+ */
+export function createGateway<H extends Record<string, WebhookHandler<any>>>(options: GatewayOptions<H>): Gateway<H> {
+  const entries = Object.entries(options.handlers ?? {});
+  if (entries.length === 0) throw new HookgateError('invalid_config', 'createGateway() needs at least one handler.');
+  const routes = new Map<string, WebhookHandler<EventMap>>();
+  for (const [id, handler] of entries) {
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
+      throw new HookgateError('invalid_config', `Gateway route id "${id}" must be URL-safe (letters, digits, . _ -).`);
+    }
+    if (!handler || typeof handler.handle !== 'function') {
+      throw new HookgateError('invalid_config', `Gateway route "${id}" is not a webhook handler (use createWebhookHandler()).`);
+    }
+    if (options.store) handler.useDefaultStore(options.store);
+    routes.set(id, handler as WebhookHandler<EventMap>);
+  }
+  return {
+    kind: 'gateway',
+    handlers: options.handlers,
+    store: options.store,
+    providers: entries.map(([id]) => id) as Array<keyof H & string>,
+    handler: (providerId) => routes.get(providerId),
+    async handle(providerId, request) {
+      const handler = routes.get(providerId);
+      if (!handler) return unknownProvider(providerId);
+      return handler.handle(request);
+    },
+  };
+}
+
+/** The 404 outcome for a route id no handler serves. */
+export function unknownProvider(providerId: string): HandleOutcome {
+  return refusal('unknown_provider', `no webhook handler for provider "${providerId}"`);
+}

@@ -1,0 +1,321 @@
+import { createHash } from 'node:crypto';
+import { createDeliveryId } from './delivery-id.js';
+import type { DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
+import { HookgateError } from './errors.js';
+import { CREDENTIAL_HEADERS, headersToRecord } from './headers.js';
+import type { MessageChunk } from './message-template.js';
+import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
+import type { Provider } from './provider.js';
+import type { WebhookRequest } from './request.js';
+import type { EventMap, EventName, ParsedPayload, PayloadOf, VerifyAndParseResult } from './results.js';
+import { prepareSecrets, type Secret } from './secrets.js';
+
+/** Default largest body `handle()` accepts: 1 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Default dedupe window: 24 hours. */
+export const DEFAULT_DEDUPE_WINDOW_SECONDS = 24 * 60 * 60;
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions<T extends EventMap> {
+  provider: Provider<T>;
+  /** The shared secret. Use `secrets` during rotation. */
+  secret?: Secret | undefined;
+  /** Several secrets (rotation): any one that matches passes; `secretIndex` says which. */
+  secrets?: readonly Secret[] | undefined;
+  /** Where deliveries are recorded and dedupe keys claimed. Without one, nothing is recorded or deduplicated. */
+  store?: DeliveryStore | undefined;
+  /** Bodies larger than this are refused with 413. Default 1 MiB. */
+  maxBodyBytes?: number | undefined;
+  /** A dedupe key seen within this many seconds is a duplicate. Default 86,400 (24 h). */
+  dedupeWindowSeconds?: number | undefined;
+  /** Clock in epoch milliseconds (tests). Default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/** Passed to every listener with the event. */
+export interface HandlerContext {
+  readonly deliveryId: string;
+  readonly provider: string;
+  readonly event: string;
+  readonly variant: string;
+  readonly secretIndex: number;
+  /** Null when the handler has no store (no dedupe). */
+  readonly dedupeKey: string | null;
+  readonly receivedAt: Date;
+  readonly request: WebhookRequest;
+}
+
+/** A listener registered with `on(name, fn)`. */
+export type EventListener<P> = (payload: P, context: HandlerContext) => unknown;
+/** A listener registered with `onAny(fn)`: receives the whole parsed event. */
+export type AnyListener<T extends EventMap> = (event: ParsedPayload<T>, context: HandlerContext) => unknown;
+/** A listener registered with `onError(fn)`: a listener threw. */
+export type ErrorListener = (error: unknown, context: HandlerContext) => unknown;
+
+/**
+ * A typed webhook handler for one provider. Create with {@link createWebhookHandler}.
+ */
+export interface WebhookHandler<T extends EventMap = EventMap> {
+  readonly provider: Provider<T>;
+  readonly store: DeliveryStore | undefined;
+  readonly maxBodyBytes: number;
+  /**
+   * Calls `listener` for an event (any of its variants) or one variant. Listeners run in
+   * registration order, awaited one after another.
+   */
+  on<N extends EventName<T>>(name: N, listener: EventListener<PayloadOf<T, N>>): this;
+  /** Calls `listener` for every parsed event, in registration order with `on` listeners. */
+  onAny(listener: AnyListener<T>): this;
+  /** Called when a listener throws (the delivery is answered 500 and its dedupe claim released). */
+  onError(listener: ErrorListener): this;
+  /** Verifies and parses without recording or dispatching. Never throws for sender-caused problems. */
+  verifyAndParse(request: WebhookRequest): Promise<VerifyAndParseResult<T>>;
+  /** Verify → parse → dedupe → dispatch → record; resolves to the HTTP outcome. Never rejects. */
+  handle(request: WebhookRequest): Promise<HandleOutcome>;
+  /** Sets the store when none was given (what `createGateway({ store })` does). Returns false if one was already set. */
+  useDefaultStore(store: DeliveryStore): boolean;
+}
+
+interface Registration {
+  name: string | null;
+  listener: (payload: unknown, context: HandlerContext) => unknown;
+  any: boolean;
+}
+
+/**
+ * Creates a handler for one provider.
+ *
+ * @throws {HookgateError} `invalid_config` without a usable secret or with bad limits.
+ * @example
+ * ```ts
+ * import { createWebhookHandler, MemoryStore } from '@hookgate/core';
+ * import { pylon } from '@hookgate/provider-pylon';
+ *
+ * const handler = createWebhookHandler({ provider: pylon(), secret: process.env.PYLON_SECRET!, store: new MemoryStore() });
+ * handler.on('IssueNewEvent', (event) => console.log(event.issue_title));
+ * handler.onError((error, ctx) => console.error(ctx.deliveryId, error));
+ * const outcome = await handler.handle({ method: 'POST', headers, rawBody });
+ * // outcome.status: 200 | 202 | 400 | 401 | 413 | 500 | 503
+ * ```
+ */
+export function createWebhookHandler<T extends EventMap>(options: WebhookHandlerOptions<T>): WebhookHandler<T> {
+  const { provider } = options;
+  if (!provider || typeof provider.parse !== 'function') {
+    throw new HookgateError('invalid_config', 'createWebhookHandler() needs a `provider` (e.g. pylon() or webhooksB()).');
+  }
+  if (options.secret !== undefined && options.secrets !== undefined) {
+    throw new HookgateError('invalid_config', 'Pass either `secret` or `secrets`, not both.');
+  }
+  const secrets = prepareSecrets(options.secrets ?? options.secret);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    throw new HookgateError('invalid_config', `maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}.`);
+  }
+  const windowSeconds = options.dedupeWindowSeconds ?? DEFAULT_DEDUPE_WINDOW_SECONDS;
+  if (!Number.isFinite(windowSeconds) || windowSeconds < 0) {
+    throw new HookgateError('invalid_config', `dedupeWindowSeconds must be a non-negative number, got ${String(windowSeconds)}.`);
+  }
+  const windowMs = windowSeconds * 1000;
+  const now = options.now ?? Date.now;
+  const knownNames = new Set<string>();
+  for (const [event, variants] of Object.entries(provider.events) as Array<[string, readonly string[]]>) {
+    knownNames.add(event);
+    for (const variant of variants) knownNames.add(variant);
+  }
+  const redact = [...provider.verification.redactHeaders, ...CREDENTIAL_HEADERS];
+  const registrations: Registration[] = [];
+  const errorListeners: ErrorListener[] = [];
+  let store = options.store;
+
+  async function verifyAndParse(request: WebhookRequest, at: number) {
+    const verification = provider.verification.verify(request, secrets, at);
+    if (!verification.ok) {
+      return { verification, result: { kind: 'signature_failure', reason: verification.reason, message: verification.message } as const };
+    }
+    const parsed = await provider.parse(request.rawBody);
+    return { verification, result: { ...parsed, secretIndex: verification.secretIndex } as VerifyAndParseResult<T> };
+  }
+
+  async function dispatch(parsed: ParsedPayload<T>, context: HandlerContext): Promise<void> {
+    for (const registration of registrations) {
+      if (registration.any) {
+        await registration.listener(parsed, context);
+      } else if (registration.name === parsed.event || registration.name === parsed.variant) {
+        await registration.listener(parsed.payload, context);
+      }
+    }
+  }
+
+  async function reportError(error: unknown, context: HandlerContext): Promise<void> {
+    for (const listener of errorListeners) {
+      try {
+        await listener(error, context);
+      } catch {
+        // An onError listener that throws must not turn a 500 into an unhandled rejection.
+      }
+    }
+  }
+
+  const handler: WebhookHandler<T> = {
+    provider,
+    get store() {
+      return store;
+    },
+    maxBodyBytes,
+    on(name, listener) {
+      if (!knownNames.has(name)) {
+        throw new HookgateError(
+          'unknown_event_name',
+          `"${name}" is not an event or variant of provider "${provider.id}". Known: ${[...knownNames].join(', ')}.`,
+        );
+      }
+      registrations.push({ name, listener: listener as Registration['listener'], any: false });
+      return this;
+    },
+    onAny(listener) {
+      registrations.push({ name: null, listener: listener as Registration['listener'], any: true });
+      return this;
+    },
+    onError(listener) {
+      errorListeners.push(listener);
+      return this;
+    },
+    async verifyAndParse(request) {
+      return (await verifyAndParse(request, now())).result;
+    },
+    useDefaultStore(defaultStore) {
+      if (store) return false;
+      store = defaultStore;
+      return true;
+    },
+    async handle(request) {
+      const receivedAtMs = now();
+      const started = performance.now();
+      if (request.rawBody.byteLength > maxBodyBytes) {
+        return refusal('too_large', `body is ${request.rawBody.byteLength} bytes; the limit is ${maxBodyBytes}`);
+      }
+      const id = createDeliveryId(receivedAtMs);
+      const activeStore = store;
+      const base: Omit<DeliveryInput, 'status' | 'durationMs'> = {
+        id,
+        receivedAt: new Date(receivedAtMs).toISOString(),
+        provider: provider.id,
+        event: null,
+        variant: null,
+        reason: null,
+        message: null,
+        dedupeKey: null,
+        duplicateOf: null,
+        secretIndex: null,
+        method: request.method,
+        path: request.path ?? null,
+        headers: {},
+        rawBody: request.rawBody,
+        payload: null,
+      };
+
+      /** Records (when there is a store) and turns the status into an outcome. */
+      async function finish(status: DeliveryStatus, fields: Partial<DeliveryInput>, claimed = false): Promise<HandleOutcome> {
+        const delivery: DeliveryInput = { ...base, ...fields, status, durationMs: performance.now() - started };
+        if (activeStore) {
+          try {
+            delivery.headers = headersToRecord(request.headers, redact);
+            await activeStore.record(delivery);
+          } catch (error) {
+            if (claimed && delivery.dedupeKey) await releaseQuietly(activeStore, delivery.dedupeKey, id);
+            return refusal('store_unavailable', `the delivery could not be recorded: ${errorMessage(error)}`);
+          }
+        }
+        const outcome: { -readonly [K in keyof HandleOutcome]: HandleOutcome[K] } = { status: OUTCOME_STATUS[status], kind: status };
+        if (delivery.reason) outcome.reason = delivery.reason;
+        if (delivery.message) outcome.message = delivery.message;
+        if (activeStore) outcome.deliveryId = id;
+        if (delivery.event) outcome.event = delivery.event;
+        if (delivery.variant) outcome.variant = delivery.variant;
+        if (delivery.duplicateOf) outcome.duplicateOf = delivery.duplicateOf;
+        return outcome;
+      }
+
+      async function releaseQuietly(target: DeliveryStore, key: string, owner: string): Promise<void> {
+        try {
+          await target.release(provider.id, key, owner);
+        } catch {
+          // The store is failing anyway; the claim expires with its window.
+        }
+      }
+
+      let checked;
+      try {
+        checked = await verifyAndParse(request, receivedAtMs);
+      } catch (error) {
+        // Only an asynchronous schema that rejects can land here: treat it as an invalid payload.
+        return finish('invalid_payload', { reason: 'schema_mismatch', message: errorMessage(error) });
+      }
+      const { verification, result } = checked;
+      if (result.kind === 'signature_failure') {
+        return finish('rejected_signature', { reason: result.reason, message: result.message });
+      }
+      const secretIndex = verification.ok ? verification.secretIndex : null;
+      if (result.kind === 'unknown_event') {
+        const message = result.candidates ? `${result.message} [candidates: ${result.candidates.join(', ')}]` : result.message;
+        return finish('unknown_event', { reason: result.reason, message, secretIndex });
+      }
+      if (result.kind === 'invalid_payload') {
+        return finish('invalid_payload', { reason: result.reason, message: result.message, secretIndex, event: result.event ?? null });
+      }
+
+      const parsed = result as ParsedPayload<T> & { secretIndex: number };
+      const fields: Partial<DeliveryInput> = {
+        event: parsed.event,
+        variant: parsed.variant,
+        secretIndex,
+        payload: parsed.payload,
+      };
+      let claimed = false;
+      if (activeStore) {
+        fields.dedupeKey = dedupeKeyOf(provider, parsed.payload, request, verification.ok ? verification.signedMessage : []);
+        try {
+          const claim = await activeStore.claim({ provider: provider.id, dedupeKey: fields.dedupeKey, deliveryId: id, now: receivedAtMs, windowMs });
+          if (!claim.claimed) return finish('duplicate', { ...fields, duplicateOf: claim.firstDeliveryId });
+          claimed = true;
+        } catch (error) {
+          return refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`);
+        }
+      }
+
+      const context: HandlerContext = {
+        deliveryId: id,
+        provider: provider.id,
+        event: parsed.event,
+        variant: parsed.variant,
+        secretIndex: parsed.secretIndex,
+        dedupeKey: fields.dedupeKey ?? null,
+        receivedAt: new Date(receivedAtMs),
+        request,
+      };
+      try {
+        await dispatch(parsed, context);
+      } catch (error) {
+        await reportError(error, context);
+        if (activeStore && claimed && fields.dedupeKey) await releaseQuietly(activeStore, fields.dedupeKey, id);
+        return finish('handler_error', { ...fields, reason: 'handler_error', message: errorMessage(error) });
+      }
+      return finish('handled', fields, claimed);
+    },
+  };
+  return handler;
+}
+
+/** The provider's event id, else a SHA-256 of the signed message. */
+function dedupeKeyOf(provider: Provider<EventMap>, payload: unknown, request: WebhookRequest, signed: readonly MessageChunk[]): string {
+  const eventId = provider.eventId?.(payload, request);
+  if (eventId) return eventId;
+  const hash = createHash('sha256');
+  for (const chunk of signed) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,73 @@
+import type { HeadersInput } from './request.js';
+
+/**
+ * Reads one header case-insensitively from any {@link HeadersInput}. Repeated headers (arrays)
+ * are joined with `, ` as HTTP folds them. Returns undefined when absent.
+ *
+ * @example
+ * ```ts
+ * getHeader({ 'X-Pylon-Signature': 'ab' }, 'x-pylon-signature'); // 'ab'
+ * ```
+ */
+export function getHeader(headers: HeadersInput, name: string): string | undefined {
+  if (isFetchHeaders(headers)) return headers.get(name) ?? undefined;
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const lower = name.toLowerCase();
+  // Node and most frameworks hand over lower-case names: try the O(1) paths before scanning.
+  let value = record[lower];
+  if (value === undefined && lower !== name) value = record[name];
+  if (value === undefined) {
+    for (const key in record) {
+      if (key.length === lower.length && key.toLowerCase() === lower) {
+        value = record[key];
+        break;
+      }
+    }
+  }
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : value.join(', ');
+}
+
+/**
+ * Copies headers into a plain object with lower-case names, replacing the values of `redact`
+ * (case-insensitive names) with `[redacted]`. Used for what a store records.
+ *
+ * @example
+ * ```ts
+ * headersToRecord({ 'X-Sig': 'secret-ish', Accept: '*' }, ['x-sig']); // { 'x-sig': '[redacted]', accept: '*' }
+ * ```
+ */
+export function headersToRecord(headers: HeadersInput, redact: Iterable<string> = []): Record<string, string> {
+  const hidden = new Set<string>();
+  for (const name of redact) hidden.add(name.toLowerCase());
+  const out: Record<string, string> = {};
+  const put = (key: string, value: string): void => {
+    const lower = key.toLowerCase();
+    const text = hidden.has(lower) ? REDACTED : value;
+    out[lower] = out[lower] === undefined ? text : `${out[lower]}, ${text}`;
+  };
+  if (isFetchHeaders(headers)) {
+    headers.forEach((value, key) => put(key, value));
+  } else {
+    const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+    for (const key in record) {
+      const value = record[key];
+      if (value === undefined) continue;
+      put(key, typeof value === 'string' ? value : value.join(', '));
+    }
+  }
+  return out;
+}
+
+/** The placeholder written instead of a redacted header value. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Headers that carry credentials: always redacted in recorded deliveries, in addition to a
+ * provider's signature headers.
+ */
+export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+
+function isFetchHeaders(headers: HeadersInput): headers is Headers {
+  return typeof (headers as Headers).get === 'function' && typeof (headers as Headers).forEach === 'function';
+}

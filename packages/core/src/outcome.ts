@@ -1,0 +1,78 @@
+import type { DeliveryStatus } from './delivery-store.js';
+
+/** Every outcome of `handle()`: a delivery status, or a refusal before anything was recorded. */
+export type OutcomeKind = DeliveryStatus | 'store_unavailable' | 'too_large' | 'unknown_provider';
+
+/**
+ * What `handle()` returns: the HTTP status to answer and why. Recorded outcomes carry the
+ * `deliveryId` of their row.
+ *
+ * @example
+ * ```ts
+ * const outcome = await handler.handle(request);
+ * res.status(outcome.status).json(outcomeResponseBody(outcome));
+ * ```
+ */
+export interface HandleOutcome {
+  readonly status: number;
+  readonly kind: OutcomeKind;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly deliveryId?: string;
+  readonly event?: string;
+  readonly variant?: string;
+  /** For a duplicate: the delivery that was processed first. */
+  readonly duplicateOf?: string;
+}
+
+/**
+ * HTTP status per outcome kind: 2xx only for what was recorded and need not be resent; 503 for
+ * a store outage so the provider retries.
+ */
+export const OUTCOME_STATUS: Readonly<Record<OutcomeKind, number>> = {
+  handled: 200,
+  duplicate: 200,
+  unknown_event: 202,
+  invalid_payload: 400,
+  rejected_signature: 401,
+  unknown_provider: 404,
+  too_large: 413,
+  handler_error: 500,
+  store_unavailable: 503,
+};
+
+/** The JSON body adapters answer with. Never contains secrets, signatures or payloads. */
+export interface OutcomeResponseBody {
+  ok: boolean;
+  kind: OutcomeKind;
+  reason?: string;
+  deliveryId?: string;
+}
+
+/**
+ * The JSON body for an outcome: `{ ok, kind, reason?, deliveryId? }`.
+ *
+ * @example
+ * ```ts
+ * outcomeResponseBody({ status: 401, kind: 'rejected_signature', reason: 'signature_mismatch' });
+ * // { ok: false, kind: 'rejected_signature', reason: 'signature_mismatch' }
+ * ```
+ */
+export function outcomeResponseBody(outcome: HandleOutcome): OutcomeResponseBody {
+  const body: OutcomeResponseBody = { ok: outcome.status < 300, kind: outcome.kind };
+  if (outcome.reason !== undefined) body.reason = outcome.reason;
+  if (outcome.deliveryId !== undefined) body.deliveryId = outcome.deliveryId;
+  return body;
+}
+
+/**
+ * Builds an outcome that is not a recorded delivery (too large, unknown provider, store down).
+ *
+ * @example
+ * ```ts
+ * refusal('too_large', 'body exceeds 1048576 bytes'); // { status: 413, kind: 'too_large', … }
+ * ```
+ */
+export function refusal(kind: 'too_large' | 'unknown_provider' | 'store_unavailable', message: string): HandleOutcome {
+  return { status: OUTCOME_STATUS[kind], kind, reason: kind, message };
+}

@@ -1,0 +1,331 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { decodeDigest, encodeDigest, type DigestEncoding } from './digest-encoding.js';
+import { HookgateError } from './errors.js';
+import { getHeader } from './headers.js';
+import { compileTemplate, type MessageChunk, type MessageTemplate } from './message-template.js';
+import type { WebhookRequest } from './request.js';
+import { prepareSecrets, type Secret, type SecretKeys } from './secrets.js';
+
+/** HMAC hash functions Hookgate verifies. */
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+/** Fixed reason codes of a failed verification. */
+export type VerificationFailureReason =
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'signature_mismatch'
+  | 'missing_header'
+  | 'timestamp_missing'
+  | 'timestamp_invalid'
+  | 'timestamp_too_old'
+  | 'timestamp_in_future';
+
+/** A passed verification: which secret matched and the exact message that was signed. */
+export interface VerificationSuccess {
+  readonly ok: true;
+  readonly secretIndex: number;
+  /** The signed message as chunks (what the dedupe key hashes when a provider has no event id). */
+  readonly signedMessage: readonly MessageChunk[];
+}
+
+/** A failed verification. Never thrown: returned. */
+export interface VerificationFailure {
+  readonly ok: false;
+  readonly reason: VerificationFailureReason;
+  /** Human-readable detail; never contains a secret or an expected digest. */
+  readonly message: string;
+}
+
+export type VerificationResult = VerificationSuccess | VerificationFailure;
+
+/** What {@link VerificationStrategy.sign} needs to produce a sender's headers. */
+export interface SignInput {
+  secret: Secret;
+  body: string | Uint8Array;
+  /** Default `POST`. */
+  method?: string | undefined;
+  path?: string | undefined;
+  /** Other headers the sender sends (and the template may read); returned merged. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Timestamp strategies: the value in the strategy's unit (default: now). `null` omits the
+   * timestamp header (a body-only signature where the strategy allows one).
+   */
+  timestamp?: number | string | null | undefined;
+}
+
+/**
+ * A verification strategy value: knows its headers, algorithm, encoding and templates. Build one
+ * with {@link hmac} or {@link hmacWithTimestamp}; providers carry one.
+ */
+export interface VerificationStrategy {
+  readonly type: 'hmac' | 'hmac_timestamp';
+  readonly algorithm: HmacAlgorithm;
+  readonly encoding: DigestEncoding;
+  readonly signatureHeader: string;
+  readonly timestampHeader: string | undefined;
+  /** Headers that must never be recorded in clear (signature headers). */
+  readonly redactHeaders: readonly string[];
+  /** Verifies `request` against prepared secrets; `now` is epoch milliseconds. Never throws. */
+  verify(request: WebhookRequest, secrets: SecretKeys, now?: number): VerificationResult;
+  /** Returns the headers a real sender would send for this body (the test helper's core). */
+  sign(input: SignInput, now?: number): Record<string, string>;
+}
+
+/** Options of {@link hmac}. */
+export interface HmacOptions {
+  /** Header carrying the signature, e.g. `X-Hub-Signature-256`. Looked up case-insensitively. */
+  header: string;
+  /** Default `sha256`. */
+  algorithm?: HmacAlgorithm | undefined;
+  /** Default `hex`. */
+  encoding?: DigestEncoding | undefined;
+  /** How the digest sits in the header value, e.g. `v1={digest}` or `sha256={digest}`. Default `{digest}`. */
+  signature?: string | undefined;
+  /** Signed-message template (see `compileTemplate`). Default `{$request.body}`. */
+  message?: string | undefined;
+  /**
+   * A header the template reads is absent: `'fail'` (default) → `missing_header`; `'empty'` →
+   * signed as the empty string (what some senders do).
+   */
+  missingHeader?: 'fail' | 'empty' | undefined;
+}
+
+/** Options of {@link hmacWithTimestamp}. */
+export interface HmacWithTimestampOptions extends HmacOptions {
+  /** Header carrying the timestamp, e.g. `X-Pylon-Timestamp`. */
+  timestampHeader: string;
+  /** Unit of the timestamp value. Default `s`. */
+  timestampUnit?: 's' | 'ms' | undefined;
+  /** Accepted clock skew in seconds, in both directions. Default 300. */
+  toleranceSeconds?: number | undefined;
+  /**
+   * `'required'` (default): no timestamp → `timestamp_missing`. `'optional'`: with a timestamp
+   * only the timestamped message is accepted; without one, `messageWithoutTimestamp`.
+   * `'ignore'`: never read the header, always `messageWithoutTimestamp`.
+   */
+  timestamp?: 'required' | 'optional' | 'ignore' | undefined;
+  /** Template with the timestamp. Default `{$timestamp}.{$request.body}`. */
+  message?: string | undefined;
+  /** Template used when there is no timestamp (`optional`/`ignore`). Default `{$request.body}`. */
+  messageWithoutTimestamp?: string | undefined;
+}
+
+const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
+const SIGNATURE_SEPARATORS = /[\s,]+/;
+
+/**
+ * Plain HMAC: a signature header over a signed-message template.
+ *
+ * @example
+ * ```ts
+ * import { hmac } from '@hookgate/core';
+ * // GitHub-style
+ * const github = hmac({ header: 'X-Hub-Signature-256', signature: 'sha256={digest}' });
+ * // Webhooks B: SHA-512, base64, over method|timestamp header|body
+ * const webhooksB = hmac({
+ *   header: 'X-Webhook-Signature', algorithm: 'sha512', encoding: 'base64', signature: 'v1={digest}',
+ *   message: '{$method}|{$request.header.X-Timestamp}|{$request.body}', missingHeader: 'empty',
+ * });
+ * ```
+ */
+export function hmac(options: HmacOptions): VerificationStrategy {
+  const config = baseConfig(options);
+  const template = compileTemplate(options.message ?? '{$request.body}');
+  if (template.usesTimestamp) {
+    throw new HookgateError('invalid_config', '{$timestamp} needs hmacWithTimestamp(); hmac() has no timestamp header.');
+  }
+  return {
+    type: 'hmac',
+    algorithm: config.algorithm,
+    encoding: config.encoding,
+    signatureHeader: options.header,
+    timestampHeader: undefined,
+    redactHeaders: [options.header],
+    verify(request, secrets) {
+      const header = getHeader(request.headers, options.header);
+      if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
+      const built = template.build(request, { missingHeader: config.missingHeader });
+      if (!built.ok) return built;
+      return compareSignatures(config, header, built.chunks, secrets);
+    },
+    sign(input) {
+      const request = signingRequest(input, input.headers ?? {});
+      const built = template.build(request, { missingHeader: 'empty' });
+      const chunks = built.ok ? built.chunks : [];
+      return { ...input.headers, [options.header]: signatureValue(config, chunks, input.secret) };
+    },
+  };
+}
+
+/**
+ * HMAC over a message that includes a timestamp header, with a tolerance window checked
+ * **before** the HMAC so stale replays are refused cheaply.
+ *
+ * @example
+ * ```ts
+ * import { hmacWithTimestamp } from '@hookgate/core';
+ * // Pylon: hex SHA-256 over `${timestamp}.${body}`, or the body alone when no timestamp is sent
+ * const pylon = hmacWithTimestamp({
+ *   header: 'X-Pylon-Signature', timestampHeader: 'X-Pylon-Timestamp', timestamp: 'optional',
+ * });
+ * ```
+ */
+export function hmacWithTimestamp(options: HmacWithTimestampOptions): VerificationStrategy {
+  const config = baseConfig(options);
+  if (!options.timestampHeader) throw new HookgateError('invalid_config', 'hmacWithTimestamp() needs a `timestampHeader`.');
+  const unit = options.timestampUnit ?? 's';
+  if (unit !== 's' && unit !== 'ms') throw new HookgateError('invalid_config', `Unknown timestampUnit "${String(unit)}": use 's' or 'ms'.`);
+  const tolerance = options.toleranceSeconds ?? 300;
+  if (!Number.isFinite(tolerance) || tolerance < 0) {
+    throw new HookgateError('invalid_config', `toleranceSeconds must be a non-negative number, got ${String(tolerance)}.`);
+  }
+  const toleranceMs = tolerance * 1000;
+  const mode = options.timestamp ?? 'required';
+  if (mode !== 'required' && mode !== 'optional' && mode !== 'ignore') {
+    throw new HookgateError('invalid_config', `Unknown timestamp mode "${String(mode)}": use 'required', 'optional' or 'ignore'.`);
+  }
+  const timed = compileTemplate(options.message ?? '{$timestamp}.{$request.body}');
+  const untimed: MessageTemplate = compileTemplate(options.messageWithoutTimestamp ?? '{$request.body}');
+  const digits = unit === 's' ? /^\d{1,12}$/ : /^\d{1,15}$/;
+  const toMs = unit === 's' ? 1000 : 1;
+
+  return {
+    type: 'hmac_timestamp',
+    algorithm: config.algorithm,
+    encoding: config.encoding,
+    signatureHeader: options.header,
+    timestampHeader: options.timestampHeader,
+    redactHeaders: [options.header],
+    verify(request, secrets, now = Date.now()) {
+      const header = getHeader(request.headers, options.header);
+      if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
+      const timestamp = mode === 'ignore' ? undefined : getHeader(request.headers, options.timestampHeader) || undefined;
+      let template = untimed;
+      if (timestamp === undefined) {
+        if (mode === 'required') return fail('timestamp_missing', `header ${options.timestampHeader} is missing or empty`);
+      } else {
+        if (!digits.test(timestamp)) {
+          return fail('timestamp_invalid', `header ${options.timestampHeader} is not an integer Unix time in ${unit === 's' ? 'seconds' : 'milliseconds'}`);
+        }
+        const skew = now - Number(timestamp) * toMs;
+        if (skew > toleranceMs) return fail('timestamp_too_old', `timestamp is ${Math.round(skew / 1000)} s old; tolerance is ${tolerance} s`);
+        if (-skew > toleranceMs) return fail('timestamp_in_future', `timestamp is ${Math.round(-skew / 1000)} s in the future; tolerance is ${tolerance} s`);
+        template = timed;
+      }
+      const built = template.build(request, { timestamp, missingHeader: config.missingHeader });
+      if (!built.ok) return built;
+      return compareSignatures(config, header, built.chunks, secrets);
+    },
+    sign(input, now = Date.now()) {
+      const headers: Record<string, string> = { ...input.headers };
+      let timestamp: string | undefined;
+      if (input.timestamp !== null && mode !== 'ignore') {
+        timestamp = String(input.timestamp ?? (unit === 's' ? Math.floor(now / 1000) : now));
+        headers[options.timestampHeader] = timestamp;
+      }
+      const request = signingRequest(input, headers);
+      const built = (timestamp === undefined ? untimed : timed).build(request, { timestamp, missingHeader: 'empty' });
+      headers[options.header] = signatureValue(config, built.ok ? built.chunks : [], input.secret);
+      return headers;
+    },
+  };
+}
+
+interface BaseConfig {
+  algorithm: HmacAlgorithm;
+  encoding: DigestEncoding;
+  digestBytes: number;
+  prefix: string;
+  suffix: string;
+  missingHeader: 'fail' | 'empty';
+}
+
+function baseConfig(options: HmacOptions): BaseConfig {
+  if (!options.header) throw new HookgateError('invalid_config', 'A verification strategy needs a signature `header`.');
+  const algorithm = options.algorithm ?? 'sha256';
+  if (!(algorithm in DIGEST_BYTES)) {
+    throw new HookgateError('invalid_config', `Unknown algorithm "${String(algorithm)}": use sha1, sha256 or sha512.`);
+  }
+  const encoding = options.encoding ?? 'hex';
+  if (encoding !== 'hex' && encoding !== 'base64' && encoding !== 'base64url') {
+    throw new HookgateError('invalid_config', `Unknown encoding "${String(encoding)}": use hex, base64 or base64url.`);
+  }
+  const valueTemplate = options.signature ?? '{digest}';
+  const at = valueTemplate.indexOf('{digest}');
+  if (at < 0 || valueTemplate.indexOf('{digest}', at + 1) >= 0 || SIGNATURE_SEPARATORS.test(valueTemplate)) {
+    throw new HookgateError(
+      'invalid_config',
+      `Signature template "${valueTemplate}" must contain {digest} exactly once and no spaces or commas.`,
+    );
+  }
+  const missingHeader = options.missingHeader ?? 'fail';
+  if (missingHeader !== 'fail' && missingHeader !== 'empty') {
+    throw new HookgateError('invalid_config', `Unknown missingHeader "${String(missingHeader)}": use 'fail' or 'empty'.`);
+  }
+  return {
+    algorithm,
+    encoding,
+    digestBytes: DIGEST_BYTES[algorithm],
+    prefix: valueTemplate.slice(0, at),
+    suffix: valueTemplate.slice(at + '{digest}'.length),
+    missingHeader,
+  };
+}
+
+function fail(reason: VerificationFailureReason, message: string): VerificationFailure {
+  return { ok: false, reason, message };
+}
+
+function digestOf(config: BaseConfig, key: Parameters<typeof createHmac>[1], chunks: readonly MessageChunk[]): Buffer {
+  const mac = createHmac(config.algorithm, key);
+  for (const chunk of chunks) mac.update(chunk);
+  return mac.digest();
+}
+
+/** Parses every candidate in the header, then tries each secret against the well-formed ones. */
+function compareSignatures(
+  config: BaseConfig,
+  header: string,
+  chunks: readonly MessageChunk[],
+  secrets: SecretKeys,
+): VerificationResult {
+  const candidates: Buffer[] = [];
+  for (const value of header.includes(' ') || header.includes(',') ? header.split(SIGNATURE_SEPARATORS) : [header]) {
+    if (!value.startsWith(config.prefix) || !value.endsWith(config.suffix)) continue;
+    const digest = decodeDigest(
+      value.slice(config.prefix.length, value.length - config.suffix.length),
+      config.encoding,
+      config.digestBytes,
+    );
+    if (digest) candidates.push(digest);
+  }
+  if (candidates.length === 0) {
+    return fail(
+      'malformed_signature',
+      `no value in the signature header has the form ${config.prefix}{digest}${config.suffix} with a ${config.digestBytes}-byte ${config.encoding} digest`,
+    );
+  }
+  const keys = secrets.keys;
+  for (let index = 0; index < keys.length; index++) {
+    const expected = digestOf(config, keys[index]!, chunks);
+    for (const candidate of candidates) {
+      if (timingSafeEqual(expected, candidate)) return { ok: true, secretIndex: index, signedMessage: chunks };
+    }
+  }
+  return fail('signature_mismatch', 'no signature in the header matches the body with any configured secret');
+}
+
+function signingRequest(input: SignInput, headers: Readonly<Record<string, string>>): WebhookRequest {
+  return {
+    method: input.method ?? 'POST',
+    path: input.path,
+    headers,
+    rawBody: typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body,
+  };
+}
+
+function signatureValue(config: BaseConfig, chunks: readonly MessageChunk[], secret: Secret): string {
+  const [key] = prepareSecrets(secret).keys;
+  return `${config.prefix}${encodeDigest(digestOf(config, key!, chunks), config.encoding)}${config.suffix}`;
+}
