@@ -291,7 +291,8 @@ function compareSignatures(
   secrets: SecretKeys,
 ): VerificationResult {
   const candidates: Buffer[] = [];
-  for (const value of header.includes(' ') || header.includes(',') ? header.split(SIGNATURE_SEPARATORS) : [header]) {
+  // Any whitespace separates (tabs too, as HTTP allows); the split is skipped for the common single value.
+  for (const value of SIGNATURE_SEPARATORS.test(header) ? header.split(SIGNATURE_SEPARATORS) : [header]) {
     if (!value.startsWith(config.prefix) || !value.endsWith(config.suffix)) continue;
     const digest = decodeDigest(
       value.slice(config.prefix.length, value.length - config.suffix.length),
