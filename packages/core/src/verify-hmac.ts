@@ -186,6 +186,14 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
     throw new HookgateError('invalid_config', `Unknown timestamp mode "${String(mode)}": use 'required', 'optional' or 'ignore'.`);
   }
   const timed = compileTemplate(options.message ?? '{$timestamp}.{$request.body}');
+  const timestampName = options.timestampHeader.toLowerCase();
+  // An unsigned timestamp can be replaced by a replayer, which would make the window worthless.
+  if (mode !== 'ignore' && !timed.usesTimestamp && !timed.headers.some((name) => name.toLowerCase() === timestampName)) {
+    throw new HookgateError(
+      'invalid_config',
+      `Message template "${timed.source}" does not sign the timestamp: include {$timestamp} or {$request.header.${options.timestampHeader}}.`,
+    );
+  }
   const untimed: MessageTemplate = compileTemplate(options.messageWithoutTimestamp ?? '{$request.body}');
   const digits = unit === 's' ? /^\d{1,12}$/ : /^\d{1,15}$/;
   const toMs = unit === 's' ? 1000 : 1;
