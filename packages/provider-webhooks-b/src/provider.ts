@@ -1,0 +1,112 @@
+import {
+  defineProvider,
+  hmac,
+  hmacWithTimestamp,
+  parseWithProvider,
+  type ParseResult,
+  type Provider,
+  type VerificationStrategy,
+} from '@hookgate/core';
+import { webhooksBEvents } from './schemas.js';
+
+/** Header carrying `v1=<base64 HMAC-SHA512>`. */
+export const SIGNATURE_HEADER = 'X-Webhook-Signature';
+/** Header whose value is part of the signed message (and, opt-in, checked as Unix seconds). */
+export const TIMESTAMP_HEADER = 'X-Timestamp';
+/** The signed-message template exactly as the API description states it. */
+export const MESSAGE_TEMPLATE = '{$method}|{$request.header.X-Timestamp}|{$request.body}';
+
+/** Options of {@link webhooksB}. */
+export interface WebhooksBOptions {
+  /**
+   * Hookgate extension, off by default (a standard sender need not send `X-Timestamp`): treat
+   * `X-Timestamp` as Unix seconds and refuse requests more than this many seconds away from now,
+   * in either direction, before the HMAC is computed.
+   */
+  toleranceSeconds?: number | undefined;
+}
+
+type Table = typeof webhooksBEvents;
+/** The oneOf shape core expects, derived from the schema table so names and types stay in one place. */
+type OneOfTable = {
+  [E in keyof Table]: {
+    [V in keyof Table[E]['variants']]: {
+      schema: Table[E]['variants'][V] extends { schema: infer S } ? S : never;
+      required: readonly [Table[E]['variants'][V] extends { key: infer K } ? K : never];
+    };
+  };
+};
+
+// Object.entries forgets the literal keys; the mapped type above restores what the table states.
+function oneOfTable(): OneOfTable {
+  return Object.fromEntries(
+    Object.entries(webhooksBEvents).map(([event, group]) => [
+      event,
+      Object.fromEntries(
+        Object.entries(group.variants).map(([name, variant]) => [name, { schema: variant.schema, required: [variant.key] }]),
+      ),
+    ]),
+  ) as unknown as OneOfTable;
+}
+
+function strategy(options: WebhooksBOptions): VerificationStrategy {
+  const common = {
+    header: SIGNATURE_HEADER,
+    algorithm: 'sha512',
+    encoding: 'base64',
+    signature: 'v1={digest}',
+    message: MESSAGE_TEMPLATE,
+    // The API description signs an absent X-Timestamp as the empty string; so do we.
+    missingHeader: 'empty',
+  } as const;
+  if (options.toleranceSeconds === undefined) return hmac(common);
+  return hmacWithTimestamp({
+    ...common,
+    timestampHeader: TIMESTAMP_HEADER,
+    timestamp: 'required',
+    toleranceSeconds: options.toleranceSeconds,
+  });
+}
+
+/**
+ * The Webhooks B provider: `X-Webhook-Signature: v1=<base64 HMAC-SHA512>` over
+ * `{$method}|{$request.header.X-Timestamp}|{$request.body}`, and three oneOf events whose
+ * variants are told apart by their one required string property.
+ *
+ * @throws {HookgateError} `invalid_config` for a negative or non-finite `toleranceSeconds`.
+ * @example
+ * ```ts
+ * import { createWebhookHandler } from '@hookgate/core';
+ * import { webhooksB } from '@hookgate/provider-webhooks-b';
+ *
+ * const handler = createWebhookHandler({ provider: webhooksB(), secret: process.env.WEBHOOKS_B_SECRET! });
+ * handler.on('userNotificationEvent', (event) => console.log(event)); // any of the 3 user variants
+ * handler.on('InventoryStockDepletedEvent', (event) => console.log(event.inventoryStockDepletedEventType));
+ * ```
+ */
+export function webhooksB(options: WebhooksBOptions = {}) {
+  return defineProvider({ id: 'webhooks-b', verification: strategy(options), oneOf: oneOfTable() });
+}
+
+/** The provider type {@link webhooksB} returns. */
+export type WebhooksBProvider = ReturnType<typeof webhooksB>;
+/** The event map of {@link WebhooksBProvider} (event → variant → schema). */
+export type WebhooksBEventMap = WebhooksBProvider extends Provider<infer T> ? T : never;
+
+let parser: WebhooksBProvider | undefined;
+
+/**
+ * Parses a body without verifying its signature (tests, replays of stored deliveries). Same
+ * oneOf rules as the handler: exactly one variant must match, else an `unknown_event` with
+ * reason `invalid_json`, `no_variant_matched` or `ambiguous_variants` (+ `candidates`).
+ *
+ * @example
+ * ```ts
+ * const result = await parseWebhookEvent('{"inventoryStockDepletedEventType":"stock.depleted","sku":"A-1"}');
+ * if (result.kind === 'event') console.log(result.event, result.variant); // inventoryChangeEvent InventoryStockDepletedEvent
+ * ```
+ */
+export function parseWebhookEvent(body: string | Uint8Array): Promise<ParseResult<WebhooksBEventMap>> {
+  parser ??= webhooksB();
+  return parseWithProvider(parser, body);
+}
