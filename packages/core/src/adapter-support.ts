@@ -82,6 +82,12 @@ export function methodNotAllowed(): HttpResponse {
 export interface NodeBodySource {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly readableEnded?: boolean;
+  /** Set by a body parser that ran first (`express.json()`, `express.raw()`, Next's `bodyParser`). */
+  readonly body?: unknown;
+  /** Bytes a body parser's `verify` callback kept (`express.json({ verify: (req, _res, buf) => { req.rawBody = buf } })`). */
+  readonly rawBody?: unknown;
+  /** body-parser's "this request was parsed" flag. */
+  readonly _body?: unknown;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -98,8 +104,10 @@ export type ReadBodyResult =
 /**
  * Reads a Node request body up to `maxBytes`. A declared `Content-Length` over the limit is
  * refused before reading; a body that grows past it stops being buffered (the rest is
- * discarded). An aborted request resolves `aborted`, so no handler runs for half a body. A
- * stream someone else already consumed resolves `consumed` instead of hanging.
+ * discarded). An aborted request resolves `aborted`, so no handler runs for half a body. When a
+ * body parser ran first, the bytes it kept are used (`req.rawBody` from a `verify` callback, or a
+ * Buffer `req.body` from `express.raw()`); a stream it consumed without keeping them resolves
+ * `consumed` instead of hanging.
  *
  * @example
  * ```ts
@@ -113,12 +121,16 @@ export function readNodeBody(source: NodeBodySource, maxBytes: number): Promise<
     reason: 'too_large',
     outcome: refusal('too_large', `body is ${size} bytes; the limit is ${maxBytes}`),
   });
+  const kept = keptRawBody(source);
+  if (kept) return Promise.resolve(kept.byteLength > maxBytes ? tooLarge(String(kept.byteLength)) : { ok: true, body: kept });
   const declared = Number(source.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     source.resume();
     return Promise.resolve(tooLarge(String(declared)));
   }
-  if (source.readableEnded) {
+  // body-parser 1.x sets `req.body = {}` without reading a body it does not parse, so only a
+  // finished stream (or its own `_body` flag) means the bytes are gone.
+  if (source.readableEnded || source._body === true) {
     return Promise.resolve({ ok: false, reason: 'consumed', message: 'the request body stream was already read by another middleware' });
   }
   return new Promise((resolve) => {
@@ -152,4 +164,143 @@ export function readNodeBody(source: NodeBodySource, maxBytes: number): Promise<
     source.on('error', onError);
     source.on('close', onClose);
   });
+}
+
+/** The raw bytes a body parser kept for us, if any. */
+function keptRawBody(source: NodeBodySource): Uint8Array | undefined {
+  if (source.rawBody instanceof Uint8Array) return source.rawBody;
+  if (typeof source.rawBody === 'string') return Buffer.from(source.rawBody, 'utf8');
+  if (source.body instanceof Uint8Array) return source.body;
+  return undefined;
+}
+
+/**
+ * The gateway route id in a URL or path: its last non-empty segment, percent-decoded
+ * (`/webhooks/pylon/?x=1` → `pylon`). Undefined for `/`.
+ *
+ * @example
+ * ```ts
+ * resolveTarget(gateway, providerIdFromPath(new URL(request.url).pathname));
+ * ```
+ */
+export function providerIdFromPath(path: string): string | undefined {
+  const segments = stripQuery(path).split('/');
+  for (let index = segments.length - 1; index >= 0; index--) {
+    const segment = segments[index];
+    if (!segment) continue;
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The 500 answer when a body parser consumed the request before the adapter could read the raw
+ * bytes (which the signature covers). `message` should say how to fix the mounting order; it is
+ * returned to the caller because it is a deployment mistake, not something about the sender.
+ *
+ * @example
+ * ```ts
+ * send(rawBodyUnavailable('Mount the webhook route before express.json().'));
+ * ```
+ */
+export function rawBodyUnavailable(message: string): HttpResponse {
+  return {
+    status: 500,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ ok: false, kind: 'raw_body_unavailable', reason: 'raw_body_unavailable', message }),
+  };
+}
+
+/** A Node request as {@link createNodeListener} reads it (`IncomingMessage` satisfies it). */
+export interface NodeRequest extends NodeBodySource {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+}
+
+/** A Node response as {@link createNodeListener} writes it (`ServerResponse` satisfies it). */
+export interface NodeResponse {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body?: string): unknown;
+  destroy(error?: Error): unknown;
+}
+
+/** Options of {@link createNodeListener}. */
+export interface NodeListenerOptions {
+  /**
+   * How to keep the raw bytes in this framework, appended to the 500 answer and the log line
+   * when a body parser consumed the request first.
+   */
+  rawBodyHint: string;
+  /** Where the one-time diagnostic goes. Default `console.error`. */
+  log?: ((message: string) => void) | undefined;
+}
+
+/** Per-request routing facts only the framework knows. */
+export interface NodeRoute {
+  /** Gateway route id from the framework's router (`req.params.provider`); else the last segment of `routePath`. */
+  providerId?: string | undefined;
+  /** Path the provider id is taken from when `providerId` is absent. Default: `path`. */
+  routePath?: string | undefined;
+  /** Path as the sender addressed it, without query (signed-message templates may read it). Default: `req.url`. */
+  path?: string | undefined;
+}
+
+/**
+ * The request/response loop every Node-based adapter shares: 405 for anything but POST, route to
+ * a handler (404 for an unknown provider, body unread), read the raw body within the handler's
+ * limit (413), call `handle()` and write the outcome. An aborted request never reaches a handler.
+ * The raw-body diagnostic is logged once per listener. Resolves to the outcome written, if any;
+ * never rejects.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * const listener = createNodeListener(gateway, { rawBodyHint: 'Do not parse the body before Hookgate.' });
+ * createServer((req, res) => void listener(req, res)).listen(3000);
+ * ```
+ */
+export function createNodeListener(
+  target: WebhookTarget,
+  options: NodeListenerOptions,
+): (req: NodeRequest, res: NodeResponse, route?: NodeRoute) => Promise<HandleOutcome | undefined> {
+  const log = options.log ?? ((message: string) => console.error(message));
+  let warned = false;
+  return async (req, res, route = {}) => {
+    if (req.method !== 'POST') return void send(res, methodNotAllowed());
+    const path = route.path ?? stripQuery(req.url ?? '/');
+    const resolved = resolveTarget(target, route.providerId ?? providerIdFromPath(route.routePath ?? path));
+    if ('outcome' in resolved) return answer(res, resolved.outcome);
+    const read = await readNodeBody(req, resolved.handler.maxBodyBytes);
+    if (!read.ok) {
+      if (read.reason === 'too_large') return answer(res, read.outcome);
+      if (read.reason === 'aborted') return void res.destroy();
+      const message = `Hookgate: ${read.message}, so the raw bytes the signature covers are gone. ${options.rawBodyHint}`;
+      if (!warned) {
+        warned = true;
+        log(message);
+      }
+      return void send(res, rawBodyUnavailable(message));
+    }
+    const outcome = await resolved.handler.handle({ method: req.method, path, headers: req.headers, rawBody: read.body });
+    return answer(res, outcome);
+  };
+}
+
+function send(res: NodeResponse, response: HttpResponse): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+function answer(res: NodeResponse, outcome: HandleOutcome): HandleOutcome {
+  send(res, toHttpResponse(outcome));
+  return outcome;
+}
+
+function stripQuery(url: string): string {
+  const query = url.search(/[?#]/);
+  return query === -1 ? url : url.slice(0, query);
 }
