@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createNodeListener, type WebhookTarget } from '@hookgate/core';
+
+/**
+ * The parts of an Express 4 or 5 request the middleware reads. Declared structurally so the
+ * middleware fits both majors' typings without importing either at runtime.
+ */
+export interface ExpressRequestLike extends IncomingMessage {
+  params?: Record<string, string | string[] | undefined>;
+  /** Path relative to the mount point (`/pylon` under `app.use('/webhooks', …)`). */
+  path?: string;
+  /** The URL as the sender addressed it, mount prefix included. */
+  originalUrl?: string;
+  body?: unknown;
+  rawBody?: unknown;
+}
+
+/** Express middleware signature, compatible with Express 4 and 5. */
+export type ExpressWebhookMiddleware = (req: ExpressRequestLike, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** Options of {@link createExpressMiddleware}. */
+export interface ExpressMiddlewareOptions {
+  /**
+   * Where the one-time "a body parser ran first" diagnostic goes. Default `console.error`.
+   * Body size limits come from the handler (`createWebhookHandler({ maxBodyBytes })`, default 1 MiB).
+   */
+  log?: ((message: string) => void) | undefined;
+}
+
+const RAW_BODY_HINT =
+  'Mount the Hookgate middleware before express.json()/express.urlencoded()/bodyParser (or exclude its path from them), ' +
+  'or keep the bytes: express.json({ verify: (req, _res, buf) => { req.rawBody = buf } }), or express.raw({ type: "*/*" }) on this route.';
+
+/**
+ * Express 4/5 middleware that serves a Hookgate handler (one provider) or gateway (provider id
+ * from `req.params.provider`, else the last path segment). It reads the raw body itself; if a
+ * body parser consumed it first, it uses `req.rawBody` or a Buffer `req.body` when the app kept
+ * them, and otherwise answers 500 with how to fix the mounting order (logged once).
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createExpressMiddleware } from '@hookgate/adapter-express';
+ *
+ * const app = express();
+ * app.use('/webhooks', createExpressMiddleware(gateway)); // POST /webhooks/pylon, /webhooks/webhooks-b
+ * app.use(express.json()); // the rest of the app, after the webhooks
+ * app.listen(3000);
+ * ```
+ */
+export function createExpressMiddleware(target: WebhookTarget, options: ExpressMiddlewareOptions = {}): ExpressWebhookMiddleware {
+  const listener = createNodeListener(target, { rawBodyHint: RAW_BODY_HINT, log: options.log });
+  return (req, res, next) => {
+    const param = req.params?.provider;
+    listener(req, res, {
+      providerId: Array.isArray(param) ? param.at(-1) : param,
+      routePath: req.path,
+      path: req.originalUrl?.split('?')[0],
+    }).catch(next);
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The adapter conformance suite: the same real-HTTP assertions for every adapter. An adapter's
+ * test passes a `start` function that serves the gateway on 127.0.0.1:0 the way users mount it.
+ */
+import { Agent, type IncomingMessage, type Server } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Gateway } from '@hookgate/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACME_MAX_BODY_BYTES,
+  SECRET,
+  abortedUpload,
+  createConformanceGateway,
+  nextId,
+  rawRequest,
+  signedAcme,
+  type Delivery,
+} from './kit.js';
+
+export interface ConformanceServer {
+  /** The Node server underneath (to observe aborted requests). */
+  server: Server;
+  /** URL of the endpoint serving gateway route `providerId`. */
+  url(providerId: string): string;
+  close(): Promise<void>;
+}
+
+const paid = () => ({ type: 'order.paid', id: nextId(), amount: '42' });
+
+export function describeConformance(name: string, start: (gateway: Gateway) => Promise<ConformanceServer>): void {
+  describe(name, () => {
+    let app: ConformanceServer;
+    let dispatched: string[];
+    beforeAll(async () => {
+      const conformance = createConformanceGateway();
+      dispatched = conformance.dispatched;
+      app = await start(conformance.gateway);
+    });
+    afterAll(() => app.close());
+
+    async function post(providerId: string, delivery: Delivery): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+      const response = await fetch(app.url(providerId), { method: 'POST', headers: delivery.headers, body: delivery.body });
+      const text = await response.text();
+      return { status: response.status, json: JSON.parse(text) as Record<string, unknown>, text };
+    }
+
+    it('answers 200 handled for a signed delivery and dispatches it once', async () => {
+      const before = dispatched.length;
+      const { status, json } = await post('acme', signedAcme(paid()));
+      expect(status).toBe(200);
+      expect(json).toMatchObject({ ok: true, kind: 'handled' });
+      expect(dispatched.length).toBe(before + 1);
+    });
+
+    it('answers 401 for a tampered body without echoing the signature or secret', async () => {
+      const delivery = signedAcme(paid(), { tamper: true });
+      const { status, json, text } = await post('acme', delivery);
+      expect(status).toBe(401);
+      expect(json).toEqual({ ok: false, kind: 'rejected_signature', reason: 'signature_mismatch' });
+      expect(text).not.toContain(delivery.headers['x-acme-signature']!.slice(7, 27));
+      expect(text).not.toContain(SECRET);
+    });
+
+    it('answers 202 for a verified but unknown event type', async () => {
+      const { status, json } = await post('acme', signedAcme({ type: 'order.refunded', id: nextId() }));
+      expect(status).toBe(202);
+      expect(json).toMatchObject({ ok: true, kind: 'unknown_event', reason: 'unknown_event_type' });
+    });
+
+    it('answers 400 for a known event that fails its schema', async () => {
+      const { status, json } = await post('acme', signedAcme({ type: 'order.paid', id: nextId() }));
+      expect(status).toBe(400);
+      expect(json).toMatchObject({ ok: false, kind: 'invalid_payload', reason: 'schema_mismatch' });
+    });
+
+    it('answers 413 for a declared Content-Length over the limit, without dispatching', async () => {
+      const before = dispatched.length;
+      const big = signedAcme({ ...paid(), pad: 'x'.repeat(ACME_MAX_BODY_BYTES) });
+      const { status, json } = await post('acme', big);
+      expect(status).toBe(413);
+      expect(json).toMatchObject({ ok: false, kind: 'too_large' });
+      expect(dispatched.length).toBe(before);
+    });
+
+    it('answers 413 for a chunked body that grows over the limit', async () => {
+      const big = signedAcme({ ...paid(), pad: 'x'.repeat(ACME_MAX_BODY_BYTES) });
+      const half = big.body.length >> 1;
+      const response = await rawRequest(app.url('acme'), { headers: big.headers, chunks: [big.body.slice(0, half), big.body.slice(half)] });
+      expect(response.status).toBe(413);
+      expect(JSON.parse(response.body)).toMatchObject({ kind: 'too_large' });
+    });
+
+    it('answers 500 when a listener throws', async () => {
+      const { status, json } = await post('acme', signedAcme({ type: 'order.explode', id: nextId() }));
+      expect(status).toBe(500);
+      expect(json).toMatchObject({ ok: false, kind: 'handler_error' });
+    });
+
+    it('answers 503 when the store rejects, without dispatching', async () => {
+      const before = dispatched.length;
+      const { status, json } = await post('offline', signedAcme(paid()));
+      expect(status).toBe(503);
+      expect(json).toMatchObject({ ok: false, kind: 'store_unavailable' });
+      expect(dispatched.length).toBe(before);
+    });
+
+    it('answers 404 for a provider the gateway does not serve', async () => {
+      const { status, json } = await post('nope', signedAcme(paid()));
+      expect(status).toBe(404);
+      expect(json).toMatchObject({ ok: false, kind: 'unknown_provider' });
+    });
+
+    it.each(['GET', 'HEAD'])('answers 405 with Allow: POST to %s', async (method) => {
+      const response = await fetch(app.url('acme'), { method });
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
+    });
+
+    it('reads a chunked body (no Content-Length)', async () => {
+      const delivery = signedAcme(paid());
+      const response = await rawRequest(app.url('acme'), { headers: delivery.headers, chunks: [delivery.body.slice(0, 5), delivery.body.slice(5)] });
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({ kind: 'handled' });
+    });
+
+    it('reads a body sent without a Content-Type', async () => {
+      const delivery = signedAcme(paid(), { contentType: null });
+      expect(delivery.headers['content-type']).toBeUndefined();
+      const { status } = await post('acme', delivery);
+      expect(status).toBe(200);
+    });
+
+    it('reads a body with a non-JSON Content-Type', async () => {
+      const { status } = await post('acme', signedAcme(paid(), { contentType: 'text/plain' }));
+      expect(status).toBe(200);
+    });
+
+    it('serves consecutive deliveries over one keep-alive connection', async () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const statuses: number[] = [];
+        const reused: boolean[] = [];
+        for (let index = 0; index < 3; index++) {
+          const delivery = signedAcme(paid());
+          const response = await rawRequest(app.url('acme'), { agent, headers: { ...delivery.headers, 'content-length': String(delivery.body.length) }, chunks: [delivery.body] });
+          statuses.push(response.status);
+          reused.push(response.reusedSocket);
+        }
+        expect(statuses).toEqual([200, 200, 200]);
+        expect(reused).toEqual([false, true, true]);
+      } finally {
+        agent.destroy();
+      }
+    });
+
+    it('never calls a handler for an aborted upload', async () => {
+      const before = dispatched.length;
+      let received!: () => void;
+      const requestSeen = new Promise<void>((resolve) => (received = resolve));
+      const requestClosed = new Promise<void>((resolve) => {
+        app.server.once('request', (req: IncomingMessage) => {
+          req.once('close', () => resolve());
+          received();
+        });
+      });
+      await abortedUpload(app.url('acme'), signedAcme(paid()), requestSeen);
+      await requestClosed;
+      await nextTurn(); // let any (wrongly) resolved body read reach the handler
+      expect(dispatched.length).toBe(before);
+    });
+  });
+}
