@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  HookgateError,
+  isGateway,
+  methodNotAllowed,
+  refusal,
+  resolveTarget,
+  toHttpResponse,
+  type HttpResponse,
+  type WebhookTarget,
+} from '@hookgate/core';
+
+type HandlerTarget = Exclude<WebhookTarget, { kind: 'gateway' }>;
+type GatewayTarget = Extract<WebhookTarget, { kind: 'gateway' }>;
+
+/** Options of {@link hookgatePlugin} (plus Fastify's own `prefix`). */
+export type HookgatePluginOptions = (
+  | { /** One provider, served at the prefix itself. */ handler: HandlerTarget; gateway?: never }
+  | { /** Several providers, served at `<prefix>/<provider id>`. */ gateway: GatewayTarget; handler?: never }
+) & {
+  /**
+   * Largest body in bytes; more is refused with 413 before it is buffered. Default: each
+   * handler's `maxBodyBytes` (1 MiB unless configured).
+   */
+  bodyLimit?: number | undefined;
+};
+
+/**
+ * An encapsulated Fastify 5 plugin (deliberately not wrapped in `fastify-plugin`): its
+ * catch-all raw-body parser, error handler and routes stay inside its own context, so `prefix`
+ * applies and the app's JSON parser elsewhere is untouched. With a gateway each provider gets
+ * `POST <prefix>/<id>` with that handler's body limit, and any other id answers 404 unread.
+ *
+ * @throws {HookgateError} `invalid_config` without `handler` or `gateway`, or with both.
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { hookgatePlugin } from '@hookgate/adapter-fastify';
+ *
+ * const app = Fastify();
+ * await app.register(hookgatePlugin, { prefix: '/webhooks', gateway }); // POST /webhooks/pylon, …
+ * await app.register(hookgatePlugin, { prefix: '/hooks/pylon', handler }); // POST /hooks/pylon
+ * await app.listen({ port: 3000 });
+ * ```
+ */
+export async function hookgatePlugin(app: FastifyInstance, options: HookgatePluginOptions): Promise<void> {
+  const target: WebhookTarget | undefined = options.gateway ?? options.handler;
+  if (!target || (options.gateway && options.handler)) {
+    throw new HookgateError('invalid_config', 'hookgatePlugin needs exactly one of `handler` or `gateway`.');
+  }
+  // Signatures cover the exact bytes: whatever the Content-Type (or none), hand them over unparsed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.setErrorHandler((error: Error & { code?: string }, request, reply) => {
+    if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+    send(reply, toHttpResponse(refusal('too_large', `body exceeds the limit of ${request.routeOptions.bodyLimit} bytes`)));
+  });
+
+  const routes = isGateway(target)
+    ? target.providers.map((id) => ({ url: `/${id}`, handler: target.handler(id)! }))
+    : [{ url: '/', handler: target as HandlerTarget }];
+  for (const { url, handler } of routes) {
+    app.post(url, { bodyLimit: options.bodyLimit ?? handler.maxBodyBytes }, async (request, reply) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
+      const outcome = await handler.handle({ method: request.method, path: request.url.split('?')[0], headers: request.headers, rawBody });
+      send(reply, toHttpResponse(outcome));
+    });
+    app.route({ method: ['GET', 'HEAD'], url, handler: async (_request, reply) => send(reply, methodNotAllowed()) });
+  }
+  if (isGateway(target)) {
+    // Any other id (404) or method (405): answered in onRequest, before a byte of the body is read.
+    const early = async (request: FastifyRequest, reply: FastifyReply) => {
+      const resolved = resolveTarget(target, (request.params as { provider: string }).provider);
+      return send(reply, 'outcome' in resolved ? toHttpResponse(resolved.outcome) : methodNotAllowed());
+    };
+    app.all('/:provider', { onRequest: early }, async () => undefined);
+  }
+}
+
+function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
+  return reply.code(response.status).headers(response.headers).send(response.body);
+}
