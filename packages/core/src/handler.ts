@@ -271,9 +271,25 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         secretIndex,
         payload: parsed.payload,
       };
+      const contextWith = (dedupeKey: string | null): HandlerContext => ({
+        deliveryId: id,
+        provider: provider.id,
+        event: parsed.event,
+        variant: parsed.variant,
+        secretIndex: parsed.secretIndex,
+        dedupeKey,
+        receivedAt: new Date(receivedAtMs),
+        request,
+      });
       let claimed = false;
       if (activeStore) {
-        fields.dedupeKey = dedupeKeyOf(provider, parsed.payload, request, verification.ok ? verification.signedMessage : []);
+        try {
+          fields.dedupeKey = dedupeKeyOf(provider, parsed.payload, request, verification.ok ? verification.signedMessage : []);
+        } catch (error) {
+          // eventId() is provider code: a throw is a handler error (500, retried), never a rejected handle().
+          await reportError(error, contextWith(null));
+          return finish('handler_error', { ...fields, reason: 'handler_error', message: `eventId() threw: ${errorMessage(error)}` });
+        }
         try {
           const claim = await activeStore.claim({ provider: provider.id, dedupeKey: fields.dedupeKey, deliveryId: id, now: receivedAtMs, windowMs });
           if (!claim.claimed) return finish('duplicate', { ...fields, duplicateOf: claim.firstDeliveryId });
@@ -283,16 +299,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         }
       }
 
-      const context: HandlerContext = {
-        deliveryId: id,
-        provider: provider.id,
-        event: parsed.event,
-        variant: parsed.variant,
-        secretIndex: parsed.secretIndex,
-        dedupeKey: fields.dedupeKey ?? null,
-        receivedAt: new Date(receivedAtMs),
-        request,
-      };
+      const context = contextWith(fields.dedupeKey ?? null);
       try {
         await dispatch(parsed, context);
       } catch (error) {
