@@ -1,0 +1,62 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { CREDENTIAL_HEADERS, getHeader, headersToRecord, REDACTED } from './headers.js';
+
+describe('getHeader()', () => {
+  it('plain object in mixed case, looked up in any case', () => {
+    const headers = { 'X-Signature': 'abc', 'content-TYPE': 'application/json' };
+    expect(getHeader(headers, 'x-signature')).toBe('abc');
+    expect(getHeader(headers, 'X-SIGNATURE')).toBe('abc');
+    expect(getHeader(headers, 'Content-Type')).toBe('application/json');
+    expect(getHeader(headers, 'x-missing')).toBeUndefined();
+  });
+
+  it('Node IncomingHttpHeaders: lower-case names, arrays joined with ", "', () => {
+    const headers: IncomingHttpHeaders = { 'x-signature': ['v1=a', 'v1=b'], 'x-ts': '1', 'set-cookie': ['a=1'] };
+    expect(getHeader(headers, 'X-Signature')).toBe('v1=a, v1=b');
+    expect(getHeader(headers, 'X-Ts')).toBe('1');
+  });
+
+  it('Fetch Headers', () => {
+    const headers = new Headers({ 'X-Signature': 'abc' });
+    headers.append('x-multi', 'a');
+    headers.append('X-Multi', 'b');
+    expect(getHeader(headers, 'x-signature')).toBe('abc');
+    expect(getHeader(headers, 'X-MULTI')).toBe('a, b');
+    expect(getHeader(headers, 'x-missing')).toBeUndefined();
+  });
+
+  it('an undefined value counts as absent, an empty string is present', () => {
+    expect(getHeader({ 'x-a': undefined }, 'x-a')).toBeUndefined();
+    expect(getHeader({ 'x-a': '' }, 'x-a')).toBe('');
+  });
+
+  it('an object without a prototype works (Node uses those for headers)', () => {
+    const headers = Object.assign(Object.create(null) as Record<string, string>, { 'X-A': '1' });
+    expect(getHeader(headers, 'x-a')).toBe('1');
+  });
+});
+
+describe('headersToRecord()', () => {
+  it('lower-cases names and redacts case-insensitively', () => {
+    const record = headersToRecord({ 'X-Sig': 'secret-ish', Accept: '*/*', 'x-other': 'o' }, ['X-SIG']);
+    expect(record).toEqual({ 'x-sig': REDACTED, accept: '*/*', 'x-other': 'o' });
+  });
+
+  it('joins arrays and merges names that differ only in case', () => {
+    expect(headersToRecord({ 'x-a': ['1', '2'], 'X-B': '3', 'x-b': '4' })).toEqual({ 'x-a': '1, 2', 'x-b': '3, 4' });
+  });
+
+  it('skips undefined values', () => {
+    expect(headersToRecord({ 'x-a': undefined, 'x-b': 'b' })).toEqual({ 'x-b': 'b' });
+  });
+
+  it('reads Fetch Headers', () => {
+    const headers = new Headers({ 'X-Sig': 's', Authorization: 'Bearer t' });
+    expect(headersToRecord(headers, ['x-sig', ...CREDENTIAL_HEADERS])).toEqual({ 'x-sig': REDACTED, authorization: REDACTED });
+  });
+
+  it('CREDENTIAL_HEADERS covers authorization, proxy-authorization and cookies', () => {
+    expect([...CREDENTIAL_HEADERS].sort()).toEqual(['authorization', 'cookie', 'proxy-authorization', 'set-cookie']);
+  });
+});

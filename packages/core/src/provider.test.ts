@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { asyncObject, brokenSchema, notify, object, shop } from '../test/helpers.js';
+import { HookgateError } from './errors.js';
+import { defineProvider, describeIssues, parseWithProvider } from './provider.js';
+import { hmac } from './verify-hmac.js';
+
+const verification = hmac({ header: 'X-Sig' });
+
+describe('defineProvider(): discriminated', () => {
+  it('exposes id, shape, strategy and its events (variant = event)', () => {
+    expect(shop.id).toBe('shop');
+    expect(shop.shape).toBe('discriminated');
+    expect(shop.events).toEqual({ 'order.paid': ['order.paid'], 'order.refunded': ['order.refunded'] });
+    expect(shop.verification.signatureHeader).toBe('X-Shop-Signature');
+  });
+
+  it('parses a known event synchronously (no Promise for sync schemas)', () => {
+    const result = shop.parse(Buffer.from('{"type":"order.paid","id":"o1","amount":5}'));
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toEqual({ kind: 'event', event: 'order.paid', variant: 'order.paid', payload: { type: 'order.paid', id: 'o1', amount: 5 } });
+  });
+
+  it('unknown_event_type for a type with no schema, carrying the declared type', async () => {
+    expect(await parseWithProvider(shop, '{"type":"order.lost"}')).toMatchObject({
+      kind: 'unknown_event',
+      reason: 'unknown_event_type',
+      eventType: 'order.lost',
+    });
+  });
+
+  it('unknown_event_type without eventType when the body declares none', async () => {
+    const result = await parseWithProvider(shop, '{"id":"x"}');
+    expect(result).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type' });
+    expect(result).not.toHaveProperty('eventType');
+  });
+
+  it('schema_mismatch (invalid_payload) with the issues and the event name', async () => {
+    const result = await parseWithProvider(shop, '{"type":"order.paid","id":7}');
+    expect(result).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch', event: 'order.paid' });
+    if (result.kind === 'invalid_payload') {
+      expect(result.issues).toHaveLength(2);
+      expect(result.message).toBe('order.paid: id: Expected string; amount: Required');
+    }
+  });
+
+  it.each([
+    ['not JSON', 'not json', 'body is not valid JSON'],
+    ['empty body', '', 'body is not valid JSON'],
+    ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), 'body is not valid JSON'],
+    ['a JSON array', '[1]', 'body is not a JSON object'],
+    ['JSON null', 'null', 'body is not a JSON object'],
+  ])('%s → invalid_payload invalid_json by default', async (_name, body, message) => {
+    expect(await parseWithProvider(shop, body)).toEqual({ kind: 'invalid_payload', reason: 'invalid_json', message });
+  });
+
+  it("invalidJson: 'unknown_event' classifies bad JSON as an unknown event", async () => {
+    const lenient = defineProvider({
+      id: 'lenient',
+      verification,
+      events: { a: object({ type: { literal: 'a' } }) },
+      eventType: (body) => body.type as string | undefined,
+      invalidJson: 'unknown_event',
+    });
+    expect(await parseWithProvider(lenient, 'nope')).toMatchObject({ kind: 'unknown_event', reason: 'invalid_json' });
+  });
+
+  it('eventType maps aliases to schema names', async () => {
+    const aliased = defineProvider({
+      id: 'aliased',
+      verification,
+      events: { IssueNewEvent: object({ event_type: { literal: 'issue_new' } }) },
+      eventType: (body) => (body.event_type === 'issue_new' ? 'IssueNewEvent' : (body.event_type as string | undefined)),
+    });
+    expect(await parseWithProvider(aliased, '{"event_type":"issue_new"}')).toMatchObject({ kind: 'event', event: 'IssueNewEvent' });
+  });
+
+  it('an own property named like an Object.prototype member is no event', async () => {
+    expect(await parseWithProvider(shop, '{"type":"constructor"}')).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type' });
+    expect(await parseWithProvider(shop, '{"type":"__proto__"}')).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type' });
+  });
+
+  it('an async schema makes parse return a Promise', async () => {
+    const slow = defineProvider({
+      id: 'slow',
+      verification,
+      events: { a: asyncObject({ type: { literal: 'a' }, n: 'number' }) },
+      eventType: (body) => body.type as string | undefined,
+    });
+    const pending = slow.parse(Buffer.from('{"type":"a","n":1}'));
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toMatchObject({ kind: 'event', payload: { n: 1 } });
+    expect(await slow.parse(Buffer.from('{"type":"a"}'))).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch' });
+  });
+});
+
+describe('defineProvider(): oneOf', () => {
+  it('exposes events with their variants', () => {
+    expect(notify.shape).toBe('oneOf');
+    expect(notify.events).toEqual({ userEvent: ['UserCreated', 'UserDeleted'], systemEvent: ['SystemAlert', 'SystemSlow'] });
+  });
+
+  it('exactly one matching variant → event + variant', async () => {
+    expect(await parseWithProvider(notify, '{"userCreated":"u1"}')).toEqual({
+      kind: 'event',
+      event: 'userEvent',
+      variant: 'UserCreated',
+      payload: { userCreated: 'u1' },
+    });
+  });
+
+  it('a variant whose schema validates asynchronously', async () => {
+    expect(await parseWithProvider(notify, '{"slow":"s"}')).toMatchObject({ kind: 'event', event: 'systemEvent', variant: 'SystemSlow' });
+  });
+
+  it('several matching variants → ambiguous_variants with the candidates', async () => {
+    const result = await parseWithProvider(notify, '{"userCreated":"u1","userDeleted":"u2"}');
+    expect(result).toMatchObject({ kind: 'unknown_event', reason: 'ambiguous_variants', candidates: ['UserCreated', 'UserDeleted'] });
+  });
+
+  it('ambiguity across events, one of them async', async () => {
+    const result = await parseWithProvider(notify, '{"userCreated":"u1","slow":"s"}');
+    expect(result).toMatchObject({ reason: 'ambiguous_variants', candidates: ['UserCreated', 'SystemSlow'] });
+  });
+
+  it('required keys present but the schema fails → no_variant_matched with the issues in the message', async () => {
+    const result = await parseWithProvider(notify, '{"alert":"disk"}');
+    expect(result).toMatchObject({ kind: 'unknown_event', reason: 'no_variant_matched' });
+    expect(result.kind === 'unknown_event' && result.message).toContain('level: Required');
+  });
+
+  it('no required key present → no_variant_matched without validating anything', async () => {
+    let calls = 0;
+    const counting = defineProvider({
+      id: 'counting',
+      verification,
+      oneOf: {
+        e: {
+          A: {
+            schema: { '~standard': { version: 1, vendor: 'test', validate: (value: unknown) => (calls++, { value }) } },
+            required: ['a'],
+          },
+        },
+      },
+    });
+    expect(await parseWithProvider(counting, '{"b":1}')).toMatchObject({ reason: 'no_variant_matched' });
+    expect(calls).toBe(0);
+    expect(await parseWithProvider(counting, '{"a":1}')).toMatchObject({ kind: 'event', variant: 'A' });
+    expect(calls).toBe(1);
+  });
+
+  it('a required key inherited from Object.prototype does not count', async () => {
+    const proto = defineProvider({ id: 'p', verification, oneOf: { e: { A: { schema: object({}), required: ['toString'] } } } });
+    expect(await parseWithProvider(proto, '{}')).toMatchObject({ reason: 'no_variant_matched' });
+  });
+
+  it('invalid JSON is an unknown event by default (empty body says so), configurable', async () => {
+    expect(await parseWithProvider(notify, '')).toEqual({ kind: 'unknown_event', reason: 'invalid_json', message: 'body is empty' });
+    expect(await parseWithProvider(notify, '{')).toMatchObject({ kind: 'unknown_event', reason: 'invalid_json' });
+    const strict = defineProvider({
+      id: 'strict',
+      verification,
+      oneOf: { e: { A: { schema: object({ a: 'string' }), required: ['a'] } } },
+      invalidJson: 'invalid_payload',
+    });
+    expect(await parseWithProvider(strict, '{')).toMatchObject({ kind: 'invalid_payload', reason: 'invalid_json' });
+  });
+
+  it('a JSON value that is not an object → no_variant_matched', async () => {
+    expect(await parseWithProvider(notify, '"text"')).toMatchObject({ kind: 'unknown_event', reason: 'no_variant_matched' });
+  });
+});
+
+describe('defineProvider(): configuration errors', () => {
+  const cases: Array<[string, () => unknown]> = [
+    ['empty id', () => defineProvider({ id: '', verification, events: { a: object({}) }, eventType: () => 'a' })],
+    ['id with a slash', () => defineProvider({ id: 'a/b', verification, events: { a: object({}) }, eventType: () => 'a' })],
+    ['id with a space', () => defineProvider({ id: 'a b', verification, events: { a: object({}) }, eventType: () => 'a' })],
+    ['no verification', () => defineProvider({ id: 'a', verification: undefined as never, events: { a: object({}) }, eventType: () => 'a' })],
+    ['no events', () => defineProvider({ id: 'a', verification, events: {}, eventType: () => 'a' })],
+    ['no variants', () => defineProvider({ id: 'a', verification, oneOf: { e: {} } })],
+  ];
+  it.each(cases)('%s → invalid_config', (_name, build) => {
+    expect(build).toThrow(HookgateError);
+    expect(build).toThrow(expect.objectContaining({ code: 'invalid_config' }));
+  });
+});
+
+describe('describeIssues()', () => {
+  it('joins path and message, paths as keys or segments, at most five issues', () => {
+    const issues = [
+      { message: 'Required', path: ['a'] },
+      { message: 'Expected string', path: [{ key: 'b' }, 0] },
+      { message: 'Top level' },
+      { message: '4', path: [] },
+      { message: '5', path: ['e'] },
+      { message: '6', path: ['f'] },
+    ];
+    expect(describeIssues(issues)).toBe('a: Required; b.0: Expected string; Top level; 4; e: 5');
+  });
+});
+
+describe('parseWithProvider()', () => {
+  it('accepts text or bytes', async () => {
+    const body = '{"type":"order.refunded","id":"o1","reason":"dup"}';
+    expect(await parseWithProvider(shop, body)).toMatchObject({ kind: 'event', event: 'order.refunded' });
+    expect(await parseWithProvider(shop, new TextEncoder().encode(body))).toMatchObject({ kind: 'event', event: 'order.refunded' });
+  });
+
+  it('a schema whose validate throws makes parse reject (a programmer error, not a payload problem)', async () => {
+    const broken = defineProvider({ id: 'broken', verification, events: { a: brokenSchema('throw') }, eventType: () => 'a' });
+    await expect(parseWithProvider(broken, '{}')).rejects.toThrow('validator exploded');
+  });
+});

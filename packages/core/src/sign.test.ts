@@ -1,0 +1,290 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { notify, NOW, SECRET, shop } from '../test/helpers.js';
+import type { DigestEncoding } from './digest-encoding.js';
+import { prepareSecrets } from './secrets.js';
+import { signRequest } from './sign.js';
+import { hmac, hmacWithTimestamp, type HmacAlgorithm, type VerificationStrategy } from './verify-hmac.js';
+
+// Known-answer vectors computed by an independent implementation, Python's `hmac` module:
+//
+//   python3 -c "import hmac,hashlib,base64;m='{\"id\":\"evt_1\",\"text\":\"héllo ✓\"}'.encode();[print(a,(d:=hmac.new(b'whsec-test',m,a).digest()).hex(),base64.b64encode(d).decode(),base64.urlsafe_b64encode(d).rstrip(b'=').decode()) for a in ('sha1','sha256','sha512')]"
+//
+// The body holds multi-byte UTF-8 so the vectors also prove that the raw bytes are signed.
+const KAT_BODY = '{"id":"evt_1","text":"héllo ✓"}';
+const KAT: Record<HmacAlgorithm, Record<DigestEncoding, string>> = {
+  sha1: {
+    hex: '9d75da948d6306f0882d43ed5627fdfb855b0248',
+    base64: 'nXXalI1jBvCILUPtVif9+4VbAkg=',
+    base64url: 'nXXalI1jBvCILUPtVif9-4VbAkg',
+  },
+  sha256: {
+    hex: '2317abd5ca50df2906ec555f5bf067580188caf645b21171b86a41468cf03374',
+    base64: 'Ixer1cpQ3ykG7FVfW/BnWAGIyvZFshFxuGpBRozwM3Q=',
+    base64url: 'Ixer1cpQ3ykG7FVfW_BnWAGIyvZFshFxuGpBRozwM3Q',
+  },
+  sha512: {
+    hex: '684a8a6bbde30bab58b199f702b460e3502791cd86ad810ecf365fc813cb67a8bab8a54f7f770264a569a4643761e76e881a46c9d6d8d312d9986fe3c6ce5b82',
+    base64: 'aEqKa73jC6tYsZn3ArRg41Ankc2GrYEOzzZfyBPLZ6i6uKVPf3cCZKVppGQ3YeduiBpGydbY0xLZmG/jxs5bgg==',
+    base64url: 'aEqKa73jC6tYsZn3ArRg41Ankc2GrYEOzzZfyBPLZ6i6uKVPf3cCZKVppGQ3YeduiBpGydbY0xLZmG_jxs5bgg',
+  },
+};
+
+//   python3 -c "import hmac,hashlib;print(hmac.new(bytes(range(32)),'{\"id\":\"evt_1\",\"text\":\"héllo ✓\"}'.encode(),hashlib.sha256).hexdigest())"
+const KAT_BYTE_KEY_SHA256 = '1981cc14d1f5b04ac0470cb265b8c997407202a6c3f42ed4d5085fd53b6d1105';
+//   python3 -c "import hmac,hashlib;print(hmac.new(b'whsec-test',b'1732550400.'+'{\"id\":\"evt_1\",\"text\":\"héllo ✓\"}'.encode(),hashlib.sha256).hexdigest())"
+const KAT_TIMESTAMPED_SHA256 = '6807bc4f2d2adbe5e6d1a10b0ac47fa7631e8d7ab1ccfdb47a4ce94ed5539de6';
+// The Webhooks B spec example (providers/webhooks-b.md):
+//   python3 -c "import hmac,hashlib,base64;print(base64.b64encode(hmac.new(b'whsec-test',b'POST|1732550400|{\"userActionNotificationEventType\":\"user.action\"}',hashlib.sha512).digest()).decode())"
+const KAT_WEBHOOKS_B =
+  'QOhbVxykcGVlec1IeGvTpRpG4cyKWIrScAslyO0OyythDWBF6TqDUui0PuBbxMc/hAe4jhSddNfFi+Pu+S9hMQ==';
+
+const ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
+const ENCODINGS: readonly DigestEncoding[] = ['hex', 'base64', 'base64url'];
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+describe('known-answer vectors (Python hmac)', () => {
+  for (const algorithm of ALGORITHMS) {
+    for (const encoding of ENCODINGS) {
+      const expected = KAT[algorithm][encoding];
+      it(`${algorithm} ${encoding}: sign produces it and verify accepts it`, () => {
+        const strategy = hmac({ header: 'X-Sig', algorithm, encoding });
+        expect(signRequest(strategy, { secret: 'whsec-test', body: KAT_BODY })['X-Sig']).toBe(expected);
+        const result = strategy.verify({ method: 'POST', headers: { 'x-sig': expected }, rawBody: bytes(KAT_BODY) }, prepareSecrets('whsec-test'));
+        expect(result.ok).toBe(true);
+      });
+    }
+  }
+
+  it('a byte key (not valid UTF-8 text) signs as the same bytes', () => {
+    const key = Uint8Array.from({ length: 32 }, (_, index) => index);
+    const strategy = hmac({ header: 'X-Sig' });
+    expect(signRequest(strategy, { secret: key, body: KAT_BODY })['X-Sig']).toBe(KAT_BYTE_KEY_SHA256);
+    const result = strategy.verify({ method: 'POST', headers: { 'x-sig': KAT_BYTE_KEY_SHA256 }, rawBody: bytes(KAT_BODY) }, prepareSecrets(key));
+    expect(result.ok).toBe(true);
+  });
+
+  it('timestamped message `${ts}.${body}`', () => {
+    const strategy = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts' });
+    const headers = signRequest(strategy, { secret: 'whsec-test', body: KAT_BODY, timestamp: 1_732_550_400 });
+    expect(headers).toEqual({ 'X-Ts': '1732550400', 'X-Sig': KAT_TIMESTAMPED_SHA256 });
+  });
+
+  it('Webhooks B: POST|X-Timestamp|body, sha512, base64, v1=', () => {
+    const strategy = hmac({
+      header: 'X-Webhook-Signature',
+      algorithm: 'sha512',
+      encoding: 'base64',
+      signature: 'v1={digest}',
+      message: '{$method}|{$request.header.X-Timestamp}|{$request.body}',
+      missingHeader: 'empty',
+    });
+    const body = '{"userActionNotificationEventType":"user.action"}';
+    const headers = signRequest(strategy, { secret: 'whsec-test', body, headers: { 'X-Timestamp': '1732550400' } });
+    expect(headers).toEqual({ 'X-Timestamp': '1732550400', 'X-Webhook-Signature': `v1=${KAT_WEBHOOKS_B}` });
+  });
+});
+
+describe('signRequest()', () => {
+  it('accepts a provider and uses its strategy', () => {
+    const headers = signRequest(shop, { secret: SECRET, body: '{}' });
+    expect(Object.keys(headers)).toEqual(['X-Shop-Signature']);
+    expect(headers['X-Shop-Signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+  });
+
+  it('stamps now (in the strategy unit) unless a timestamp is given; null omits it', () => {
+    expect(signRequest(notify, { secret: SECRET, body: '{}', now: NOW })['X-Notify-Timestamp']).toBe(String(NOW / 1000));
+    expect(signRequest(notify, { secret: SECRET, body: '{}', timestamp: 42 })['X-Notify-Timestamp']).toBe('42');
+    expect(signRequest(notify, { secret: SECRET, body: '{}', timestamp: null })).not.toHaveProperty('X-Notify-Timestamp');
+    const ms = hmacWithTimestamp({ header: 'S', timestampHeader: 'T', timestampUnit: 'ms' });
+    expect(signRequest(ms, { secret: SECRET, body: '{}', now: NOW }).T).toBe(String(NOW));
+  });
+
+  it('keeps the other headers it was given and signs what the template reads from them', () => {
+    const strategy = hmac({ header: 'X-Sig', message: '{$method} {$request.path} {$request.header.x-tenant} {$request.body}' });
+    const headers = signRequest(strategy, { secret: SECRET, body: 'b', method: 'PUT', path: '/p', headers: { 'X-Tenant': 't1' } });
+    expect(headers['X-Tenant']).toBe('t1');
+    const ok = strategy.verify({ method: 'PUT', path: '/p', headers, rawBody: bytes('b') }, prepareSecrets(SECRET));
+    expect(ok.ok).toBe(true);
+    const otherMethod = strategy.verify({ method: 'POST', path: '/p', headers, rawBody: bytes('b') }, prepareSecrets(SECRET));
+    expect(otherMethod).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+  });
+
+  it('rejects an empty secret like the handler does', () => {
+    expect(() => signRequest(shop, { secret: '', body: '{}' })).toThrow(/empty/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Property tests: sign → verify round-trips, and every single-byte change is caught.
+
+const strategyArbitrary: fc.Arbitrary<{ strategy: VerificationStrategy; timed: boolean }> = fc
+  .record({
+    algorithm: fc.constantFrom(...ALGORITHMS),
+    encoding: fc.constantFrom(...ENCODINGS),
+    signature: fc.constantFrom('{digest}', 'v1={digest}', 'sha256={digest}', '{digest}.sig'),
+    template: fc.constantFrom(
+      '{$request.body}',
+      '{$method}|{$request.header.X-Extra}|{$request.body}',
+      '{$request.path}:{$request.body}',
+    ),
+    timed: fc.boolean(),
+  })
+  .map(({ algorithm, encoding, signature, template, timed }) => ({
+    timed,
+    strategy: timed
+      ? hmacWithTimestamp({
+          header: 'X-Sig',
+          timestampHeader: 'X-Ts',
+          algorithm,
+          encoding,
+          signature,
+          message: `{$timestamp}.${template}`,
+        })
+      : hmac({ header: 'X-Sig', algorithm, encoding, signature, message: template }),
+  }));
+
+const secretArbitrary = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40 }),
+  fc.uint8Array({ minLength: 1, maxLength: 80 }),
+);
+const bodyArbitrary = fc.uint8Array({ maxLength: 300 });
+const PROPERTY_RUNS = { numRuns: 150 };
+
+describe('property: sign → verify', () => {
+  it('round-trips for random bodies, secrets, algorithms, encodings and templates', () => {
+    fc.assert(
+      fc.property(strategyArbitrary, secretArbitrary, bodyArbitrary, fc.string({ maxLength: 20 }), ({ strategy }, secret, body, extra) => {
+        const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': extra }, now: NOW });
+        const result = strategy.verify({ method: 'POST', path: '/in', headers, rawBody: body }, prepareSecrets(secret), NOW);
+        expect(result.ok).toBe(true);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('finds the signing secret among several (rotation) and reports its index', () => {
+    fc.assert(
+      fc.property(
+        strategyArbitrary,
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        bodyArbitrary,
+        ({ strategy }, secrets, pick, body) => {
+          const index = pick % secrets.length;
+          const headers = signRequest(strategy, { secret: secrets[index]!, body, path: '/in', headers: { 'X-Extra': '' }, now: NOW });
+          const result = strategy.verify({ method: 'POST', path: '/in', headers, rawBody: body }, prepareSecrets(secrets), NOW);
+          expect(result).toMatchObject({ ok: true, secretIndex: index });
+        },
+      ),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('any single-byte change of the body fails with signature_mismatch', () => {
+    fc.assert(
+      fc.property(
+        strategyArbitrary,
+        secretArbitrary,
+        bodyArbitrary.filter((b) => b.length > 0),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        ({ strategy }, secret, body, at, delta) => {
+          const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
+          const changed = Uint8Array.from(body);
+          const index = at % changed.length;
+          changed[index] = (changed[index]! + delta) & 0xff;
+          const result = strategy.verify({ method: 'POST', path: '/in', headers, rawBody: changed }, prepareSecrets(secret), NOW);
+          expect(result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+        },
+      ),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('any single-character change of the signature header fails (mismatch or malformed, never ok)', () => {
+    fc.assert(
+      fc.property(strategyArbitrary, secretArbitrary, bodyArbitrary, fc.nat(), fc.integer({ min: 1, max: 126 }), ({ strategy }, secret, body, at, delta) => {
+        const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
+        const signature = headers['X-Sig']!;
+        const index = at % signature.length;
+        // Shift within printable ASCII so the header stays a legal value.
+        const code = 33 + ((signature.charCodeAt(index) - 33 + delta) % 94);
+        const tampered = signature.slice(0, index) + String.fromCharCode(code) + signature.slice(index + 1);
+        fc.pre(tampered !== signature && !equivalentHex(strategy, signature, tampered));
+        const result = strategy.verify(
+          { method: 'POST', path: '/in', headers: { ...headers, 'X-Sig': tampered }, rawBody: body },
+          prepareSecrets(secret),
+          NOW,
+        );
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(['signature_mismatch', 'malformed_signature']).toContain(result.reason);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('any change of the timestamp fails (mismatch inside the window, a timestamp reason outside it)', () => {
+    const timed = strategyArbitrary.filter((s) => s.timed);
+    fc.assert(
+      fc.property(timed, secretArbitrary, bodyArbitrary, fc.integer({ min: -600, max: 600 }).filter((d) => d !== 0), ({ strategy }, secret, body, delta) => {
+        const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
+        const moved = String(Number(headers['X-Ts']) + delta);
+        const result = strategy.verify(
+          { method: 'POST', path: '/in', headers: { ...headers, 'X-Ts': moved }, rawBody: body },
+          prepareSecrets(secret),
+          NOW,
+        );
+        expect(result.ok).toBe(false);
+        const expected = Math.abs(delta) <= 300 ? 'signature_mismatch' : delta < 0 ? 'timestamp_too_old' : 'timestamp_in_future';
+        if (!result.ok) expect(result.reason).toBe(expected);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('any single-byte change of the secret fails with signature_mismatch', () => {
+    fc.assert(
+      fc.property(strategyArbitrary, fc.uint8Array({ minLength: 1, maxLength: 64 }), bodyArbitrary, fc.nat(), fc.integer({ min: 1, max: 255 }), ({ strategy }, secret, body, at, delta) => {
+        const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
+        const other = Uint8Array.from(secret);
+        const index = at % other.length;
+        other[index] = (other[index]! + delta) & 0xff;
+        fc.pre(!hmacEquivalentKeys(strategy, secret, other));
+        const result = strategy.verify({ method: 'POST', path: '/in', headers, rawBody: body }, prepareSecrets(other), NOW);
+        expect(result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('the signed bytes are exactly the body: same text, other bytes (e.g. re-serialised) fails', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 6 }), fc.integer(), { minKeys: 1, maxKeys: 4 }), (object) => {
+        const strategy = hmac({ header: 'X-Sig' });
+        const compact = JSON.stringify(object);
+        const pretty = JSON.stringify(object, null, 2);
+        const headers = signRequest(strategy, { secret: SECRET, body: compact });
+        expect(strategy.verify({ method: 'POST', headers, rawBody: bytes(pretty) }, prepareSecrets(SECRET)).ok).toBe(false);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+/** Hex is case-insensitive, so a tampered letter that only changed case is the same digest. */
+function equivalentHex(strategy: VerificationStrategy, a: string, b: string): boolean {
+  return strategy.encoding === 'hex' && a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * HMAC pads keys shorter than the block with zeros, so a key and the same key with trailing
+ * zero bytes are the same key. A single-byte change can only produce that when it turns a
+ * trailing byte into 0 or a trailing 0 into something else at the end of the key — exclude those.
+ */
+function hmacEquivalentKeys(strategy: VerificationStrategy, a: Uint8Array, b: Uint8Array): boolean {
+  const block = strategy.algorithm === 'sha512' ? 128 : 64;
+  if (a.length > block || b.length > block) return false;
+  const trim = (key: Uint8Array): string => Buffer.from(key).toString('hex').replace(/(00)+$/, '');
+  return trim(a) === trim(b);
+}

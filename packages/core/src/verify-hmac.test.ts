@@ -1,0 +1,352 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { request } from '../test/helpers.js';
+import { HookgateError } from './errors.js';
+import type { WebhookRequest } from './request.js';
+import { prepareSecrets } from './secrets.js';
+import { hmac, hmacWithTimestamp, type HmacAlgorithm, type VerificationResult } from './verify-hmac.js';
+
+const SECRET = 'whsec-test';
+const keys = prepareSecrets(SECRET);
+const BODY = '{"id":"evt_1"}';
+const NOW_S = 1_732_550_400;
+const NOW_MS = NOW_S * 1000;
+
+function digest(message: string, algorithm: HmacAlgorithm = 'sha256', secret = SECRET): Buffer {
+  return createHmac(algorithm, secret).update(message).digest();
+}
+
+function reason(result: VerificationResult): string {
+  return result.ok ? 'ok' : result.reason;
+}
+
+describe('hmac(): reason codes', () => {
+  const strategy = hmac({ header: 'X-Sig' });
+  const good = digest(BODY).toString('hex');
+
+  it('passes a correct signature and reports secret 0 and the signed message', () => {
+    const result = strategy.verify(request({ 'x-sig': good }, BODY), keys);
+    expect(result).toMatchObject({ ok: true, secretIndex: 0 });
+    if (result.ok) expect(Buffer.concat(result.signedMessage.map((c) => Buffer.from(c))).toString()).toBe(BODY);
+  });
+
+  it('missing_signature: header absent', () => {
+    expect(reason(strategy.verify(request({}, BODY), keys))).toBe('missing_signature');
+  });
+
+  it('missing_signature: an empty header counts as absent', () => {
+    expect(reason(strategy.verify(request({ 'x-sig': '' }, BODY), keys))).toBe('missing_signature');
+  });
+
+  it('malformed_signature: not hex, wrong length, whitespace only', () => {
+    for (const value of ['zz'.repeat(32), good.slice(2), `${good}00`, 'nothex', '   ', ',']) {
+      expect(reason(strategy.verify(request({ 'x-sig': value }, BODY), keys)), value).toBe('malformed_signature');
+    }
+  });
+
+  it('signature_mismatch: well-formed but wrong digest', () => {
+    const wrong = digest(`${BODY} `).toString('hex');
+    expect(reason(strategy.verify(request({ 'x-sig': wrong }, BODY), keys))).toBe('signature_mismatch');
+  });
+
+  it('missing_header: a header the template needs is absent (missingHeader fail, the default)', () => {
+    const strict = hmac({ header: 'X-Sig', message: '{$request.header.X-Ts}|{$request.body}' });
+    const result = strict.verify(request({ 'x-sig': digest(`|${BODY}`).toString('hex') }, BODY), keys);
+    expect(result).toMatchObject({ ok: false, reason: 'missing_header' });
+    if (!result.ok) expect(result.message).toContain('X-Ts');
+  });
+
+  it("missingHeader 'empty' signs an absent header as the empty string", () => {
+    const lenient = hmac({ header: 'X-Sig', message: '{$request.header.X-Ts}|{$request.body}', missingHeader: 'empty' });
+    expect(lenient.verify(request({ 'x-sig': digest(`|${BODY}`).toString('hex') }, BODY), keys).ok).toBe(true);
+  });
+
+  it('missing_signature is reported before missing_header', () => {
+    const strict = hmac({ header: 'X-Sig', message: '{$request.header.X-Ts}|{$request.body}' });
+    expect(reason(strict.verify(request({}, BODY), keys))).toBe('missing_signature');
+  });
+
+  it('failure messages never contain the expected digest or the secret', () => {
+    const result = strategy.verify(request({ 'x-sig': '00'.repeat(32) }, BODY), keys);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.message).not.toContain(good);
+      expect(result.message).not.toContain(SECRET);
+    }
+  });
+
+  it('verifies the raw bytes, so re-serialised JSON with other spacing fails', () => {
+    const spaced = '{ "id": "evt_1" }';
+    expect(reason(strategy.verify(request({ 'x-sig': good }, spaced), keys))).toBe('signature_mismatch');
+  });
+});
+
+describe('hmac(): digest encodings and signature value templates', () => {
+  const raw = digest(BODY);
+  const cases = [
+    { encoding: 'hex', value: raw.toString('hex') },
+    { encoding: 'base64', value: raw.toString('base64') },
+    { encoding: 'base64url', value: raw.toString('base64url') },
+  ] as const;
+
+  for (const { encoding, value } of cases) {
+    for (const template of ['{digest}', 'v1={digest}', 'sha256={digest}']) {
+      it(`${encoding} in ${template}`, () => {
+        const strategy = hmac({ header: 'X-Sig', encoding, signature: template });
+        const header = template.replace('{digest}', value);
+        expect(strategy.verify(request({ 'x-sig': header }, BODY), keys).ok).toBe(true);
+        // The bare digest without the prefix is malformed when a prefix is expected (and vice versa).
+        if (template !== '{digest}') {
+          expect(reason(strategy.verify(request({ 'x-sig': value }, BODY), keys))).toBe('malformed_signature');
+        }
+      });
+    }
+  }
+
+  it('hex digests are accepted in upper case', () => {
+    const strategy = hmac({ header: 'X-Sig', signature: 'sha256={digest}' });
+    expect(strategy.verify(request({ 'x-sig': `sha256=${raw.toString('hex').toUpperCase()}` }, BODY), keys).ok).toBe(true);
+  });
+
+  it('the prefix is matched exactly (case-sensitive)', () => {
+    const strategy = hmac({ header: 'X-Sig', signature: 'sha256={digest}' });
+    expect(reason(strategy.verify(request({ 'x-sig': `SHA256=${raw.toString('hex')}` }, BODY), keys))).toBe('malformed_signature');
+  });
+
+  it('a suffix in the value template is honoured', () => {
+    const strategy = hmac({ header: 'X-Sig', signature: '[{digest}]' });
+    expect(strategy.verify(request({ 'x-sig': `[${raw.toString('hex')}]` }, BODY), keys).ok).toBe(true);
+    expect(reason(strategy.verify(request({ 'x-sig': `[${raw.toString('hex')}` }, BODY), keys))).toBe('malformed_signature');
+  });
+
+  it('base64 must be padded and canonical; base64url must be unpadded', () => {
+    const b64 = hmac({ header: 'X-Sig', encoding: 'base64' });
+    const padded = raw.toString('base64'); // 32 bytes → one '='
+    expect(padded.endsWith('=')).toBe(true);
+    expect(reason(b64.verify(request({ 'x-sig': padded.slice(0, -1) }, BODY), keys))).toBe('malformed_signature');
+    expect(reason(b64.verify(request({ 'x-sig': raw.toString('base64url') }, BODY), keys))).not.toBe('ok');
+    const b64url = hmac({ header: 'X-Sig', encoding: 'base64url' });
+    expect(reason(b64url.verify(request({ 'x-sig': `${raw.toString('base64url')}=` }, BODY), keys))).toBe('malformed_signature');
+  });
+
+  it('sha1 and sha512 digest lengths are enforced', () => {
+    for (const algorithm of ['sha1', 'sha512'] as const) {
+      const strategy = hmac({ header: 'X-Sig', algorithm });
+      expect(strategy.verify(request({ 'x-sig': digest(BODY, algorithm).toString('hex') }, BODY), keys).ok).toBe(true);
+      // A sha256 digest has the wrong length for either.
+      expect(reason(strategy.verify(request({ 'x-sig': raw.toString('hex') }, BODY), keys))).toBe('malformed_signature');
+    }
+  });
+});
+
+describe('hmac(): several signatures in one header', () => {
+  const strategy = hmac({ header: 'X-Sig', encoding: 'base64', signature: 'v1={digest}' });
+  const good = `v1=${digest(BODY).toString('base64')}`;
+  const wrong = `v1=${digest('other').toString('base64')}`;
+
+  it.each([
+    ['space separated, match last', `${wrong} ${good}`],
+    ['space separated, match first', `${good} ${wrong}`],
+    ['comma separated', `${wrong},${good}`],
+    ['comma and space', `${wrong}, ${good}`],
+    ['tab separated', `${wrong}\t${good}`],
+    ['surrounding junk values', `t=123,${good},v0=abc`],
+  ])('%s', (_name, header) => {
+    expect(strategy.verify(request({ 'x-sig': header }, BODY), keys).ok).toBe(true);
+  });
+
+  it('one well-formed wrong value among malformed ones is a mismatch, not malformed', () => {
+    expect(reason(strategy.verify(request({ 'x-sig': `garbage ${wrong} v1=short` }, BODY), keys))).toBe('signature_mismatch');
+  });
+
+  it('only malformed values is malformed', () => {
+    expect(reason(strategy.verify(request({ 'x-sig': 'garbage v1=short' }, BODY), keys))).toBe('malformed_signature');
+  });
+
+  it('a repeated header (Node array) counts as several values', () => {
+    expect(strategy.verify(request({ 'x-sig': [wrong, good] }, BODY), keys).ok).toBe(true);
+  });
+});
+
+describe('hmac(): secrets and rotation', () => {
+  const strategy = hmac({ header: 'X-Sig' });
+
+  it('reports the index of the secret that matched', () => {
+    const rotated = prepareSecrets(['new-secret', 'old-secret', SECRET]);
+    const result = strategy.verify(request({ 'x-sig': digest(BODY, 'sha256', 'old-secret').toString('hex') }, BODY), rotated);
+    expect(result).toMatchObject({ ok: true, secretIndex: 1 });
+    const third = strategy.verify(request({ 'x-sig': digest(BODY).toString('hex') }, BODY), rotated);
+    expect(third).toMatchObject({ ok: true, secretIndex: 2 });
+  });
+
+  it('a signature by a secret not configured is a mismatch', () => {
+    const rotated = prepareSecrets(['a', 'b']);
+    expect(reason(strategy.verify(request({ 'x-sig': digest(BODY).toString('hex') }, BODY), rotated))).toBe('signature_mismatch');
+  });
+
+  it('a byte secret equals the same UTF-8 string secret', () => {
+    const bytes = prepareSecrets(new TextEncoder().encode(SECRET));
+    expect(strategy.verify(request({ 'x-sig': digest(BODY).toString('hex') }, BODY), bytes).ok).toBe(true);
+  });
+
+  it('rotation on the sender side: two signatures, one secret configured', () => {
+    const header = `${digest(BODY, 'sha256', 'retired').toString('hex')} ${digest(BODY).toString('hex')}`;
+    expect(strategy.verify(request({ 'x-sig': header }, BODY), keys)).toMatchObject({ ok: true, secretIndex: 0 });
+  });
+});
+
+describe('hmacWithTimestamp()', () => {
+  const strategy = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts' });
+  const signAt = (ts: string, body = BODY): WebhookRequest =>
+    request({ 'x-sig': digest(`${ts}.${body}`).toString('hex'), 'x-ts': ts }, body);
+
+  it('passes a fresh, correctly signed request', () => {
+    expect(strategy.verify(signAt(String(NOW_S)), keys, NOW_MS).ok).toBe(true);
+  });
+
+  it('timestamp_missing: header absent or empty (mode required, the default)', () => {
+    const sig = digest(BODY).toString('hex');
+    expect(reason(strategy.verify(request({ 'x-sig': sig }, BODY), keys, NOW_MS))).toBe('timestamp_missing');
+    expect(reason(strategy.verify(request({ 'x-sig': sig, 'x-ts': '' }, BODY), keys, NOW_MS))).toBe('timestamp_missing');
+  });
+
+  it.each(['-1', '+1732550400', '1732550400.5', ' 1732550400', '1e9', 'abc', '0x10', '1234567890123', '١٢٣'])(
+    'timestamp_invalid: %j',
+    (ts) => {
+      expect(reason(strategy.verify(signAt(ts), keys, NOW_MS))).toBe('timestamp_invalid');
+    },
+  );
+
+  it('tolerance boundaries: |skew| == tolerance is inside, one more is outside (default 300 s)', () => {
+    expect(strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS).ok).toBe(true);
+    expect(strategy.verify(signAt(String(NOW_S + 300)), keys, NOW_MS).ok).toBe(true);
+    expect(reason(strategy.verify(signAt(String(NOW_S - 301)), keys, NOW_MS))).toBe('timestamp_too_old');
+    expect(reason(strategy.verify(signAt(String(NOW_S + 301)), keys, NOW_MS))).toBe('timestamp_in_future');
+  });
+
+  it('sub-second clock: a seconds timestamp 300 s old plus 1 ms is too old', () => {
+    expect(reason(strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS + 1))).toBe('timestamp_too_old');
+    expect(strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS).ok).toBe(true);
+  });
+
+  it('toleranceSeconds is configurable, including 0', () => {
+    const tight = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', toleranceSeconds: 0 });
+    expect(tight.verify(signAt(String(NOW_S)), keys, NOW_MS).ok).toBe(true);
+    expect(reason(tight.verify(signAt(String(NOW_S)), keys, NOW_MS + 1))).toBe('timestamp_too_old');
+    expect(reason(tight.verify(signAt(String(NOW_S)), keys, NOW_MS - 1))).toBe('timestamp_in_future');
+  });
+
+  it("timestampUnit 'ms': boundaries in milliseconds", () => {
+    const ms = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', timestampUnit: 'ms', toleranceSeconds: 5 });
+    expect(ms.verify(signAt(String(NOW_MS - 5000)), keys, NOW_MS).ok).toBe(true);
+    expect(ms.verify(signAt(String(NOW_MS + 5000)), keys, NOW_MS).ok).toBe(true);
+    expect(reason(ms.verify(signAt(String(NOW_MS - 5001)), keys, NOW_MS))).toBe('timestamp_too_old');
+    expect(reason(ms.verify(signAt(String(NOW_MS + 5001)), keys, NOW_MS))).toBe('timestamp_in_future');
+    // A seconds value read as milliseconds is decades old.
+    expect(reason(ms.verify(signAt(String(NOW_S)), keys, NOW_MS))).toBe('timestamp_too_old');
+  });
+
+  it('the timestamp is checked before the HMAC: a stale request with a garbage signature is too old', () => {
+    const stale = request({ 'x-sig': 'not-a-signature', 'x-ts': String(NOW_S - 3600) }, BODY);
+    expect(reason(strategy.verify(stale, keys, NOW_MS))).toBe('timestamp_too_old');
+    const invalid = request({ 'x-sig': 'not-a-signature', 'x-ts': 'soon' }, BODY);
+    expect(reason(strategy.verify(invalid, keys, NOW_MS))).toBe('timestamp_invalid');
+    const future = request({ 'x-sig': '00'.repeat(32), 'x-ts': String(NOW_S + 3600) }, BODY);
+    expect(reason(strategy.verify(future, keys, NOW_MS))).toBe('timestamp_in_future');
+  });
+
+  it('missing_signature comes before any timestamp check', () => {
+    expect(reason(strategy.verify(request({ 'x-ts': 'garbage' }, BODY), keys, NOW_MS))).toBe('missing_signature');
+  });
+
+  it('the timestamp is part of the signed message: changing it fails', () => {
+    const signed = signAt(String(NOW_S));
+    const moved = { ...signed, headers: { ...(signed.headers as Record<string, string>), 'x-ts': String(NOW_S + 1) } };
+    expect(reason(strategy.verify(moved, keys, NOW_MS))).toBe('signature_mismatch');
+  });
+
+  describe("mode 'optional'", () => {
+    const optional = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', timestamp: 'optional' });
+
+    it('without a timestamp, the body alone is verified', () => {
+      expect(optional.verify(request({ 'x-sig': digest(BODY).toString('hex') }, BODY), keys, NOW_MS).ok).toBe(true);
+      expect(optional.verify(request({ 'x-sig': digest(BODY).toString('hex'), 'x-ts': '' }, BODY), keys, NOW_MS).ok).toBe(true);
+    });
+
+    it('with a timestamp, only the timestamped form is accepted (no fallback to body-only)', () => {
+      const bodyOnly = request({ 'x-sig': digest(BODY).toString('hex'), 'x-ts': String(NOW_S) }, BODY);
+      expect(reason(optional.verify(bodyOnly, keys, NOW_MS))).toBe('signature_mismatch');
+      expect(optional.verify(signAt(String(NOW_S)), keys, NOW_MS).ok).toBe(true);
+    });
+
+    it('a present timestamp is still validated and windowed', () => {
+      expect(reason(optional.verify(signAt('yesterday'), keys, NOW_MS))).toBe('timestamp_invalid');
+      expect(reason(optional.verify(signAt(String(NOW_S - 301)), keys, NOW_MS))).toBe('timestamp_too_old');
+    });
+  });
+
+  describe("mode 'ignore'", () => {
+    const ignore = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', timestamp: 'ignore' });
+
+    it('never reads the header: a garbage or stale timestamp does not matter, the body alone is signed', () => {
+      const sig = digest(BODY).toString('hex');
+      expect(ignore.verify(request({ 'x-sig': sig, 'x-ts': 'garbage' }, BODY), keys, NOW_MS).ok).toBe(true);
+      expect(ignore.verify(request({ 'x-sig': sig, 'x-ts': '1' }, BODY), keys, NOW_MS).ok).toBe(true);
+      expect(ignore.verify(request({ 'x-sig': sig }, BODY), keys, NOW_MS).ok).toBe(true);
+    });
+  });
+
+  it('a template can read the timestamp header instead of {$timestamp} (Webhooks B style)', () => {
+    const b = hmacWithTimestamp({
+      header: 'X-Webhook-Signature',
+      timestampHeader: 'X-Timestamp',
+      algorithm: 'sha512',
+      encoding: 'base64',
+      signature: 'v1={digest}',
+      message: '{$method}|{$request.header.X-Timestamp}|{$request.body}',
+    });
+    const sig = `v1=${digest(`POST|${NOW_S}|${BODY}`, 'sha512').toString('base64')}`;
+    expect(b.verify(request({ 'x-webhook-signature': sig, 'x-timestamp': String(NOW_S) }, BODY), keys, NOW_MS).ok).toBe(true);
+  });
+
+  it("a body-only template is allowed in mode 'ignore' (the timestamp is never read)", () => {
+    expect(() => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', timestamp: 'ignore', message: '{$request.body}' })).not.toThrow();
+  });
+
+  it('verify() defaults now to the real clock', () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    expect(strategy.verify(signAt(String(nowS)), keys).ok).toBe(true);
+  });
+});
+
+describe('configuration errors are thrown at construction', () => {
+  const bad: Array<[string, () => unknown]> = [
+    ['empty header', () => hmac({ header: '' })],
+    ['unknown algorithm', () => hmac({ header: 'X', algorithm: 'md5' as never })],
+    ['unknown encoding', () => hmac({ header: 'X', encoding: 'hex64' as never })],
+    ['no {digest}', () => hmac({ header: 'X', signature: 'v1=' })],
+    ['{digest} twice', () => hmac({ header: 'X', signature: '{digest}{digest}' })],
+    ['space in value template', () => hmac({ header: 'X', signature: 't=1 v1={digest}' })],
+    ['comma in value template', () => hmac({ header: 'X', signature: 't=1,v1={digest}' })],
+    ['unknown missingHeader', () => hmac({ header: 'X', missingHeader: 'skip' as never })],
+    ['unknown pointer', () => hmac({ header: 'X', message: '{$request.query}' })],
+    ['{$timestamp} without a timestamp strategy', () => hmac({ header: 'X', message: '{$timestamp}.{$request.body}' })],
+    ['no timestampHeader', () => hmacWithTimestamp({ header: 'X', timestampHeader: '' })],
+    ['unknown unit', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', timestampUnit: 'us' as never })],
+    ['negative tolerance', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', toleranceSeconds: -1 })],
+    ['NaN tolerance', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', toleranceSeconds: Number.NaN })],
+    ['unknown mode', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', timestamp: 'sometimes' as never })],
+    // Regression: a timestamp outside the signed message could be swapped for a fresh one.
+    ['timestamp not signed', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', message: '{$request.body}' })],
+    ['another header signed instead of the timestamp', () =>
+      hmacWithTimestamp({ header: 'X', timestampHeader: 'T', message: '{$request.header.U}.{$request.body}' })],
+  ];
+  it.each(bad)('%s', (_name, build) => {
+    expect(build).toThrow(HookgateError);
+    try {
+      build();
+    } catch (error) {
+      expect((error as HookgateError).code).toBe('invalid_config');
+    }
+  });
+});
