@@ -1,0 +1,5 @@
+export * from './schemas.js';
+export * from './provider.js';
+export * from './sign.js';
+export * from './fixtures.js';
+export * from './json-schema.js';
