@@ -15,6 +15,8 @@ import {
   type Gateway,
   type StandardSchemaV1,
 } from '@hookgate/core';
+import { pylon } from '@hookgate/provider-pylon';
+import { webhooksB } from '@hookgate/provider-webhooks-b';
 
 export const SECRET = 'whsec_conformance_secret';
 /** The inline provider's handler refuses bodies above this (so 413 is cheap to provoke). */
@@ -61,7 +63,8 @@ export interface ConformanceGateway {
 }
 
 /**
- * Routes: `acme` (handled / 401 / 202 / 400 / 413 / 500), `offline` (same provider, store down → 503).
+ * Routes: `acme` (handled / 401 / 202 / 400 / 413 / 500), `offline` (same provider, store down → 503),
+ * and the real providers `pylon` and `webhooks-b` for their fixtures.
  *
  * @example
  * ```ts
@@ -70,14 +73,18 @@ export interface ConformanceGateway {
  */
 export function createConformanceGateway(): ConformanceGateway {
   const dispatched: string[] = [];
+  const record = (_event: unknown, context: { deliveryId: string }) => void dispatched.push(context.deliveryId);
   const handler = createWebhookHandler({ provider: acme, secret: SECRET, maxBodyBytes: ACME_MAX_BODY_BYTES });
   handler.onAny((event, context) => {
     dispatched.push(context.deliveryId);
     if (event.event === 'order.explode') throw new Error('listener failed on purpose');
   });
-  const offline = createWebhookHandler({ provider: acme, secret: SECRET, store: unavailableStore() });
-  offline.onAny((_event, context) => void dispatched.push(context.deliveryId));
-  const gateway = createGateway({ handlers: { acme: handler, offline } }) as unknown as Gateway;
+  const offline = createWebhookHandler({ provider: acme, secret: SECRET, store: unavailableStore() }).onAny(record);
+  const pylonHandler = createWebhookHandler({ provider: pylon(), secret: SECRET }).onAny(record);
+  const webhooksBHandler = createWebhookHandler({ provider: webhooksB(), secret: SECRET }).onAny(record);
+  const gateway = createGateway({
+    handlers: { acme: handler, offline, pylon: pylonHandler, 'webhooks-b': webhooksBHandler },
+  }) as unknown as Gateway;
   return { gateway, dispatched };
 }
 
