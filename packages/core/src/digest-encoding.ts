@@ -36,6 +36,23 @@ export function decodeDigest(text: string, encoding: DigestEncoding, byteLength:
 }
 
 /**
+ * The canonical text of a digest written in `encoding`, ready to be compared with an expected
+ * digest in the same encoding: hex lower-cased (either case is accepted), base64 and base64url
+ * as given once {@link decodeDigest} accepts them. Null for anything {@link decodeDigest} refuses.
+ *
+ * @example
+ * ```ts
+ * canonicalDigest('AB'.repeat(32), 'hex', 32); // 'ab'.repeat(32)
+ * canonicalDigest('q83v', 'base64url', 32); // null (wrong length)
+ * ```
+ */
+export function canonicalDigest(text: string, encoding: DigestEncoding, byteLength: number): string | null {
+  // Hex needs no decode to be validated: length and alphabet say it all.
+  if (encoding === 'hex') return text.length === byteLength * 2 && HEX.test(text) ? text.toLowerCase() : null;
+  return decodeDigest(text, encoding, byteLength) ? text : null;
+}
+
+/**
  * Writes digest bytes in `encoding` (hex lower-case, base64 padded, base64url unpadded).
  *
  * @example

@@ -2,17 +2,17 @@ import type { HeadersInput } from './request.js';
 
 /**
  * Reads one header case-insensitively from any {@link HeadersInput}. Repeated headers (arrays)
- * are joined with `, ` as HTTP folds them. Returns undefined when absent.
+ * are joined with `, ` as HTTP folds them. Returns undefined when absent. Hot paths pass `lower`
+ * (the name lower-cased once, at construction) to save a string allocation per lookup.
  *
  * @example
  * ```ts
  * getHeader({ 'X-Pylon-Signature': 'ab' }, 'x-pylon-signature'); // 'ab'
  * ```
  */
-export function getHeader(headers: HeadersInput, name: string): string | undefined {
+export function getHeader(headers: HeadersInput, name: string, lower: string = name.toLowerCase()): string | undefined {
   if (isFetchHeaders(headers)) return headers.get(name) ?? undefined;
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
-  const lower = name.toLowerCase();
   // Node and most frameworks hand over lower-case names: try the O(1) paths before scanning.
   let value = record[lower];
   if (value === undefined && lower !== name) value = record[name];

@@ -10,7 +10,7 @@ type Part =
   | { type: 'literal'; text: string }
   | { type: 'method' }
   | { type: 'path' }
-  | { type: 'header'; name: string }
+  | { type: 'header'; name: string; lower: string }
   | { type: 'body' }
   | { type: 'bodyPointer'; pointer: string; tokens: readonly string[] }
   | { type: 'timestamp' };
@@ -101,7 +101,7 @@ export function compileTemplate(source: string): MessageTemplate {
             chunks.push(context.timestamp ?? '');
             break;
           case 'header': {
-            const value = getHeader(request.headers, part.name);
+            const value = getHeader(request.headers, part.name, part.lower);
             if (value === undefined) {
               if (context.missingHeader === 'fail') {
                 return { ok: false, reason: 'missing_header', message: `header ${part.name} is missing` };
@@ -138,7 +138,8 @@ function parsePointer(expression: string, source: string): Part {
   if (expression === 'request.body') return { type: 'body' };
   if (expression === 'timestamp') return { type: 'timestamp' };
   if (expression.startsWith('request.header.') && expression.length > 'request.header.'.length) {
-    return { type: 'header', name: expression.slice('request.header.'.length) };
+    const name = expression.slice('request.header.'.length);
+    return { type: 'header', name, lower: name.toLowerCase() };
   }
   if (expression.startsWith('request.body#')) {
     const pointer = expression.slice('request.body#'.length);

@@ -1,5 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { decodeDigest, encodeDigest, type DigestEncoding } from './digest-encoding.js';
+import { createHmac, type Hmac } from 'node:crypto';
+import { constantTimeEqual } from './constant-time.js';
+import { canonicalDigest, encodeDigest, type DigestEncoding } from './digest-encoding.js';
 import { HookgateError } from './errors.js';
 import { getHeader } from './headers.js';
 import { compileTemplate, type MessageChunk, type MessageTemplate } from './message-template.js';
@@ -131,6 +132,7 @@ const SIGNATURE_SEPARATORS = /[\s,]+/;
  */
 export function hmac(options: HmacOptions): VerificationStrategy {
   const config = baseConfig(options);
+  const signatureName = options.header.toLowerCase();
   const template = compileTemplate(options.message ?? '{$request.body}');
   if (template.usesTimestamp) {
     throw new HookgateError('invalid_config', '{$timestamp} needs hmacWithTimestamp(); hmac() has no timestamp header.');
@@ -143,7 +145,7 @@ export function hmac(options: HmacOptions): VerificationStrategy {
     timestampHeader: undefined,
     redactHeaders: [options.header],
     verify(request, secrets) {
-      const header = getHeader(request.headers, options.header);
+      const header = getHeader(request.headers, options.header, signatureName);
       if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
       const built = template.build(request, { missingHeader: config.missingHeader });
       if (!built.ok) return built;
@@ -187,6 +189,7 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
   }
   const timed = compileTemplate(options.message ?? '{$timestamp}.{$request.body}');
   const timestampName = options.timestampHeader.toLowerCase();
+  const signatureName = options.header.toLowerCase();
   // An unsigned timestamp can be replaced by a replayer, which would make the window worthless.
   if (mode !== 'ignore' && !timed.usesTimestamp && !timed.headers.some((name) => name.toLowerCase() === timestampName)) {
     throw new HookgateError(
@@ -206,9 +209,9 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
     timestampHeader: options.timestampHeader,
     redactHeaders: [options.header],
     verify(request, secrets, now = Date.now()) {
-      const header = getHeader(request.headers, options.header);
+      const header = getHeader(request.headers, options.header, signatureName);
       if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
-      const timestamp = mode === 'ignore' ? undefined : getHeader(request.headers, options.timestampHeader) || undefined;
+      const timestamp = mode === 'ignore' ? undefined : getHeader(request.headers, options.timestampHeader, timestampName) || undefined;
       let template = untimed;
       if (timestamp === undefined) {
         if (mode === 'required') return fail('timestamp_missing', `header ${options.timestampHeader} is missing or empty`);
@@ -285,10 +288,34 @@ function fail(reason: VerificationFailureReason, message: string): VerificationF
   return { ok: false, reason, message };
 }
 
-function digestOf(config: BaseConfig, key: Parameters<typeof createHmac>[1], chunks: readonly MessageChunk[]): Buffer {
+/**
+ * An HMAC fed with `chunks`. Adjacent text chunks are joined first: each `update()` is a native
+ * call, and for a ~1 KB message the per-call cost dominates (`{$timestamp}.{$request.body}` is
+ * two calls instead of three). Bytes hashed are identical, except that text is never joined
+ * after a lone high surrogate (joined with a following low surrogate it would encode as one
+ * code point instead of two replacement characters).
+ */
+function macOf(config: BaseConfig, key: Parameters<typeof createHmac>[1], chunks: readonly MessageChunk[]): Hmac {
   const mac = createHmac(config.algorithm, key);
-  for (const chunk of chunks) mac.update(chunk);
-  return mac.digest();
+  let text = '';
+  for (const chunk of chunks) {
+    if (typeof chunk !== 'string') {
+      if (text.length > 0) mac.update(text);
+      text = '';
+      mac.update(chunk);
+    } else if (text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      mac.update(text);
+      text = chunk;
+    } else {
+      text += chunk;
+    }
+  }
+  if (text.length > 0) mac.update(text);
+  return mac;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** Parses every candidate in the header, then tries each secret against the well-formed ones. */
@@ -298,16 +325,19 @@ function compareSignatures(
   chunks: readonly MessageChunk[],
   secrets: SecretKeys,
 ): VerificationResult {
-  const candidates: Buffer[] = [];
+  // Candidates stay text: the expected digest is produced in the same encoding and compared
+  // character by character in constant time, which saves decoding the header and a Buffer
+  // digest on every request.
+  const candidates: string[] = [];
   // Any whitespace separates (tabs too, as HTTP allows); the split is skipped for the common single value.
   for (const value of SIGNATURE_SEPARATORS.test(header) ? header.split(SIGNATURE_SEPARATORS) : [header]) {
     if (!value.startsWith(config.prefix) || !value.endsWith(config.suffix)) continue;
-    const digest = decodeDigest(
+    const digest = canonicalDigest(
       value.slice(config.prefix.length, value.length - config.suffix.length),
       config.encoding,
       config.digestBytes,
     );
-    if (digest) candidates.push(digest);
+    if (digest !== null) candidates.push(digest);
   }
   if (candidates.length === 0) {
     return fail(
@@ -317,9 +347,9 @@ function compareSignatures(
   }
   const keys = secrets.keys;
   for (let index = 0; index < keys.length; index++) {
-    const expected = digestOf(config, keys[index]!, chunks);
+    const expected = macOf(config, keys[index]!, chunks).digest(config.encoding);
     for (const candidate of candidates) {
-      if (timingSafeEqual(expected, candidate)) return { ok: true, secretIndex: index, signedMessage: chunks };
+      if (constantTimeEqual(expected, candidate)) return { ok: true, secretIndex: index, signedMessage: chunks };
     }
   }
   return fail('signature_mismatch', 'no signature in the header matches the body with any configured secret');
@@ -336,5 +366,5 @@ function signingRequest(input: SignInput, headers: Readonly<Record<string, strin
 
 function signatureValue(config: BaseConfig, chunks: readonly MessageChunk[], secret: Secret): string {
   const [key] = prepareSecrets(secret).keys;
-  return `${config.prefix}${encodeDigest(digestOf(config, key!, chunks), config.encoding)}${config.suffix}`;
+  return `${config.prefix}${encodeDigest(macOf(config, key!, chunks).digest(), config.encoding)}${config.suffix}`;
 }
