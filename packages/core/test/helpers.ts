@@ -22,7 +22,7 @@ type FieldOutput<F extends Field> = F extends 'string'
         : never;
 
 type Shape = Record<string, Field>;
-export type ShapeOutput<S extends Shape> = { [K in keyof S]: FieldOutput<S[K]> };
+export type ShapeOutput<S extends Shape> = { -readonly [K in keyof S]: FieldOutput<S[K]> };
 
 function fieldMatches(field: Field, value: unknown): boolean {
   if (typeof field === 'object') return value === field.literal;
