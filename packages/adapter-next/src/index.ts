@@ -1,0 +1,2 @@
+export * from './route-handler.js';
+export * from './pages-handler.js';
