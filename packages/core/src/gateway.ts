@@ -5,7 +5,14 @@ import { refusal, type HandleOutcome } from './outcome.js';
 import type { WebhookRequest } from './request.js';
 import type { EventMap } from './results.js';
 
-/** Options of {@link createGateway}. */
+/**
+ * Options of {@link createGateway}.
+ *
+ * @example
+ * ```ts
+ * const options: GatewayOptions<{ pylon: typeof pylonHandler }> = { handlers: { pylon: pylonHandler }, store: new MemoryStore() };
+ * ```
+ */
 export interface GatewayOptions<H extends Record<string, WebhookHandler<any>>> {
   /** Route id → handler. The id is what appears in `/webhooks/:provider`. */
   handlers: H;
@@ -13,7 +20,16 @@ export interface GatewayOptions<H extends Record<string, WebhookHandler<any>>> {
   store?: DeliveryStore | undefined;
 }
 
-/** One mount for many providers: routes by provider id. */
+/**
+ * One mount for many providers: routes by provider id. Build with {@link createGateway}.
+ *
+ * @example
+ * ```ts
+ * const gateway = createGateway({ handlers: { pylon: pylonHandler } });
+ * gateway.providers; // ['pylon']
+ * const outcome = await gateway.handle('pylon', request); // unknown ids → 404
+ * ```
+ */
 export interface Gateway<H extends Record<string, WebhookHandler<any>> = Record<string, WebhookHandler<EventMap>>> {
   readonly kind: 'gateway';
   readonly handlers: H;
@@ -70,7 +86,15 @@ export function createGateway<H extends Record<string, WebhookHandler<any>>>(opt
   };
 }
 
-/** The 404 outcome for a route id no handler serves. */
+/**
+ * The 404 outcome for a route id no handler serves (what `gateway.handle()` and
+ * `resolveTarget()` answer for an unknown provider).
+ *
+ * @example
+ * ```ts
+ * unknownProvider('github'); // { status: 404, kind: 'unknown_provider', reason: 'unknown_provider', message: '…' }
+ * ```
+ */
 export function unknownProvider(providerId: string): HandleOutcome {
   return refusal('unknown_provider', `no webhook handler for provider "${providerId}"`);
 }

@@ -10,12 +10,38 @@ import type { WebhookRequest } from './request.js';
 import type { EventMap, EventName, ParsedPayload, PayloadOf, VerifyAndParseResult } from './results.js';
 import { prepareSecrets, type Secret } from './secrets.js';
 
-/** Default largest body `handle()` accepts: 1 MiB. */
+/**
+ * Default largest body `handle()` accepts: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ provider, secret, maxBodyBytes: 4 * DEFAULT_MAX_BODY_BYTES }); // 4 MiB
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** Default dedupe window: 24 hours. */
+/**
+ * Default dedupe window: 24 hours.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ provider, secret, store, dedupeWindowSeconds: 7 * DEFAULT_DEDUPE_WINDOW_SECONDS }); // a week
+ * ```
+ */
 export const DEFAULT_DEDUPE_WINDOW_SECONDS = 24 * 60 * 60;
 
-/** Options of {@link createWebhookHandler}. */
+/**
+ * Options of {@link createWebhookHandler}.
+ *
+ * @example
+ * ```ts
+ * const options: WebhookHandlerOptions<PylonEvents> = {
+ *   provider: pylon(),
+ *   secrets: [process.env.PYLON_SECRET_NEW!, process.env.PYLON_SECRET_OLD!], // rotation
+ *   store: new MemoryStore(),
+ *   maxBodyBytes: 256 * 1024,
+ * };
+ * ```
+ */
 export interface WebhookHandlerOptions<T extends EventMap> {
   provider: Provider<T>;
   /** The shared secret. Use `secrets` during rotation. */
@@ -32,7 +58,14 @@ export interface WebhookHandlerOptions<T extends EventMap> {
   now?: (() => number) | undefined;
 }
 
-/** Passed to every listener with the event. */
+/**
+ * Passed to every listener with the event.
+ *
+ * @example
+ * ```ts
+ * handler.onAny((event, ctx) => console.log(ctx.deliveryId, ctx.provider, ctx.variant, ctx.secretIndex));
+ * ```
+ */
 export interface HandlerContext {
   readonly deliveryId: string;
   readonly provider: string;
@@ -54,6 +87,12 @@ export type ErrorListener = (error: unknown, context: HandlerContext) => unknown
 
 /**
  * A typed webhook handler for one provider. Create with {@link createWebhookHandler}.
+ *
+ * @example
+ * ```ts
+ * const handler: WebhookHandler<PylonEvents> = createWebhookHandler({ provider: pylon(), secret });
+ * handler.on('IssueNewEvent', (issue) => issue.issue_title).onError((error, ctx) => log(ctx.deliveryId, error));
+ * ```
  */
 export interface WebhookHandler<T extends EventMap = EventMap> {
   readonly provider: Provider<T>;

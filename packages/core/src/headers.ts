@@ -59,12 +59,24 @@ export function headersToRecord(headers: HeadersInput, redact: Iterable<string> 
   return out;
 }
 
-/** The placeholder written instead of a redacted header value. */
+/**
+ * The placeholder written instead of a redacted header value.
+ *
+ * @example
+ * ```ts
+ * if (delivery.headers['x-pylon-signature'] === REDACTED) console.log('signature hidden');
+ * ```
+ */
 export const REDACTED = '[redacted]';
 
 /**
  * Headers that carry credentials: always redacted in recorded deliveries, in addition to a
  * provider's signature headers.
+ *
+ * @example
+ * ```ts
+ * headersToRecord(req.headers, [provider.verification.signatureHeader, ...CREDENTIAL_HEADERS]);
+ * ```
  */
 export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
 

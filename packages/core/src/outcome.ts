@@ -28,6 +28,12 @@ export interface HandleOutcome {
 /**
  * HTTP status per outcome kind: 2xx only for what was recorded and need not be resent; 503 for
  * a store outage so the provider retries.
+ *
+ * @example
+ * ```ts
+ * OUTCOME_STATUS.rejected_signature; // 401
+ * OUTCOME_STATUS.store_unavailable; // 503
+ * ```
  */
 export const OUTCOME_STATUS: Readonly<Record<OutcomeKind, number>> = {
   handled: 200,

@@ -48,7 +48,14 @@ export interface OneOfProviderOptions<G extends Record<string, Record<string, On
 
 /**
  * A provider definition: plain data plus a parser. `T` maps event → variant → schema and drives
- * every type in the handler.
+ * every type in the handler. Build with {@link defineProvider}.
+ *
+ * @example
+ * ```ts
+ * const provider: Provider = acme;
+ * provider.events; // { 'order.paid': ['order.paid'] }
+ * const parsed = await provider.parse(rawBody); // no verification
+ * ```
  */
 export interface Provider<T extends EventMap = EventMap> {
   readonly id: string;
@@ -233,7 +240,15 @@ function then<A, B>(value: A | Promise<A>, fn: (value: A) => B): B | Promise<B> 
   return value instanceof Promise ? value.then(fn) : fn(value);
 }
 
-/** A short human summary of schema issues: `issue_id: Required; issue_title: Expected string`. */
+/**
+ * A short human summary of Standard Schema issues (at most five): `path: message` joined by `; `.
+ *
+ * @example
+ * ```ts
+ * describeIssues([{ message: 'Required', path: ['issue_id'] }, { message: 'Expected string', path: [{ key: 'issue_title' }] }]);
+ * // 'issue_id: Required; issue_title: Expected string'
+ * ```
+ */
 export function describeIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): string {
   return issues
     .slice(0, 5)

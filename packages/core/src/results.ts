@@ -73,7 +73,16 @@ export interface InvalidPayload {
 /** What parsing a body without verification yields. */
 export type ParseResult<T extends EventMap> = ParsedPayload<T> | UnknownEvent | InvalidPayload;
 
-/** What `handler.verifyAndParse()` yields: a discriminated union on `kind`, never an exception. */
+/**
+ * What `handler.verifyAndParse()` yields: a discriminated union on `kind`, never an exception.
+ *
+ * @example
+ * ```ts
+ * const result = await handler.verifyAndParse(request);
+ * if (result.kind === 'event' && result.variant === 'IssueNewEvent') console.log(result.payload.issue_title);
+ * else if (result.kind !== 'event') console.warn(result.reason, result.message);
+ * ```
+ */
 export type VerifyAndParseResult<T extends EventMap> =
   | ParsedEvent<T>
   | SignatureVerificationFailure

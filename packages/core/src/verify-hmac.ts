@@ -37,6 +37,15 @@ export interface VerificationFailure {
   readonly message: string;
 }
 
+/**
+ * What {@link VerificationStrategy.verify} returns: never thrown, always one of these.
+ *
+ * @example
+ * ```ts
+ * const result = strategy.verify(request, prepareSecrets(secret));
+ * if (!result.ok) console.warn(result.reason); // 'signature_mismatch', 'timestamp_too_old', …
+ * ```
+ */
 export type VerificationResult = VerificationSuccess | VerificationFailure;
 
 /** What {@link VerificationStrategy.sign} needs to produce a sender's headers. */
@@ -58,6 +67,13 @@ export interface SignInput {
 /**
  * A verification strategy value: knows its headers, algorithm, encoding and templates. Build one
  * with {@link hmac} or {@link hmacWithTimestamp}; providers carry one.
+ *
+ * @example
+ * ```ts
+ * const strategy: VerificationStrategy = hmac({ header: 'X-Hub-Signature-256', signature: 'sha256={digest}' });
+ * const headers = strategy.sign({ secret: 'whsec-test', body: '{}' });
+ * strategy.verify({ method: 'POST', headers, rawBody: new TextEncoder().encode('{}') }, prepareSecrets('whsec-test')).ok; // true
+ * ```
  */
 export interface VerificationStrategy {
   readonly type: 'hmac' | 'hmac_timestamp';
@@ -73,7 +89,14 @@ export interface VerificationStrategy {
   sign(input: SignInput, now?: number): Record<string, string>;
 }
 
-/** Options of {@link hmac}. */
+/**
+ * Options of {@link hmac}.
+ *
+ * @example
+ * ```ts
+ * const options: HmacOptions = { header: 'X-Signature', algorithm: 'sha512', encoding: 'base64', signature: 'v1={digest}' };
+ * ```
+ */
 export interface HmacOptions {
   /** Header carrying the signature, e.g. `X-Hub-Signature-256`. Looked up case-insensitively. */
   header: string;
@@ -92,7 +115,16 @@ export interface HmacOptions {
   missingHeader?: 'fail' | 'empty' | undefined;
 }
 
-/** Options of {@link hmacWithTimestamp}. */
+/**
+ * Options of {@link hmacWithTimestamp}.
+ *
+ * @example
+ * ```ts
+ * const options: HmacWithTimestampOptions = {
+ *   header: 'X-Pylon-Signature', timestampHeader: 'X-Pylon-Timestamp', toleranceSeconds: 300, timestamp: 'optional',
+ * };
+ * ```
+ */
 export interface HmacWithTimestampOptions extends HmacOptions {
   /** Header carrying the timestamp, e.g. `X-Pylon-Timestamp`. */
   timestampHeader: string;
