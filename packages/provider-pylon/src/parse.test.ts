@@ -166,4 +166,15 @@ describe('handle(): statuses, dispatch, dedupe', () => {
     expect(await handler.handle(signed(body, NOW / 1000 - 60))).toMatchObject({ status: 200, kind: 'handled' });
     expect(calls).toBe(2);
   });
+
+  it('body-only deliveries (no timestamp): the same bytes are a duplicate within 24 h and processed again after', async () => {
+    let clock = NOW;
+    const handler = createWebhookHandler({ provider: pylon(), secret: SECRET, store: new MemoryStore(), now: () => clock });
+    const request = signed(JSON.stringify(fixtures.valid.IssueStateChangedEvent), null);
+    expect(await handler.handle(request)).toMatchObject({ kind: 'handled' });
+    clock = NOW + 23 * 3600_000;
+    expect(await handler.handle(request)).toMatchObject({ kind: 'duplicate' });
+    clock = NOW + 24 * 3600_000 + 1000;
+    expect(await handler.handle(request)).toMatchObject({ kind: 'handled' });
+  });
 });
