@@ -25,29 +25,14 @@ export interface PylonFixtures {
   readonly unknown: Readonly<Record<string, PylonFixtureCase>>;
 }
 
-const cache = new Map<string, unknown>();
-
-// Read on first use (the package has no import-time side effects) and frozen, because every
-// consumer shares the one parsed copy.
-function load(name: keyof PylonFixtures): never {
-  let value = cache.get(name);
-  if (value === undefined) {
-    value = deepFreeze(JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')));
-    cache.set(name, value);
-  }
-  return value as never;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
+// Read on each access: nothing happens at import time, and every consumer gets its own copy to
+// change (a test breaking a field) without affecting the next one.
+function read(name: keyof PylonFixtures): never {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
 }
 
 /**
- * Sample Pylon bodies (loaded lazily from the package's `fixtures/` folder, frozen).
+ * Sample Pylon bodies (read from the package's `fixtures/` folder on each access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -59,12 +44,12 @@ function deepFreeze<T>(value: T): T {
  */
 export const fixtures: PylonFixtures = {
   get valid() {
-    return load('valid');
+    return read('valid');
   },
   get invalid() {
-    return load('invalid');
+    return read('invalid');
   },
   get unknown() {
-    return load('unknown');
+    return read('unknown');
   },
 };

@@ -36,29 +36,14 @@ export interface WebhooksBFixtures {
   readonly unknown: Readonly<Record<string, WebhooksBFixtureCase>>;
 }
 
-const cache = new Map<string, unknown>();
-
-// Read on first use (the package has no import-time side effects) and frozen, because every
-// consumer shares the one parsed copy.
-function load(name: keyof WebhooksBFixtures): never {
-  let value = cache.get(name);
-  if (value === undefined) {
-    value = deepFreeze(JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')));
-    cache.set(name, value);
-  }
-  return value as never;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
+// Read on each access: nothing happens at import time, and every consumer gets its own copy to
+// change (a test breaking a field) without affecting the next one.
+function read(name: keyof WebhooksBFixtures): never {
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
 }
 
 /**
- * Sample Webhooks B bodies (loaded lazily from the package's `fixtures/` folder, frozen).
+ * Sample Webhooks B bodies (read from the package's `fixtures/` folder on each access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -70,15 +55,15 @@ function deepFreeze<T>(value: T): T {
  */
 export const fixtures: WebhooksBFixtures = {
   get valid() {
-    return load('valid');
+    return read('valid');
   },
   get invalid() {
-    return load('invalid');
+    return read('invalid');
   },
   get ambiguous() {
-    return load('ambiguous');
+    return read('ambiguous');
   },
   get unknown() {
-    return load('unknown');
+    return read('unknown');
   },
 };
