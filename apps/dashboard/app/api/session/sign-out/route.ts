@@ -1,0 +1,11 @@
+import { redirect, sessionCookie } from '../../../../lib/session';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Sign out from the page's button (a form POST): clears the cookie and returns to sign-in. */
+export async function POST(request: Request): Promise<Response> {
+  const response = redirect(request, '/sign-in?signed-out=1');
+  response.headers.append('set-cookie', sessionCookie(request, '', 0));
+  return response;
+}

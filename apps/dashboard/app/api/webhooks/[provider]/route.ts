@@ -1,0 +1,35 @@
+import { getRuntime } from '../../../../lib/runtime';
+
+// Webhook endpoints: never behind the dashboard's auth (Proxy skips /api/webhooks/); each
+// delivery proves itself with its provider signature.
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+type RouteContext = { params: Promise<{ provider: string }> };
+type Method = 'POST' | 'GET' | 'HEAD';
+
+async function serve(method: Method, request: Request, context: RouteContext): Promise<Response> {
+  let routes;
+  try {
+    routes = (await getRuntime()).webhookRoutes;
+  } catch (error) {
+    console.error('[hookgate] webhook refused, store unavailable:', error);
+    // 503 so the provider retries later, like core does when the store fails mid-delivery.
+    return Response.json({ ok: false, kind: 'store_unavailable', reason: 'store_unavailable' }, { status: 503 });
+  }
+  return routes[method](request, context);
+}
+
+/** Receives a delivery for `/api/webhooks/pylon` or `/api/webhooks/webhooks-b`. */
+export function POST(request: Request, context: RouteContext): Promise<Response> {
+  return serve('POST', request, context);
+}
+
+/** Anything but POST is answered 405 by the adapter. */
+export function GET(request: Request, context: RouteContext): Promise<Response> {
+  return serve('GET', request, context);
+}
+
+export function HEAD(request: Request, context: RouteContext): Promise<Response> {
+  return serve('HEAD', request, context);
+}

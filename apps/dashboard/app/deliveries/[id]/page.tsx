@@ -1,0 +1,234 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { OUTCOME_STATUS, REDACTED, type Delivery } from '@hookgate/core';
+import { CodeBlock } from '../../../components/code-block';
+import { CopyButton } from '../../../components/copy-button';
+import { eventLabel } from '../../../components/deliveries-table';
+import { LocalTime } from '../../../components/local-time';
+import { ProviderTag, StatusBadge } from '../../../components/status-badge';
+import { requirePageAccess } from '../../../lib/access';
+import { formatDuration, prettyJson } from '../../../lib/format';
+import { getRuntime } from '../../../lib/runtime';
+import { STATUS_INFO } from '../../../lib/status';
+
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Delivery ${id.slice(0, 8)}…` };
+}
+
+export default async function DeliveryPage({ params }: Props) {
+  const { id } = await params;
+  await requirePageAccess(`/deliveries/${encodeURIComponent(id)}`);
+  const { store } = await getRuntime();
+  const delivery = /^[0-9a-f-]{36}$/i.test(id) ? await store.get(id) : null;
+  if (!delivery) notFound();
+
+  // Duplicates point at the first delivery of their dedupe key; the key is searchable.
+  const [duplicates, original] = await Promise.all([
+    delivery.dedupeKey && delivery.status !== 'duplicate'
+      ? store
+          .list({ provider: delivery.provider, status: 'duplicate', q: delivery.dedupeKey, limit: 100 })
+          .then((page) => page.items.filter((item) => item.duplicateOf === delivery.id))
+      : Promise.resolve([] as Delivery[]),
+    delivery.duplicateOf ? store.get(delivery.duplicateOf) : Promise.resolve(null),
+  ]);
+
+  const info = STATUS_INFO[delivery.status];
+  const body = delivery.bodyEncoding === 'utf8' ? prettyJson(delivery.body) : { text: delivery.body, isJson: false };
+  const headerNames = Object.keys(delivery.headers).sort();
+
+  return (
+    <>
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <Link href="/deliveries">Deliveries</Link>
+          </li>
+          <li aria-current="page" className="mono">
+            {delivery.id}
+          </li>
+        </ol>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1>
+            {eventLabel(delivery)}
+            {delivery.variant && delivery.variant !== delivery.event ? <span className="muted"> · {delivery.variant}</span> : null}
+          </h1>
+          <p>
+            <StatusBadge status={delivery.status} /> <ProviderTag provider={delivery.provider} /> received{' '}
+            <LocalTime iso={delivery.receivedAt} withMs />
+          </p>
+        </div>
+        <CopyButton text={delivery.id} label="delivery id" />
+      </div>
+
+      <div className="stack">
+        <div className="grid-2">
+          <section className="card" aria-labelledby="summary-title">
+            <div className="card-header">
+              <h2 id="summary-title">Summary</h2>
+            </div>
+            <div className="card-body">
+              <dl className="kv">
+                <dt>Delivery id</dt>
+                <dd className="mono">{delivery.id}</dd>
+                <dt>Request</dt>
+                <dd className="mono">
+                  {delivery.method} {delivery.path ?? `/api/webhooks/${delivery.provider}`}
+                </dd>
+                <dt>Event</dt>
+                <dd>{delivery.event ?? <span className="muted">none recognised</span>}</dd>
+                <dt>Variant</dt>
+                <dd>{delivery.variant ?? <span className="muted">—</span>}</dd>
+                <dt>Duration</dt>
+                <dd>{formatDuration(delivery.durationMs)}</dd>
+                <dt>Dedupe key</dt>
+                <dd className="mono">{delivery.dedupeKey ?? <span className="muted">— (not verified)</span>}</dd>
+                {delivery.duplicateOf ? (
+                  <>
+                    <dt>Duplicate of</dt>
+                    <dd>
+                      <Link className="mono" href={`/deliveries/${delivery.duplicateOf}`}>
+                        {delivery.duplicateOf}
+                      </Link>
+                      {original ? null : <span className="muted"> (no longer stored)</span>}
+                    </dd>
+                  </>
+                ) : null}
+              </dl>
+            </div>
+          </section>
+
+          <section className="card" aria-labelledby="outcome-title">
+            <div className="card-header">
+              <h2 id="outcome-title">Verification and outcome</h2>
+            </div>
+            <div className="card-body">
+              <dl className="kv">
+                <dt>Signature</dt>
+                <dd data-testid="verification">
+                  {delivery.status === 'rejected_signature' ? (
+                    <>
+                      <strong>Rejected</strong> — <span className="reason">{delivery.reason ?? 'signature_mismatch'}</span>
+                    </>
+                  ) : delivery.secretIndex !== null ? (
+                    <>
+                      <strong>Verified</strong> with secret #{delivery.secretIndex}
+                      {delivery.secretIndex === 0 ? ' (the first configured)' : ' (an older secret still accepted during rotation)'}
+                    </>
+                  ) : (
+                    <strong>Verified</strong>
+                  )}
+                </dd>
+                <dt>Outcome</dt>
+                <dd>
+                  <StatusBadge status={delivery.status} /> answered HTTP {OUTCOME_STATUS[delivery.status]}
+                  <div className="muted">{info.description}</div>
+                </dd>
+                <dt>Reason</dt>
+                <dd data-testid="reason">{delivery.reason ? <span className="reason">{delivery.reason}</span> : <span className="muted">—</span>}</dd>
+                {delivery.message ? (
+                  <>
+                    <dt>{delivery.status === 'handler_error' ? 'Handler error' : 'Detail'}</dt>
+                    <dd data-testid="message">{delivery.message}</dd>
+                  </>
+                ) : null}
+              </dl>
+            </div>
+          </section>
+        </div>
+
+        <section className="card" aria-labelledby="headers-title">
+          <div className="card-header">
+            <h2 id="headers-title">Headers</h2>
+            <span className="muted">Signature and credential headers are redacted before they are stored.</span>
+          </div>
+          <div className="table-wrap">
+            <table className="data" data-testid="headers">
+              <caption className="visually-hidden">Request headers</caption>
+              <thead>
+                <tr>
+                  <th scope="col" style={{ width: '30%' }}>
+                    Name
+                  </th>
+                  <th scope="col">Value</th>
+                </tr>
+              </thead>
+              <tbody>
+                {headerNames.map((name) => (
+                  <tr key={name}>
+                    <td className="mono nowrap">{name}</td>
+                    <td className="mono">{delivery.headers[name] === REDACTED ? <span className="redacted">{REDACTED}</span> : delivery.headers[name]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+
+        <div className="grid-2">
+          <section className="card" aria-labelledby="body-title">
+            <div className="card-header">
+              <h2 id="body-title">Raw body</h2>
+              <span className="muted">
+                {delivery.bodyEncoding === 'base64' ? 'Not UTF-8: shown as base64' : body.isJson ? 'JSON, pretty-printed' : 'Text'}
+                {delivery.bodyTruncated ? ' · truncated' : ''}
+              </span>
+            </div>
+            <div className="card-body">
+              {delivery.body.length === 0 ? <p className="muted">Empty body.</p> : <CodeBlock code={body.text} label="raw body" />}
+            </div>
+          </section>
+          <section className="card" aria-labelledby="payload-title">
+            <div className="card-header">
+              <h2 id="payload-title">Parsed payload</h2>
+              <span className="muted">{delivery.payload === null ? '' : 'Validated against the event schema'}</span>
+            </div>
+            <div className="card-body" data-testid="payload">
+              {delivery.payload === null ? (
+                <p className="muted">
+                  Not parsed: {delivery.status === 'rejected_signature' ? 'bodies are only parsed after the signature verifies.' : `${delivery.reason ?? 'no payload'}.`}
+                </p>
+              ) : (
+                <CodeBlock code={JSON.stringify(delivery.payload, null, 2)} label="parsed payload" />
+              )}
+            </div>
+          </section>
+        </div>
+
+        {delivery.status !== 'duplicate' ? (
+          <section className="card" aria-labelledby="duplicates-title">
+            <div className="card-header">
+              <h2 id="duplicates-title">Duplicates</h2>
+              <span className="muted">Same dedupe key inside the dedupe window: answered 200, not dispatched again.</span>
+            </div>
+            {duplicates.length === 0 ? (
+              <p className="card-body muted" style={{ margin: 0 }}>
+                {delivery.dedupeKey ? 'No duplicates of this delivery were received.' : 'Unverified deliveries have no dedupe key.'}
+              </p>
+            ) : (
+              <ul className="card-body" style={{ margin: 0, paddingLeft: '2.2rem' }}>
+                {duplicates.map((duplicate) => (
+                  <li key={duplicate.id}>
+                    <Link className="mono" href={`/deliveries/${duplicate.id}`}>
+                      {duplicate.id}
+                    </Link>{' '}
+                    <span className="muted">
+                      received <LocalTime iso={duplicate.receivedAt} withMs />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ) : null}
+      </div>
+    </>
+  );
+}

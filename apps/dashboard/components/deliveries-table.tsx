@@ -1,0 +1,71 @@
+import Link from 'next/link';
+import type { Delivery } from '@hookgate/core';
+import { formatDuration } from '../lib/format';
+import { LocalTime } from './local-time';
+import { ProviderTag, StatusBadge } from './status-badge';
+
+/** What a delivery's event cell says when no event was recognised. */
+export function eventLabel(delivery: Pick<Delivery, 'event' | 'status'>): string {
+  if (delivery.event) return delivery.event;
+  return delivery.status === 'rejected_signature' ? 'Unverified delivery' : 'Unrecognised payload';
+}
+
+/**
+ * The deliveries list: one row per delivery, linking to its detail page. `compact` drops the
+ * provider, reason detail and duration columns for narrow cards.
+ */
+export function DeliveriesTable({ items, caption, compact = false }: { items: readonly Delivery[]; caption: string; compact?: boolean }) {
+  return (
+    <div className="table-wrap">
+      <table className="data">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Received</th>
+            {compact ? null : <th scope="col">Provider</th>}
+            <th scope="col">Event</th>
+            <th scope="col">Status</th>
+            <th scope="col">Reason</th>
+            {compact ? null : (
+              <th scope="col" className="numeric">
+                Duration
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((delivery) => (
+            <tr key={delivery.id} data-delivery-id={delivery.id} data-received-at={delivery.receivedAt}>
+              <td className="nowrap">
+                <LocalTime iso={delivery.receivedAt} withDate={!compact} />
+              </td>
+              {compact ? null : (
+                <td>
+                  <ProviderTag provider={delivery.provider} />
+                </td>
+              )}
+              <td>
+                <Link href={`/deliveries/${delivery.id}`} className={delivery.event ? 'event-name' : undefined}>
+                  {eventLabel(delivery)}
+                </Link>
+                {delivery.variant && delivery.variant !== delivery.event ? <span className="event-variant">{delivery.variant}</span> : null}
+              </td>
+              <td>
+                <StatusBadge status={delivery.status} />
+              </td>
+              <td>
+                {delivery.reason ? <span className="reason">{delivery.reason}</span> : <span className="muted">—</span>}
+                {delivery.message && !compact ? (
+                  <span className="reason-message" title={delivery.message}>
+                    {delivery.message}
+                  </span>
+                ) : null}
+              </td>
+              {compact ? null : <td className="numeric nowrap">{formatDuration(delivery.durationMs)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+
+/** Poll interval; short enough to feel live, long enough to be free on SQLite. */
+const POLL_MS = 2500;
+/** Most new rows counted per poll ("100+" beyond). */
+const POLL_LIMIT = 100;
+
+interface Position {
+  receivedAt: string;
+  id: string;
+}
+
+export interface LiveDeliveriesProps {
+  /** Filter query (no cursor, no range: polling uses its own `from`) that the list shows. */
+  filterQuery: string;
+  /** The newest row shown, or null for an empty list. */
+  newest: Position | null;
+  /** Server time just before the list was read: with an empty list, rows from then on are new. */
+  since: string;
+  /** Load new rows by themselves (first page, no filters) instead of only counting them. */
+  autoLoad: boolean;
+  /** Where "show them" goes: the first page with the same filters. */
+  firstPageHref: string;
+  /** False when an explicit `to` bound in the past means nothing new can match. */
+  enabled: boolean;
+  /** Shown at the left of the toolbar (e.g. how many rows the page holds). */
+  summary: ReactNode;
+  children: ReactNode;
+}
+
+/**
+ * Live updates by short polling of `GET /api/deliveries` for rows newer than the newest one
+ * shown. On the unfiltered first page they are loaded automatically (a server refresh); anywhere
+ * else a "N new deliveries" button loads them on click. Polling pauses while the tab is hidden.
+ */
+export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPageHref, enabled, summary, children }: LiveDeliveriesProps) {
+  const router = useRouter();
+  const [count, setCount] = useState(0);
+  const [paused, setPaused] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const refreshing = useRef(false);
+  const previousNewest = useRef<Position | null>(newest);
+
+  // A new server render (after refresh or navigation) resets the count and marks fresh rows.
+  useEffect(() => {
+    const before = previousNewest.current;
+    previousNewest.current = newest;
+    refreshing.current = false;
+    setCount(0);
+    if (!before || !newest || newest.id === before.id) return;
+    for (const row of document.querySelectorAll<HTMLElement>('tr[data-received-at]')) {
+      const position = { receivedAt: row.dataset.receivedAt!, id: row.dataset.deliveryId! };
+      if (isNewer(position, before)) row.classList.add('is-new');
+    }
+  }, [newest]);
+
+  const load = useCallback(() => {
+    refreshing.current = true;
+    if (window.location.pathname + window.location.search === firstPageHref) router.refresh();
+    else router.push(firstPageHref);
+  }, [firstPageHref, router]);
+
+  useEffect(() => {
+    if (!enabled || paused) return;
+    let stopped = false;
+    const poll = async () => {
+      if (document.hidden || refreshing.current) return;
+      const params = new URLSearchParams(filterQuery);
+      params.set('from', newest?.receivedAt ?? since);
+      params.set('limit', String(POLL_LIMIT));
+      try {
+        const response = await fetch(`/api/deliveries?${params}`, { cache: 'no-store', headers: { accept: 'application/json' } });
+        if (!response.ok) throw new Error(String(response.status));
+        const page = (await response.json()) as { items: Position[] };
+        if (stopped) return;
+        setFailed(false);
+        const fresh = page.items.filter((item) => (newest ? isNewer(item, newest) : true)).length;
+        setCount(fresh);
+        if (fresh > 0 && autoLoad) load();
+      } catch {
+        if (!stopped) setFailed(true);
+      }
+    };
+    const timer = setInterval(poll, POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [enabled, paused, filterQuery, newest, since, autoLoad, load]);
+
+  const label = count >= POLL_LIMIT ? `${POLL_LIMIT}+ new deliveries` : `${count} new ${count === 1 ? 'delivery' : 'deliveries'}`;
+  return (
+    <>
+      <div className="list-toolbar">
+        <div className="muted">{summary}</div>
+      <div className="live" role="status" aria-live="polite">
+        <span className={`live-dot${paused || !enabled || failed ? ' paused' : ''}`} aria-hidden="true" />
+        {!enabled ? 'Live updates off for a past time range' : failed ? 'Live updates interrupted, retrying…' : paused ? 'Live updates paused' : 'Live'}
+        {enabled ? (
+          <button type="button" className="button button-small" aria-pressed={paused} onClick={() => setPaused((value) => !value)}>
+            {paused ? 'Resume' : 'Pause'}
+          </button>
+        ) : null}
+      </div>
+      </div>
+      {count > 0 && !autoLoad ? (
+        <div className="new-banner">
+          <button type="button" className="button button-primary button-small" onClick={load} data-testid="new-deliveries">
+            {label} · show
+          </button>
+        </div>
+      ) : null}
+      {children}
+    </>
+  );
+}
+
+// Keyset order of the list: receivedAt desc, then id desc (UUIDv7, so id order is time order).
+function isNewer(a: Position, b: Position): boolean {
+  return a.receivedAt > b.receivedAt || (a.receivedAt === b.receivedAt && a.id > b.id);
+}

@@ -1,0 +1,27 @@
+import { SESSION_COOKIE } from './auth';
+
+/**
+ * The `Set-Cookie` value for the session. `Secure` only over HTTPS: browsers drop Secure cookies
+ * on plain-HTTP LAN addresses, where a token-protected dashboard must still work.
+ *
+ * @example
+ * ```ts
+ * response.headers.append('set-cookie', sessionCookie(request, sessionValue(token), 3600));
+ * ```
+ */
+export function sessionCookie(request: Request, value: string, maxAge: number): string {
+  const https = new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${https ? '; Secure' : ''}`;
+}
+
+/**
+ * A 303 (See Other) to a same-origin path, so a form POST is followed by a GET.
+ *
+ * @example
+ * ```ts
+ * return redirect(request, '/deliveries');
+ * ```
+ */
+export function redirect(request: Request, path: string): Response {
+  return new Response(null, { status: 303, headers: { location: new URL(path, request.url).toString(), 'cache-control': 'no-store' } });
+}

@@ -1,0 +1,27 @@
+import { installPeerAddressStamp } from './peer-address';
+import { getRuntime } from './runtime';
+
+/**
+ * Server start: install the peer-address stamp, then build the runtime. A configuration error
+ * ends the process (exit code 1) with the list of bad variables; a store that is down only logs,
+ * because webhooks then answer 503 (providers retry) and the store is retried per request.
+ *
+ * @example
+ * ```ts
+ * // instrumentation.ts
+ * export async function register() { await startDashboard(); }
+ * ```
+ */
+export async function startDashboard(): Promise<void> {
+  installPeerAddressStamp();
+  try {
+    await getRuntime();
+  } catch (error) {
+    // Duck-typed: the error may come from another bundle's copy of @hookgate/core.
+    if ((error as { code?: unknown } | null)?.code === 'invalid_config') {
+      console.error(`\n${(error as Error).message}\n\nSee apps/dashboard/README.md for the variables and their defaults.\n`);
+      process.exit(1);
+    }
+    console.error('[hookgate] Could not open the delivery store; will retry on the next request:', error);
+  }
+}

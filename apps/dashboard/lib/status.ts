@@ -1,0 +1,46 @@
+import type { DeliveryStatus } from '@hookgate/core';
+
+/** How a status is shown: a short label, a colour tone and a one-line explanation. */
+export interface StatusInfo {
+  label: string;
+  tone: 'success' | 'neutral' | 'danger' | 'warning' | 'info';
+  description: string;
+  /** Counts as a failure in charts and totals. */
+  failure: boolean;
+  /** Series colour in charts. */
+  color: string;
+}
+
+/**
+ * Display data per delivery status. Plain data, so client components can use it too.
+ *
+ * @example
+ * ```ts
+ * STATUS_INFO.rejected_signature.label; // 'Rejected'
+ * ```
+ */
+export const STATUS_INFO: Readonly<Record<DeliveryStatus, StatusInfo>> = {
+  handled: { label: 'Handled', tone: 'success', description: 'Verified, parsed and dispatched to the handlers.', failure: false, color: '#16a34a' },
+  duplicate: { label: 'Duplicate', tone: 'neutral', description: 'Seen before inside the dedupe window: answered 200, not dispatched again.', failure: false, color: '#94a3b8' },
+  rejected_signature: { label: 'Rejected', tone: 'danger', description: 'The signature did not verify: answered 401.', failure: true, color: '#dc2626' },
+  invalid_payload: { label: 'Invalid payload', tone: 'warning', description: 'Verified, but the body did not match the event schema: answered 400.', failure: true, color: '#d97706' },
+  unknown_event: { label: 'Unknown event', tone: 'info', description: 'Verified, but not an event this provider defines: recorded and answered 202.', failure: true, color: '#0284c7' },
+  handler_error: { label: 'Handler error', tone: 'danger', description: 'A handler threw: answered 500 so the provider retries.', failure: true, color: '#7c3aed' },
+};
+
+/** Statuses in display order (same as core's `DELIVERY_STATUSES`). */
+export const STATUS_ORDER = Object.keys(STATUS_INFO) as DeliveryStatus[];
+
+/**
+ * Chart colour per provider id (unknown ids get a neutral grey).
+ *
+ * @example
+ * ```ts
+ * providerColor('pylon'); // '#4f46e5'
+ * ```
+ */
+export function providerColor(provider: string): string {
+  return PROVIDER_COLORS[provider] ?? '#64748b';
+}
+
+const PROVIDER_COLORS: Record<string, string> = { pylon: '#4f46e5', 'webhooks-b': '#0891b2' };

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NextConfig } from 'next';
+
+// The monorepo root: workspace packages are symlinks into ../../packages, which Turbopack and
+// output tracing must be allowed to read.
+const workspaceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const nextConfig: NextConfig = {
+  // Native / driver modules (and the store that loads them) stay plain Node imports: bundling
+  // better-sqlite3's .node binary or pg's optional natives breaks them. Core and the providers
+  // are external too, so the store and the app share one copy (one HookgateError class).
+  serverExternalPackages: [
+    'better-sqlite3',
+    'pg',
+    '@hookgate/core',
+    '@hookgate/store',
+    '@hookgate/provider-pylon',
+    '@hookgate/provider-webhooks-b',
+  ],
+  turbopack: { root: workspaceRoot },
+  outputFileTracingRoot: workspaceRoot,
+  poweredByHeader: false,
+  reactStrictMode: true,
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;
