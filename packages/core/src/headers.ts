@@ -59,6 +59,23 @@ export function headersToRecord(headers: HeadersInput, redact: Iterable<string> 
   return out;
 }
 
+/** An RFC 9110 field name: one or more token characters. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * True when `name` is a valid HTTP header name. Strategies check their header names with it at
+ * construction, because a Fetch `Headers` lookup of an invalid name throws mid-request.
+ *
+ * @example
+ * ```ts
+ * isHeaderName('X-Signature'); // true
+ * isHeaderName('X Signature'); // false
+ * ```
+ */
+export function isHeaderName(name: string): boolean {
+  return TOKEN.test(name);
+}
+
 /**
  * The placeholder written instead of a redacted header value.
  *

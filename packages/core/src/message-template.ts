@@ -1,5 +1,5 @@
 import { HookgateError } from './errors.js';
-import { getHeader } from './headers.js';
+import { getHeader, isHeaderName } from './headers.js';
 import type { WebhookRequest } from './request.js';
 
 /** A piece of a signed message: text (encoded as UTF-8) or raw bytes. */
@@ -50,7 +50,7 @@ const TOKEN = /\{\$([^{}]+)\}/g;
  * JSON body: strings as-is, other values as JSON), `{$method}`, `{$request.path}`,
  * `{$request.header.NAME}` (case-insensitive), `{$timestamp}`. Everything else is literal text.
  *
- * @throws {HookgateError} `invalid_config` for an unknown pointer.
+ * @throws {HookgateError} `invalid_config` for an unknown pointer or an invalid header name.
  * @example
  * ```ts
  * const template = compileTemplate('{$timestamp}.{$request.body}');
@@ -137,7 +137,7 @@ function parsePointer(expression: string, source: string): Part {
   if (expression === 'request.path') return { type: 'path' };
   if (expression === 'request.body') return { type: 'body' };
   if (expression === 'timestamp') return { type: 'timestamp' };
-  if (expression.startsWith('request.header.') && expression.length > 'request.header.'.length) {
+  if (expression.startsWith('request.header.') && isHeaderName(expression.slice('request.header.'.length))) {
     const name = expression.slice('request.header.'.length);
     return { type: 'header', name, lower: name.toLowerCase() };
   }

@@ -2,7 +2,7 @@ import { createHmac, type Hmac } from 'node:crypto';
 import { constantTimeEqual } from './constant-time.js';
 import { canonicalDigest, encodeDigest, type DigestEncoding } from './digest-encoding.js';
 import { HookgateError } from './errors.js';
-import { getHeader } from './headers.js';
+import { getHeader, isHeaderName } from './headers.js';
 import { compileTemplate, type MessageChunk, type MessageTemplate } from './message-template.js';
 import type { WebhookRequest } from './request.js';
 import { prepareSecrets, type Secret, type SecretKeys } from './secrets.js';
@@ -208,6 +208,9 @@ export function hmac(options: HmacOptions): VerificationStrategy {
 export function hmacWithTimestamp(options: HmacWithTimestampOptions): VerificationStrategy {
   const config = baseConfig(options);
   if (!options.timestampHeader) throw new HookgateError('invalid_config', 'hmacWithTimestamp() needs a `timestampHeader`.');
+  if (!isHeaderName(options.timestampHeader)) {
+    throw new HookgateError('invalid_config', `"${options.timestampHeader}" is not a valid HTTP header name.`);
+  }
   const unit = options.timestampUnit ?? 's';
   if (unit !== 's' && unit !== 'ms') throw new HookgateError('invalid_config', `Unknown timestampUnit "${String(unit)}": use 's' or 'ms'.`);
   const tolerance = options.toleranceSeconds ?? 300;
@@ -286,6 +289,7 @@ interface BaseConfig {
 
 function baseConfig(options: HmacOptions): BaseConfig {
   if (!options.header) throw new HookgateError('invalid_config', 'A verification strategy needs a signature `header`.');
+  if (!isHeaderName(options.header)) throw new HookgateError('invalid_config', `"${options.header}" is not a valid HTTP header name.`);
   const algorithm = options.algorithm ?? 'sha256';
   if (!(algorithm in DIGEST_BYTES)) {
     throw new HookgateError('invalid_config', `Unknown algorithm "${String(algorithm)}": use sha1, sha256 or sha512.`);
