@@ -1,6 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIAL_HEADERS, getHeader, headersToRecord, REDACTED } from './headers.js';
+import { CREDENTIAL_HEADERS, getHeader, headersToRecord, isHeaderName, REDACTED } from './headers.js';
+
+describe('isHeaderName()', () => {
+  it('accepts RFC 9110 tokens, refuses the rest', () => {
+    for (const name of ['X-Signature', 'x_sig', "a!#$%&'*+-.^_`|~9"]) expect(isHeaderName(name), name).toBe(true);
+    for (const name of ['', 'X Sig', 'X-Sig:', 'é', 'a\nb', '(x)', 'a/b']) expect(isHeaderName(name), name).toBe(false);
+  });
+});
 
 describe('getHeader()', () => {
   it('plain object in mixed case, looked up in any case', () => {

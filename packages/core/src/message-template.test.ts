@@ -138,7 +138,7 @@ describe('compileTemplate(): missing headers', () => {
 });
 
 describe('compileTemplate(): configuration errors', () => {
-  it.each(['{$request.query}', '{$request.header.}', '{$request.body#id}', '{$body}', '{$request.headers.x}', '{$ method}'])(
+  it.each(['{$request.query}', '{$request.header.}', '{$request.header.X Ts}', '{$request.header.a:b}', '{$request.body#id}', '{$body}', '{$request.headers.x}', '{$ method}'])(
     '%s is an unknown pointer → HookgateError invalid_config',
     (source) => {
       expect(() => compileTemplate(source)).toThrow(HookgateError);

@@ -330,6 +330,11 @@ describe('configuration errors are thrown at construction', () => {
     ['comma in value template', () => hmac({ header: 'X', signature: 't=1,v1={digest}' })],
     ['unknown missingHeader', () => hmac({ header: 'X', missingHeader: 'skip' as never })],
     ['unknown pointer', () => hmac({ header: 'X', message: '{$request.query}' })],
+    // Regression: invalid names made verify() throw mid-request on Fetch Headers (Headers.get validates).
+    ['signature header with a space', () => hmac({ header: 'X Sig' })],
+    ['signature header with a colon', () => hmac({ header: 'X-Sig:' })],
+    ['timestamp header with a space', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'X Ts' })],
+    ['template header with a space', () => hmac({ header: 'X', message: '{$request.header.X Ts}{$request.body}' })],
     ['{$timestamp} without a timestamp strategy', () => hmac({ header: 'X', message: '{$timestamp}.{$request.body}' })],
     ['no timestampHeader', () => hmacWithTimestamp({ header: 'X', timestampHeader: '' })],
     ['unknown unit', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', timestampUnit: 'us' as never })],
