@@ -1,10 +1,24 @@
 import { defineProvider, hmacWithTimestamp, parseWithProvider, type ParseResult, type Provider } from '@hookgate/core';
 import { PYLON_EVENT_TYPES, pylonEvents } from './schemas.js';
 
-/** Header carrying the lower-case hex HMAC-SHA256. */
-export const SIGNATURE_HEADER = 'X-Pylon-Signature';
-/** Header carrying the Unix time in seconds the request was signed at. */
-export const TIMESTAMP_HEADER = 'X-Pylon-Timestamp';
+/**
+ * Header carrying the lower-case hex HMAC-SHA256 (looked up case-insensitively).
+ *
+ * @example
+ * ```ts
+ * const signature = request.headers[PYLON_SIGNATURE_HEADER.toLowerCase()];
+ * ```
+ */
+export const PYLON_SIGNATURE_HEADER = 'X-Pylon-Signature';
+/**
+ * Header carrying the Unix time in seconds the request was signed at.
+ *
+ * @example
+ * ```ts
+ * const sentAt = Number(request.headers[PYLON_TIMESTAMP_HEADER.toLowerCase()]) * 1000;
+ * ```
+ */
+export const PYLON_TIMESTAMP_HEADER = 'X-Pylon-Timestamp';
 
 /** Options of {@link pylon}. */
 export interface PylonOptions {
@@ -52,10 +66,10 @@ export function pylon(options: PylonOptions = {}) {
   return defineProvider({
     id: 'pylon',
     verification: hmacWithTimestamp({
-      header: SIGNATURE_HEADER,
+      header: PYLON_SIGNATURE_HEADER,
       algorithm: 'sha256',
       encoding: 'hex',
-      timestampHeader: TIMESTAMP_HEADER,
+      timestampHeader: PYLON_TIMESTAMP_HEADER,
       timestampUnit: 's',
       timestamp: options.timestamp ?? 'optional',
       toleranceSeconds: options.toleranceSeconds ?? 300,

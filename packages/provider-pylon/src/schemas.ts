@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-/** Issue statuses Pylon defines; workspaces may add custom slugs, so any other string is kept too. */
+/**
+ * Issue statuses Pylon defines; workspaces may add custom slugs, so any other string is kept too.
+ *
+ * @example
+ * ```ts
+ * const isBuiltIn = (PYLON_ISSUE_STATUSES as readonly string[]).includes(event.state);
+ * ```
+ */
 export const PYLON_ISSUE_STATUSES = ['new', 'waiting_on_you', 'waiting_on_customer', 'on_hold', 'closed'] as const;
 /** A Pylon issue status: a built-in one or a workspace's custom slug. */
 export type PylonIssueStatus = (typeof PYLON_ISSUE_STATUSES)[number] | (string & {});

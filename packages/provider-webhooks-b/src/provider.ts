@@ -9,12 +9,34 @@ import {
 } from '@hookgate/core';
 import { webhooksBEvents } from './schemas.js';
 
-/** Header carrying `v1=<base64 HMAC-SHA512>`. */
-export const SIGNATURE_HEADER = 'X-Webhook-Signature';
-/** Header whose value is part of the signed message (and, opt-in, checked as Unix seconds). */
-export const TIMESTAMP_HEADER = 'X-Timestamp';
-/** The signed-message template exactly as the API description states it. */
-export const MESSAGE_TEMPLATE = '{$method}|{$request.header.X-Timestamp}|{$request.body}';
+/**
+ * Header carrying `v1=<base64 HMAC-SHA512>` (looked up case-insensitively).
+ *
+ * @example
+ * ```ts
+ * const signature = request.headers[WEBHOOKS_B_SIGNATURE_HEADER.toLowerCase()];
+ * ```
+ */
+export const WEBHOOKS_B_SIGNATURE_HEADER = 'X-Webhook-Signature';
+/**
+ * Header whose value is part of the signed message (and, opt-in, checked as Unix seconds).
+ *
+ * @example
+ * ```ts
+ * const headers = { [WEBHOOKS_B_TIMESTAMP_HEADER]: String(Math.floor(Date.now() / 1000)) };
+ * ```
+ */
+export const WEBHOOKS_B_TIMESTAMP_HEADER = 'X-Timestamp';
+/**
+ * The signed-message template exactly as the API description states it (core's template syntax).
+ *
+ * @example
+ * ```ts
+ * import { compileTemplate } from '@hookgate/core';
+ * const template = compileTemplate(WEBHOOKS_B_MESSAGE_TEMPLATE); // POST|1732550400|{"…"}
+ * ```
+ */
+export const WEBHOOKS_B_MESSAGE_TEMPLATE = '{$method}|{$request.header.X-Timestamp}|{$request.body}';
 
 /** Options of {@link webhooksB}. */
 export interface WebhooksBOptions {
@@ -51,18 +73,18 @@ function oneOfTable(): OneOfTable {
 
 function strategy(options: WebhooksBOptions): VerificationStrategy {
   const common = {
-    header: SIGNATURE_HEADER,
+    header: WEBHOOKS_B_SIGNATURE_HEADER,
     algorithm: 'sha512',
     encoding: 'base64',
     signature: 'v1={digest}',
-    message: MESSAGE_TEMPLATE,
+    message: WEBHOOKS_B_MESSAGE_TEMPLATE,
     // The API description signs an absent X-Timestamp as the empty string; so do we.
     missingHeader: 'empty',
   } as const;
   if (options.toleranceSeconds === undefined) return hmac(common);
   return hmacWithTimestamp({
     ...common,
-    timestampHeader: TIMESTAMP_HEADER,
+    timestampHeader: WEBHOOKS_B_TIMESTAMP_HEADER,
     timestamp: 'required',
     toleranceSeconds: options.toleranceSeconds,
   });

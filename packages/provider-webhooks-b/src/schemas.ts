@@ -182,6 +182,11 @@ export type WebhooksBEvent = z.output<typeof WebhooksBEvent>;
 /**
  * Events → variants → (schema, the one required key, a description): the single table the
  * provider definition, the JSON Schema and the docs are built from.
+ *
+ * @example
+ * ```ts
+ * webhooksBEvents.inventoryChangeEvent.variants.InventoryStockDepletedEvent.key; // 'inventoryStockDepletedEventType'
+ * ```
  */
 export const webhooksBEvents = {
   userNotificationEvent: {

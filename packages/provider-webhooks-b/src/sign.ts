@@ -1,5 +1,5 @@
 import { signRequest, type Secret } from '@hookgate/core';
-import { TIMESTAMP_HEADER, webhooksB } from './provider.js';
+import { WEBHOOKS_B_TIMESTAMP_HEADER, webhooksB } from './provider.js';
 
 /** Options of {@link signWebhooksB} besides what to sign. */
 export interface SignWebhooksBOptions {
@@ -48,7 +48,7 @@ export function signWebhooksB(input: SignWebhooksBInput): SignedWebhooksBDeliver
   const body = input.body ?? JSON.stringify(input.payload);
   const now = input.now ?? Date.now();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (input.timestamp !== null) headers[TIMESTAMP_HEADER] = String(input.timestamp ?? Math.floor(now / 1000));
+  if (input.timestamp !== null) headers[WEBHOOKS_B_TIMESTAMP_HEADER] = String(input.timestamp ?? Math.floor(now / 1000));
   return {
     headers: signRequest(signer, { secret: input.secret, body, method: input.method ?? 'POST', headers, now }),
     body,
