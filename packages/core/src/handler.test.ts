@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { brokenSchema, encoder, FlakyStore, notify, NOW, object, OLD_SECRET, request, SECRET, shop, signedRequest } from '../test/helpers.js';
 import { HookgateError } from './errors.js';
@@ -605,3 +606,39 @@ function shopOptions() {
     eventId: (payload: unknown) => (payload as { id: string }).id,
   };
 }
+
+describe('property: handle() never rejects and answers from the contract table', () => {
+  const headerValue = fc.oneof(
+    fc.string({ maxLength: 100 }),
+    fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 }),
+    fc.constant(undefined),
+    fc.constantFrom('v1=', `v1=${'A'.repeat(43)}=`, String(NOW / 1000), String(NOW / 1000 - 301), '0'.repeat(64)),
+  );
+  const headers = fc.dictionary(
+    fc.constantFrom('x-notify-signature', 'X-Notify-Timestamp', 'X-SHOP-SIGNATURE', 'content-type', 'authorization', 'x-other'),
+    headerValue,
+  );
+  const body = fc.oneof(
+    fc.uint8Array({ maxLength: 200 }),
+    fc.jsonValue({ maxDepth: 3 }).map((value) => encoder.encode(JSON.stringify(value) ?? 'null')),
+    fc.constantFrom('{"userCreated":"u"}', '{"type":"order.paid","id":"o","amount":1}', '{"slow":"s","alert":"a"}').map((text) => encoder.encode(text)),
+  );
+
+  it('random headers and bodies, signed or not, with a store', async () => {
+    const store = new MemoryStore();
+    const handlers = [notifyHandler(store), shopHandler({ store, maxBodyBytes: 150 })];
+    await fc.assert(
+      fc.asyncProperty(fc.nat(1), headers, body, fc.boolean(), async (which, randomHeaders, rawBody, sign) => {
+        const handler = handlers[which]!;
+        const signed = sign
+          ? { ...(randomHeaders as Record<string, string>), ...signRequest(handler.provider, { secret: SECRET, body: rawBody, now: NOW }) }
+          : randomHeaders;
+        const outcome = await handler.handle({ method: 'POST', headers: signed, rawBody });
+        expect([200, 202, 400, 401, 413]).toContain(outcome.status);
+        if (outcome.status !== 413) expect(outcome.deliveryId).toBeDefined();
+        if (!sign) expect(outcome.status === 401 || outcome.status === 413).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

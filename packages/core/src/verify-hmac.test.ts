@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { request } from '../test/helpers.js';
 import { HookgateError } from './errors.js';
@@ -353,5 +354,34 @@ describe('configuration errors are thrown at construction', () => {
     } catch (error) {
       expect((error as HookgateError).code).toBe('invalid_config');
     }
+  });
+});
+
+describe('property: verify() never throws', () => {
+  const strategies = [
+    hmac({ header: 'X-Sig', message: '{$method}|{$request.header.X-Ts}|{$request.body#/a/0}|{$request.body}' }),
+    hmac({ header: 'X-Sig', encoding: 'base64', signature: 'v1={digest}', missingHeader: 'empty', message: '{$request.header.X-Ts}{$request.body}' }),
+    hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', encoding: 'base64url', timestamp: 'optional' }),
+    hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', timestampUnit: 'ms', algorithm: 'sha512' }),
+  ];
+  const value = fc.oneof(fc.string({ maxLength: 120 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }), fc.constant(undefined));
+  const names = fc.oneof(fc.constantFrom('x-sig', 'X-SIG', 'x-ts', 'X-Ts', '__proto__', 'constructor', ''), fc.string({ maxLength: 8 }));
+
+  it('for any header record, body, method, path and clock it returns a result', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(strategies.length - 1),
+        fc.dictionary(names, value),
+        fc.uint8Array({ maxLength: 100 }),
+        fc.string({ maxLength: 8 }),
+        fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
+        fc.integer({ min: 0, max: 2 ** 45 }),
+        (index, headers, body, method, path, now) => {
+          const result = strategies[index]!.verify({ method, path, headers, rawBody: body }, keys, now);
+          expect(typeof result.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
