@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
-import { fixtures as webhooksBFixtures, signWebhooksB, webhooksB } from '@hookgate/provider-webhooks-b';
+import { fixtures as pylonFixtures, pylon, signPylon, type PylonFixtureCase } from '@hookgate/provider-pylon';
+import { fixtures as webhooksBFixtures, signWebhooksB, webhooksB, type WebhooksBFixtureCase } from '@hookgate/provider-webhooks-b';
 
 /** A body and the signed headers to send with it. */
 export interface SignedSample {
@@ -8,12 +8,8 @@ export interface SignedSample {
   body: string;
 }
 
-/** A fixture case from a provider package: a JSON payload or a raw body. */
-interface FixtureCase {
-  readonly payload?: unknown;
-  readonly raw?: string;
-  readonly expected: { readonly kind: string; readonly reason: string };
-}
+/** A fixture case from a provider package: a JSON payload or a raw body, with its expected outcome. */
+type FixtureCase = PylonFixtureCase | WebhooksBFixtureCase;
 
 /** What the CLI knows about one provider: its event names, samples and signer. */
 export interface SampleProvider {
