@@ -188,6 +188,16 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
     }
   }
   if (variants.length === 0) throw new HookgateError('invalid_config', `Provider "${options.id}" defines no variants.`);
+  // on(name) matches event and variant names alike: a variant named like another event would
+  // reach that event's listeners with a payload their type does not describe.
+  for (const { event, variant } of variants) {
+    if (variant !== event && Object.hasOwn(options.oneOf, variant)) {
+      throw new HookgateError(
+        'invalid_config',
+        `Provider "${options.id}": variant "${variant}" of event "${event}" has the name of another event; on("${variant}") would be ambiguous.`,
+      );
+    }
+  }
   const jsonKind = options.invalidJson ?? 'unknown_event';
   return {
     id: options.id,
