@@ -170,6 +170,13 @@ describe('defineProvider(): oneOf', () => {
   });
 });
 
+describe('defineProvider(): names', () => {
+  it('a variant may share its own event name', () => {
+    const provider = defineProvider({ id: 'same', verification, oneOf: { Ping: { Ping: { schema: object({ ping: 'string' }), required: ['ping'] } } } });
+    expect(provider.events).toEqual({ Ping: ['Ping'] });
+  });
+});
+
 describe('defineProvider(): configuration errors', () => {
   const cases: Array<[string, () => unknown]> = [
     ['empty id', () => defineProvider({ id: '', verification, events: { a: object({}) }, eventType: () => 'a' })],
@@ -178,6 +185,16 @@ describe('defineProvider(): configuration errors', () => {
     ['no verification', () => defineProvider({ id: 'a', verification: undefined as never, events: { a: object({}) }, eventType: () => 'a' })],
     ['no events', () => defineProvider({ id: 'a', verification, events: {}, eventType: () => 'a' })],
     ['no variants', () => defineProvider({ id: 'a', verification, oneOf: { e: {} } })],
+    // Regression: on('B') also received variant B of event A, whose payload type differs.
+    [
+      'a variant named like another event',
+      () =>
+        defineProvider({
+          id: 'a',
+          verification,
+          oneOf: { A: { B: { schema: object({ b: 'string' }), required: ['b'] } }, B: { C: { schema: object({ c: 'string' }), required: ['c'] } } },
+        }),
+    ],
   ];
   it.each(cases)('%s → invalid_config', (_name, build) => {
     expect(build).toThrow(HookgateError);
