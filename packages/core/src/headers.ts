@@ -25,7 +25,10 @@ export function getHeader(headers: HeadersInput, name: string, lower: string = n
     }
   }
   if (value === undefined) return undefined;
-  return typeof value === 'string' ? value : value.join(', ');
+  if (typeof value === 'string') return value;
+  // Anything else is no header: an inherited member (`constructor`, `__proto__`) or a value the
+  // types rule out but plain objects can still carry.
+  return Array.isArray(value) ? value.join(', ') : undefined;
 }
 
 /**
@@ -53,7 +56,7 @@ export function headersToRecord(headers: HeadersInput, redact: Iterable<string> 
     for (const key in record) {
       const value = record[key];
       if (value === undefined) continue;
-      put(key, typeof value === 'string' ? value : value.join(', '));
+      put(key, typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value));
     }
   }
   return out;
