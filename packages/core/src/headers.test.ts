@@ -38,6 +38,18 @@ describe('getHeader()', () => {
     expect(getHeader({ 'x-a': '' }, 'x-a')).toBe('');
   });
 
+  // Regression: these crashed with "value.join is not a function".
+  it('names of Object.prototype members are absent, not inherited values', () => {
+    expect(getHeader({}, 'constructor')).toBeUndefined();
+    expect(getHeader({}, '__proto__')).toBeUndefined();
+    expect(getHeader({ constructor: 'c' }, 'Constructor')).toBe('c');
+  });
+
+  it('a non-string value smuggled past the types is no header (and never a crash)', () => {
+    expect(getHeader({ 'content-length': 12 } as never, 'content-length')).toBeUndefined();
+    expect(headersToRecord({ 'content-length': 12 } as never)).toEqual({ 'content-length': '12' });
+  });
+
   it('an object without a prototype works (Node uses those for headers)', () => {
     const headers = Object.assign(Object.create(null) as Record<string, string>, { 'X-A': '1' });
     expect(getHeader(headers, 'x-a')).toBe('1');
