@@ -564,6 +564,19 @@ describe('handler.handle(): store failures', () => {
     expect(calls).toBe(2); // at-least-once: the listener ran for the unrecorded attempt too
   });
 
+  it('release rejecting after a handler error still answers 500 (the claim then expires with its window)', async () => {
+    const store = new FlakyStore();
+    store.failRelease = true;
+    const handler = shopHandler({ store });
+    handler.on('order.paid', () => {
+      throw new Error('boom');
+    });
+    const outcome = await handler.handle(signedRequest(shop, paid));
+    expect(outcome).toMatchObject({ status: 500, kind: 'handler_error' });
+    expect(store.released).toEqual([outcome.deliveryId]);
+    expect((await store.get(outcome.deliveryId!))?.status).toBe('handler_error');
+  });
+
   it('claim rejecting → 503 before any listener runs, nothing recorded', async () => {
     const store = new FlakyStore();
     store.failClaim = true;

@@ -154,6 +154,7 @@ export function request(headers: HeadersInput, body: string | Uint8Array = '{}',
 export class FlakyStore extends MemoryStore {
   failRecord = false;
   failClaim = false;
+  failRelease = false;
   readonly recorded: DeliveryInput[] = [];
   readonly released: string[] = [];
 
@@ -170,6 +171,7 @@ export class FlakyStore extends MemoryStore {
 
   override async release(provider: string, dedupeKey: string, deliveryId: string): Promise<void> {
     this.released.push(deliveryId);
+    if (this.failRelease) throw new Error('connection refused (release)');
     return super.release(provider, dedupeKey, deliveryId);
   }
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { SECRET, shop } from '../test/helpers.js';
+import { isGateway, methodNotAllowed, toHttpResponse } from './adapter-support.js';
+import { createGateway } from './gateway.js';
+import { createWebhookHandler } from './handler.js';
+
+describe('toHttpResponse()', () => {
+  it('status from the outcome, JSON body without message or payload', () => {
+    const response = toHttpResponse({ status: 401, kind: 'rejected_signature', reason: 'signature_mismatch', message: 'detail', deliveryId: 'd1' });
+    expect(response).toEqual({
+      status: 401,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"ok":false,"kind":"rejected_signature","reason":"signature_mismatch","deliveryId":"d1"}',
+    });
+  });
+
+  it('413 closes the connection instead of draining an unwanted upload', () => {
+    expect(toHttpResponse({ status: 413, kind: 'too_large', reason: 'too_large' }).headers.connection).toBe('close');
+    expect(toHttpResponse({ status: 200, kind: 'handled' }).headers).not.toHaveProperty('connection');
+  });
+});
+
+describe('methodNotAllowed()', () => {
+  it('405 with Allow: POST', () => {
+    const response = methodNotAllowed();
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+    expect(JSON.parse(response.body)).toEqual({ ok: false, kind: 'method_not_allowed', reason: 'method_not_allowed' });
+  });
+});
+
+describe('isGateway()', () => {
+  it('tells gateways from handlers', () => {
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET });
+    expect(isGateway(handler)).toBe(false);
+    expect(isGateway(createGateway({ handlers: { shop: handler } }))).toBe(true);
+  });
+});
