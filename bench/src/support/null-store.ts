@@ -1,0 +1,37 @@
+import type { ClaimResult, Delivery, DeliveryPage, DeliveryStore, StatsResult, StatsQuery } from '@hookgate/core';
+
+/**
+ * A {@link DeliveryStore} that keeps nothing: every claim succeeds, every record is dropped.
+ * The memory bench uses it so heap growth can only come from the request path itself.
+ *
+ * @example
+ * ```ts
+ * createGateway({ handlers, store: new NullStore() });
+ * ```
+ */
+export class NullStore implements DeliveryStore {
+  recorded = 0;
+  async claim(): Promise<ClaimResult> {
+    return { claimed: true };
+  }
+  async release(): Promise<void> {}
+  async seen(): Promise<string | null> {
+    return null;
+  }
+  async record(): Promise<void> {
+    this.recorded++;
+  }
+  async get(): Promise<Delivery | null> {
+    return null;
+  }
+  async list(): Promise<DeliveryPage> {
+    return { items: [], nextCursor: null };
+  }
+  async stats(query: StatsQuery): Promise<StatsResult> {
+    return { bucket: query.bucket, from: String(query.from), to: String(query.to), rows: [], totals: {} } as unknown as StatsResult;
+  }
+  async prune(): Promise<number> {
+    return 0;
+  }
+  async close(): Promise<void> {}
+}
