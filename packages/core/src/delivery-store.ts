@@ -1,3 +1,5 @@
+import { HookgateError } from './errors.js';
+
 /**
  * What happened to a delivery, as recorded. `handle()` outcomes use the same names.
  */
@@ -77,15 +79,19 @@ export interface DeliveryInput extends Omit<Delivery, 'body' | 'bodyEncoding' | 
 /** Filters and keyset cursor for {@link DeliveryStore.list}. All filters combine with AND. */
 export interface ListQuery {
   provider?: string | undefined;
-  /** One status or several (OR). */
+  /** One status or several (OR); an empty list means any status. */
   status?: DeliveryStatus | readonly DeliveryStatus[] | undefined;
   /** Matches the event name or the variant name. */
   event?: string | undefined;
-  /** Inclusive lower bound on `receivedAt` (ISO string or Date). */
+  /** Inclusive lower bound on `receivedAt` (ISO string or Date); an unparseable bound is ignored. */
   from?: string | Date | undefined;
   /** Exclusive upper bound on `receivedAt` (ISO string or Date). */
   to?: string | Date | undefined;
-  /** Case-insensitive text search over event, variant, ids, dedupe key, reason and body. */
+  /**
+   * Substring search over event, variant, ids (`id`, `duplicateOf`), dedupe key, reason and the
+   * stored body. Case-insensitive for ASCII letters only (what SQLite's LIKE does natively), the
+   * same in every store.
+   */
   q?: string | undefined;
   /** `nextCursor` from the previous page. */
   cursor?: string | null | undefined;
@@ -152,14 +158,19 @@ export type ClaimResult = { claimed: true } | { claimed: false; firstDeliveryId:
 export interface DeliveryStore {
   /**
    * Atomically claims `(provider, dedupeKey)` for `deliveryId`. Succeeds when the key is new or
-   * its previous claim has expired; otherwise reports the delivery holding it.
+   * its previous claim has expired; otherwise reports the delivery holding it. Claiming again
+   * for the delivery that already holds the key succeeds (and renews the window), so a retried
+   * claim is safe.
    */
   claim(input: ClaimInput): Promise<ClaimResult>;
   /** Gives up a claim (a handler failed, so the provider's retry must be processed). Only the owner's claim is removed. */
   release(provider: string, dedupeKey: string, deliveryId: string): Promise<void>;
   /** The delivery id currently holding an unexpired claim on the key, or null. */
   seen(provider: string, dedupeKey: string, now?: number): Promise<string | null>;
-  /** Persists one delivery; resolves only once it is durable. */
+  /**
+   * Persists one delivery; resolves only once it is durable. Idempotent by `id`: recording an id
+   * that is already stored keeps the first row, so a write retried after a lost connection is safe.
+   */
   record(delivery: DeliveryInput): Promise<void>;
   get(id: string): Promise<Delivery | null>;
   list(query?: ListQuery): Promise<DeliveryPage>;
@@ -256,23 +267,26 @@ export function encodeStoredBody(
   maxBytes = 1024 * 1024,
 ): Pick<Delivery, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
   const bodyTruncated = rawBody.byteLength > maxBytes;
-  let bytes = bodyTruncated ? rawBody.subarray(0, maxBytes) : rawBody;
-  try {
-    return { body: utf8Decoder.decode(bytes), bodyEncoding: 'utf8', bodyTruncated };
-  } catch {
-    // A cut may split a multi-byte character: back off up to 3 bytes before giving up on text.
-    if (bodyTruncated) {
-      for (let back = 1; back <= 3 && bytes.byteLength > back; back++) {
-        try {
-          return { body: utf8Decoder.decode(bytes.subarray(0, bytes.byteLength - back)), bodyEncoding: 'utf8', bodyTruncated };
-        } catch {
-          // keep backing off
+  const bytes = bodyTruncated ? rawBody.subarray(0, maxBytes) : rawBody;
+  // NUL is valid UTF-8 but PostgreSQL `text` cannot hold it, so such bodies are kept as base64
+  // (in every store, so a delivery reads back the same everywhere).
+  if (bytes.indexOf(0) === -1) {
+    try {
+      return { body: utf8Decoder.decode(bytes), bodyEncoding: 'utf8', bodyTruncated };
+    } catch {
+      // A cut may split a multi-byte character: back off up to 3 bytes before giving up on text.
+      if (bodyTruncated) {
+        for (let back = 1; back <= 3 && bytes.byteLength > back; back++) {
+          try {
+            return { body: utf8Decoder.decode(bytes.subarray(0, bytes.byteLength - back)), bodyEncoding: 'utf8', bodyTruncated };
+          } catch {
+            // keep backing off
+          }
         }
       }
     }
-    bytes = bodyTruncated ? rawBody.subarray(0, maxBytes) : rawBody;
-    return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bodyEncoding: 'base64', bodyTruncated };
   }
+  return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bodyEncoding: 'base64', bodyTruncated };
 }
 
 /**
@@ -284,6 +298,143 @@ export function encodeStoredBody(
  * ```
  */
 export function bucketStart(epochMs: number, bucket: StatsBucket): number {
-  const size = bucket === 'minute' ? 60_000 : bucket === 'hour' ? 3_600_000 : 86_400_000;
+  const size = STATS_BUCKET_MS[bucket];
   return Math.floor(epochMs / size) * size;
+}
+
+/**
+ * Width of each {@link StatsBucket} in milliseconds (UTC buckets have no DST, so fixed widths are exact).
+ *
+ * @example
+ * ```ts
+ * STATS_BUCKET_MS.hour; // 3_600_000
+ * ```
+ */
+export const STATS_BUCKET_MS: Readonly<Record<StatsBucket, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * A {@link ListQuery} with defaults applied and bounds parsed, so every store filters the same
+ * way: empty strings and empty status lists mean "no filter", `q` is trimmed, unparseable
+ * bounds and cursors are ignored.
+ */
+export interface NormalizedListQuery {
+  provider: string | undefined;
+  /** undefined: any status. */
+  statuses: readonly DeliveryStatus[] | undefined;
+  event: string | undefined;
+  /** Inclusive, epoch ms. */
+  fromMs: number | undefined;
+  /** Exclusive, epoch ms. */
+  toMs: number | undefined;
+  /** Trimmed search text, never empty. */
+  q: string | undefined;
+  /** Return only rows strictly older than this position (`receivedAt` desc, `id` desc). */
+  cursor: { receivedAtMs: number; id: string } | null;
+  limit: number;
+}
+
+/**
+ * Applies the defaults and parsing rules of {@link ListQuery} (shared by every store).
+ *
+ * @example
+ * ```ts
+ * normalizeListQuery({ status: [], q: '  evt_1 ', limit: 9999 });
+ * // { statuses: undefined, q: 'evt_1', limit: 500, cursor: null, … }
+ * ```
+ */
+export function normalizeListQuery(query: ListQuery = {}): NormalizedListQuery {
+  const status = query.status;
+  const statuses = status === undefined ? undefined : typeof status === 'string' ? [status] : status.length > 0 ? [...status] : undefined;
+  const from = toIsoBound(query.from);
+  const to = toIsoBound(query.to);
+  const q = query.q?.trim();
+  const cursor = decodeCursor(query.cursor);
+  return {
+    provider: query.provider || undefined,
+    statuses,
+    event: query.event || undefined,
+    fromMs: from === undefined ? undefined : Date.parse(from),
+    toMs: to === undefined ? undefined : Date.parse(to),
+    q: q || undefined,
+    cursor: cursor === null ? null : { receivedAtMs: Date.parse(cursor.receivedAt), id: cursor.id },
+    limit: clampListLimit(query.limit),
+  };
+}
+
+/** A {@link StatsQuery} with its bounds parsed. */
+export interface NormalizedStatsQuery {
+  bucket: StatsBucket;
+  provider: string | undefined;
+  from: string;
+  to: string;
+  /** Inclusive, epoch ms. */
+  fromMs: number;
+  /** Exclusive, epoch ms. */
+  toMs: number;
+}
+
+/**
+ * Parses a {@link StatsQuery}. Unlike list filters, stats bounds are required, so a bad one is a
+ * caller bug: `HookgateError('invalid_config')`.
+ *
+ * @example
+ * ```ts
+ * normalizeStatsQuery({ from: '2026-01-01T00:00:00Z', to: new Date(), bucket: 'hour' }).fromMs; // 1767225600000
+ * ```
+ */
+export function normalizeStatsQuery(query: StatsQuery): NormalizedStatsQuery {
+  const from = toIsoBound(query.from);
+  const to = toIsoBound(query.to);
+  if (from === undefined || to === undefined) {
+    throw new HookgateError('invalid_config', `stats(): 'from' and 'to' must be valid dates`);
+  }
+  if (!Object.hasOwn(STATS_BUCKET_MS, query.bucket)) {
+    throw new HookgateError('invalid_config', `stats(): 'bucket' must be 'minute', 'hour' or 'day'`);
+  }
+  return { bucket: query.bucket, provider: query.provider || undefined, from, to, fromMs: Date.parse(from), toMs: Date.parse(to) };
+}
+
+/**
+ * Assembles a {@link StatsResult} from grouped counts in a fixed order (bucket, provider,
+ * status as in {@link DELIVERY_STATUSES}; reasons by count desc, then name), so every store
+ * answers identically.
+ *
+ * @example
+ * ```ts
+ * buildStatsResult(normalizeStatsQuery(query), [{ bucketStart: 0, provider: 'pylon', status: 'handled', count: 2 }], []);
+ * ```
+ */
+export function buildStatsResult(
+  query: NormalizedStatsQuery,
+  series: ReadonlyArray<{ bucketStart: number; provider: string; status: DeliveryStatus; count: number }>,
+  reasons: ReadonlyArray<{ reason: string; count: number }>,
+): StatsResult {
+  const totals = { all: 0 } as StatsResult['totals'];
+  for (const status of DELIVERY_STATUSES) totals[status] = 0;
+  const rank = (status: DeliveryStatus): number => DELIVERY_STATUSES.indexOf(status);
+  const sorted = [...series].sort(
+    (a, b) => a.bucketStart - b.bucketStart || compareText(a.provider, b.provider) || rank(a.status) - rank(b.status),
+  );
+  for (const row of sorted) {
+    totals.all += row.count;
+    if (Object.hasOwn(totals, row.status)) totals[row.status] += row.count;
+  }
+  return {
+    bucket: query.bucket,
+    from: query.from,
+    to: query.to,
+    series: sorted.map((row) => ({
+      bucketStart: new Date(row.bucketStart).toISOString(),
+      provider: row.provider,
+      status: row.status,
+      count: row.count,
+    })),
+    reasons: [...reasons].sort((a, b) => b.count - a.count || compareText(a.reason, b.reason)).slice(0, 10),
+    totals,
+  };
+}
+
+/** Code-unit order, the order of SQLite's BINARY and PostgreSQL's "C" collation. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { createDeliveryId } from './delivery-id.js';
+import type { DeliveryInput } from './delivery-store.js';
+import { HookgateError } from './errors.js';
+import { MemoryStore } from './memory-store.js';
+
+// The full DeliveryStore contract (shared with the SQLite and PostgreSQL stores) runs in
+// packages/store/test; these tests cover what is specific to the in-memory implementation.
+
+const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+
+function input(overrides: Partial<DeliveryInput> = {}): DeliveryInput {
+  const receivedAt = overrides.receivedAt ?? new Date(T0).toISOString();
+  return {
+    id: createDeliveryId(Date.parse(receivedAt)),
+    receivedAt,
+    provider: 'pylon',
+    event: 'IssueNewEvent',
+    variant: 'IssueNewEvent',
+    status: 'handled',
+    reason: null,
+    message: null,
+    dedupeKey: 'evt_1',
+    duplicateOf: null,
+    secretIndex: 0,
+    method: 'POST',
+    path: '/webhooks/pylon',
+    headers: { 'content-type': 'application/json' },
+    rawBody: new TextEncoder().encode('{"event_type":"issue_new"}'),
+    payload: { event_type: 'issue_new' },
+    durationMs: 1.5,
+    ...overrides,
+  };
+}
+
+describe('MemoryStore', () => {
+  it('rejects every call with store_closed once closed', async () => {
+    const store = new MemoryStore();
+    await store.record(input());
+    await store.close();
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['claim', () => store.claim({ provider: 'pylon', dedupeKey: 'k', deliveryId: createDeliveryId(), now: T0, windowMs: 1000 })],
+      ['release', () => store.release('pylon', 'k', 'x')],
+      ['seen', () => store.seen('pylon', 'k')],
+      ['record', () => store.record(input())],
+      ['get', () => store.get('x')],
+      ['list', () => store.list()],
+      ['stats', () => store.stats({ from: new Date(0), to: new Date(), bucket: 'hour' })],
+      ['prune', () => store.prune({ olderThan: new Date() })],
+    ];
+    for (const [name, call] of calls) {
+      const error = await call().then(
+        () => new Error(`${name} resolved`),
+        (reason: unknown) => reason,
+      );
+      expect(error, name).toBeInstanceOf(HookgateError);
+      expect((error as HookgateError).code, name).toBe('store_closed');
+    }
+    await expect(store.close()).resolves.toBeUndefined();
+  });
+
+  it('hands out copies, so callers cannot change what is stored', async () => {
+    const store = new MemoryStore();
+    const delivery = input({ headers: { a: '1' }, payload: { nested: { n: 1 } } });
+    await store.record(delivery);
+    (delivery.headers as Record<string, string>)['a'] = 'changed';
+    const first = await store.get(delivery.id);
+    first!.headers['a'] = 'mutated';
+    (first!.payload as { nested: { n: number } }).nested.n = 2;
+    const second = await store.get(delivery.id);
+    expect(second!.headers).toEqual({ a: '1' });
+    expect(second!.payload).toEqual({ nested: { n: 1 } });
+  });
+
+  it('keeps only the contract fields and JSON-normalises the payload', async () => {
+    const store = new MemoryStore();
+    const when = new Date('2026-01-02T03:04:05.006Z');
+    const delivery = { ...input({ payload: { at: when, skip: undefined } }), extra: 'not part of Delivery' };
+    await store.record(delivery);
+    const stored = await store.get(delivery.id);
+    expect(stored).not.toHaveProperty('extra');
+    expect(stored).not.toHaveProperty('rawBody');
+    expect(stored!.payload).toEqual({ at: '2026-01-02T03:04:05.006Z' });
+    expect(JSON.parse(JSON.stringify(stored))).toEqual(stored);
+  });
+
+  it('orders out-of-order inserts by receivedAt then id', async () => {
+    const store = new MemoryStore();
+    const times = [5, 1, 3, 3, 0, 4, 3, 2];
+    const ids: Array<{ at: number; id: string }> = [];
+    for (const offset of times) {
+      const delivery = input({ receivedAt: new Date(T0 + offset).toISOString() });
+      ids.push({ at: T0 + offset, id: delivery.id });
+      await store.record(delivery);
+    }
+    const expected = ids.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1)).map((row) => row.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.list({ limit: 3, cursor });
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(expected);
+    expect(store.size).toBe(times.length);
+  });
+
+  it('refuses a negative maxBodyBytes at construction', () => {
+    expect(() => new MemoryStore({ maxBodyBytes: -1 })).toThrow(HookgateError);
+  });
+
+  it('cuts bodies at maxBodyBytes', async () => {
+    const store = new MemoryStore({ maxBodyBytes: 4 });
+    const delivery = input({ rawBody: new TextEncoder().encode('abcdefgh') });
+    await store.record(delivery);
+    expect(await store.get(delivery.id)).toMatchObject({ body: 'abcd', bodyEncoding: 'utf8', bodyTruncated: true });
+  });
+});
