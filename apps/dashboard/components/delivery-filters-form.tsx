@@ -57,19 +57,19 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
 
   return (
     <form ref={form} className="filters" role="search" aria-label="Filter deliveries" onSubmit={apply}>
-      <label className="field field-search">
-        Search
-        <input
+      <div className="field field-search">
+        <label htmlFor={`${id}-q`}>Search</label>
+        <input id={`${id}-q`}
           type="search"
           name="q"
           defaultValue={filters.q ?? ''}
           placeholder="Event, id, reason or body text"
           key={`q-${filters.q ?? ''}`}
         />
-      </label>
-      <label className="field">
-        Provider
-        <select name="provider" defaultValue={filters.provider ?? ''} onChange={() => apply()} key={`p-${filters.provider ?? ''}`}>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-provider`}>Provider</label>
+        <select id={`${id}-provider`} name="provider" defaultValue={filters.provider ?? ''} onChange={() => apply()} key={`p-${filters.provider ?? ''}`}>
           <option value="">All providers</option>
           {providers.map((provider) => (
             <option key={provider} value={provider}>
@@ -77,10 +77,10 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        Status
-        <select name="status" defaultValue={statusValue} onChange={() => apply()} key={`s-${statusValue}`}>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-status`}>Status</label>
+        <select id={`${id}-status`} name="status" defaultValue={statusValue} onChange={() => apply()} key={`s-${statusValue}`}>
           <option value="">Any status</option>
           {statusOptions.map((option) => (
             <option key={option.value} value={option.value}>
@@ -89,19 +89,19 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
           ))}
           {!knownStatus && statusValue ? <option value={statusValue}>{filters.statuses.map((s) => STATUS_INFO[s].label).join(' or ')}</option> : null}
         </select>
-      </label>
-      <label className="field">
-        Event
-        <input name="event" list={`${id}-events`} defaultValue={filters.event ?? ''} placeholder="Any event" size={18} key={`e-${filters.event ?? ''}`} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-event`}>Event</label>
+        <input id={`${id}-event`} name="event" list={`${id}-events`} defaultValue={filters.event ?? ''} placeholder="Any event" size={18} key={`e-${filters.event ?? ''}`} />
         <datalist id={`${id}-events`}>
           {KNOWN_EVENTS.map((name) => (
             <option key={name} value={name} />
           ))}
         </datalist>
-      </label>
-      <label className="field">
-        Time
-        <select name="range" defaultValue={filters.range ?? ''} onChange={() => apply()} key={`r-${filters.range ?? ''}`}>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-range`}>Time</label>
+        <select id={`${id}-range`} name="range" defaultValue={filters.range ?? ''} onChange={() => apply()} key={`r-${filters.range ?? ''}`}>
           <option value="">{filters.from || filters.to ? 'Custom range' : 'Any time'}</option>
           {Object.entries(TIME_RANGES).map(([value, range]) => (
             <option key={value} value={value}>
@@ -109,10 +109,10 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
             </option>
           ))}
         </select>
-      </label>
-      <label className="field">
-        Rows
-        <select name="limit" defaultValue={String(filters.limit)} onChange={() => apply()} key={`l-${filters.limit}`}>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-limit`}>Rows</label>
+        <select id={`${id}-limit`} name="limit" defaultValue={String(filters.limit)} onChange={() => apply()} key={`l-${filters.limit}`}>
           {PAGE_SIZES.map((size) => (
             <option key={size} value={size}>
               {size}
@@ -120,7 +120,7 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
           ))}
           {PAGE_SIZES.includes(filters.limit as (typeof PAGE_SIZES)[number]) ? null : <option value={filters.limit}>{filters.limit}</option>}
         </select>
-      </label>
+      </div>
       <div className="filter-actions">
         <button type="submit" className="button button-primary">
           Apply

@@ -1,0 +1,90 @@
+import { fixtures as pylonFixtures } from '@hookgate/provider-pylon';
+import { expect, test } from './support/test';
+import { newMarker, pylonDelivery, pylonRawDelivery, send } from './support/send';
+
+test('the detail page shows the parsed payload, the matching secret and a redacted signature', async ({ page, baseURL }) => {
+  const marker = newMarker();
+  // Signed with the older of the two configured secrets (rotation): secret #1.
+  const signed = pylonDelivery(marker, { event: 'IssueAssignedEvent', secretIndex: 1 });
+  const result = await send(baseURL!, 'pylon', signed);
+  expect(result.kind).toBe('handled');
+
+  await page.goto(`/deliveries?q=${marker}`);
+  await page.getByRole('link', { name: 'IssueAssignedEvent' }).click();
+  await expect(page).toHaveURL(new RegExp(`/deliveries/${result.deliveryId}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('IssueAssignedEvent');
+  await expect(page.getByTestId('verification')).toContainText('Verified with secret #1');
+
+  // Parsed payload: the schema's normalised field sits beside the original one.
+  const payload = page.getByTestId('payload');
+  await expect(payload).toContainText(`"e2e_marker": "${marker}"`);
+  await expect(payload).toContainText(`"assignee_id": "${pylonFixtures.valid.IssueAssignedEvent.issue_assignee_id}"`);
+
+  const signatureRow = page.getByTestId('headers').getByRole('row').filter({ hasText: 'x-pylon-signature' });
+  await expect(signatureRow).toContainText('[redacted]');
+  const header = (name: string) => Object.entries(signed.headers).find(([key]) => key.toLowerCase() === name)?.[1] ?? '';
+  expect(header('x-pylon-signature')).toMatch(/^[0-9a-f]{64}$/);
+  const html = await page.content();
+  expect(html).not.toContain(header('x-pylon-signature'));
+  expect(html).toContain(header('x-pylon-timestamp'));
+
+  const api = await page.request.get(`/api/deliveries/${result.deliveryId}`);
+  expect(api.status()).toBe(200);
+  const delivery = await api.json();
+  expect(delivery).toMatchObject({ id: result.deliveryId, status: 'handled', secretIndex: 1, event: 'IssueAssignedEvent' });
+  expect(delivery.headers['x-pylon-signature']).toBe('[redacted]');
+});
+
+test('a rejected delivery shows its reason in the list and on its page', async ({ page, baseURL }) => {
+  const marker = newMarker();
+  const rejected = await send(baseURL!, 'pylon', pylonDelivery(marker, { secret: 'a-forged-secret' }));
+  expect([rejected.status, rejected.kind, rejected.reason]).toEqual([401, 'rejected_signature', 'signature_mismatch']);
+  const invalid = await send(baseURL!, 'pylon', pylonRawDelivery(JSON.stringify({ event_type: 'issue_new', issue_id: marker })));
+  expect([invalid.status, invalid.reason]).toEqual([400, 'schema_mismatch']);
+
+  await page.goto(`/deliveries?q=${marker}`);
+  const rejectedRow = page.locator(`tr[data-delivery-id="${rejected.deliveryId}"]`);
+  await expect(rejectedRow.locator('[data-status]')).toHaveText('Rejected');
+  await expect(rejectedRow).toContainText('signature_mismatch');
+  await expect(page.locator(`tr[data-delivery-id="${invalid.deliveryId}"]`)).toContainText('schema_mismatch');
+
+  await rejectedRow.getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Unverified delivery');
+  await expect(page.getByTestId('verification')).toContainText('Rejected — signature_mismatch');
+  await expect(page.getByTestId('reason')).toHaveText('signature_mismatch');
+  await expect(page.getByTestId('payload')).toContainText('only parsed after the signature verifies');
+});
+
+test('a duplicate links to the first delivery, which lists it', async ({ page, baseURL }) => {
+  const signed = pylonDelivery(newMarker(), { event: 'MessageNewEvent' });
+  const first = await send(baseURL!, 'pylon', signed);
+  const again = await send(baseURL!, 'pylon', signed);
+  expect([first.kind, again.kind]).toEqual(['handled', 'duplicate']);
+
+  await page.goto(`/deliveries/${again.deliveryId}`);
+  await page.getByRole('link', { name: first.deliveryId }).click();
+  await expect(page).toHaveURL(new RegExp(`/deliveries/${first.deliveryId}$`));
+  await expect(page.getByRole('region', { name: 'Duplicates' }).getByRole('link', { name: again.deliveryId })).toBeVisible();
+});
+
+test('the JSON API filters, pages and validates', async ({ request, baseURL }) => {
+  const marker = newMarker();
+  for (let index = 0; index < 3; index++) await send(baseURL!, 'pylon', pylonDelivery(marker, { extra: { issue_number: index } }));
+  await send(baseURL!, 'pylon', pylonDelivery(marker, { secret: 'wrong' }));
+
+  const page1 = await (await request.get(`${baseURL}/api/deliveries?q=${marker}&status=handled&provider=pylon&limit=2`)).json();
+  expect(page1.items).toHaveLength(2);
+  expect(page1.items.every((item: { status: string }) => item.status === 'handled')).toBe(true);
+  expect(page1.nextCursor).toEqual(expect.any(String));
+  const page2 = await (await request.get(`${baseURL}/api/deliveries?q=${marker}&status=handled&provider=pylon&limit=2&cursor=${page1.nextCursor}`)).json();
+  expect(page2).toMatchObject({ items: [expect.objectContaining({ status: 'handled' })], nextCursor: null });
+
+  const both = await (await request.get(`${baseURL}/api/deliveries?q=${marker}&status=handled,rejected_signature`)).json();
+  expect(both.items).toHaveLength(4);
+
+  const bad = await request.get(`${baseURL}/api/deliveries?status=lost&limit=0`);
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).issues).toHaveLength(2);
+  expect((await request.get(`${baseURL}/api/deliveries/00000000-0000-7000-8000-000000000000`)).status()).toBe(404);
+  expect((await request.get(`${baseURL}/api/deliveries/not-an-id`)).status()).toBe(404);
+});

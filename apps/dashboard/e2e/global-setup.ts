@@ -1,0 +1,145 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { E2E_ENV, E2E_SECRETS, E2E_TOKEN } from './support/env';
+
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const nextBin = path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+/**
+ * Builds the app unless `.next` is newer than every source it is made of, then starts two
+ * production servers on free loopback ports, each with its own temporary SQLite store:
+ * `open` (no token: loopback rule, fixed secrets with rotation) and `token` (a dashboard token,
+ * no secret variables: secrets generated into its data dir). Returns the teardown.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executable)) {
+    throw new Error(`Chromium is missing at ${executable}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+  }
+  buildIfStale();
+
+  const root = await mkdtemp(path.join(tmpdir(), 'hookgate-e2e-'));
+  const logDir = path.join(appDir, 'test-results');
+  mkdirSync(logDir, { recursive: true });
+  const servers: ChildProcess[] = [];
+  const start = async (name: string, env: Record<string, string>) => {
+    const port = await freePort();
+    const dataDir = path.join(root, name);
+    const child = spawn(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
+      cwd: appDir,
+      env: { ...cleanEnv(), NEXT_TELEMETRY_DISABLED: '1', HOOKGATE_DATA_DIR: dataDir, HOOKGATE_STORE: `sqlite:${path.join(dataDir, 'hookgate.db')}`, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(path.join(logDir, `server-${name}.log`));
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    servers.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilServing(url, child);
+    return { url, dataDir };
+  };
+
+  try {
+    const [open, token] = await Promise.all([
+      start('open', { HOOKGATE_SECRET_PYLON: E2E_SECRETS.pylon.join(','), HOOKGATE_SECRET_WEBHOOKS_B: E2E_SECRETS['webhooks-b'].join(',') }),
+      start('token', { HOOKGATE_DASHBOARD_TOKEN: E2E_TOKEN }),
+    ]);
+    process.env[E2E_ENV.openUrl] = open.url;
+    process.env[E2E_ENV.tokenUrl] = token.url;
+    process.env[E2E_ENV.tokenDataDir] = token.dataDir;
+  } catch (error) {
+    for (const child of servers) child.kill('SIGTERM');
+    throw error;
+  }
+
+  return async () => {
+    await Promise.all(servers.map((child) => stop(child)));
+    await rm(root, { recursive: true, force: true });
+  };
+}
+
+// The servers must see only what the tests set, not a developer's own HOOKGATE_* settings.
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('HOOKGATE_') || name === 'PORT') delete env[name];
+  return env;
+}
+
+function buildIfStale(): void {
+  const buildId = path.join(appDir, '.next', 'BUILD_ID');
+  const sources = [
+    'app',
+    'components',
+    'lib',
+    'proxy.ts',
+    'instrumentation.ts',
+    'next.config.ts',
+    'package.json',
+    'tsconfig.json',
+    ...['core', 'store', 'adapter-next', 'provider-pylon', 'provider-webhooks-b'].map((name) => `../../packages/${name}/dist`),
+  ];
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const newest = Math.max(...sources.map((source) => newestMtime(path.join(appDir, source))));
+  if (builtAt > newest) {
+    console.log('[e2e] .next is up to date, skipping next build');
+    return;
+  }
+  console.log('[e2e] next build …');
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: appDir, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
+  console.log(`[e2e] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}; see test-results/server-*.log`);
+    try {
+      // Any answer from our route (200 open, 401 with a token) means the app is up.
+      const response = await fetch(`${url}/api/deliveries?limit=1`);
+      if (response.status === 200 || response.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not start within 60 s; see test-results/server-*.log`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
