@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { DeliveryStatus } from '@hookgate/core';
+import { Card } from '../components/card';
 import { DeliveriesTable } from '../components/deliveries-table';
 import { EmptyState, NoDeliveriesYet } from '../components/empty-state';
 import { TimeSeriesChart } from '../components/time-series-chart';
@@ -114,41 +115,28 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </section>
         ) : (
           <>
-            <section className="card" aria-labelledby="volume-title">
-              <div className="card-header">
-                <h2 id="volume-title">Volume by status</h2>
-                <span className="muted">per {bucket}</span>
-              </div>
+            <Card id="volume" title="Volume by status" aside={<span className="muted">per {bucket}</span>}>
               <div className="card-body">
                 <TimeSeriesChart data={series.byStatus} series={statusSeries} kind="stacked-bar" bucket={bucket} label={`Deliveries per ${bucket} by status, last ${label}`} />
               </div>
-            </section>
+            </Card>
             <div className="grid-2">
-              <section className="card" aria-labelledby="providers-title">
-                <div className="card-header">
-                  <h2 id="providers-title">Volume by provider</h2>
-                </div>
+              <Card id="providers" title="Volume by provider">
                 <div className="card-body">
                   <TimeSeriesChart data={series.byProvider} series={providerSeries} kind="stacked-bar" bucket={bucket} label={`Deliveries per ${bucket} by provider, last ${label}`} />
                 </div>
-              </section>
-              <section className="card" aria-labelledby="failures-title">
-                <div className="card-header">
-                  <h2 id="failures-title">Failures by provider</h2>
-                </div>
+              </Card>
+              <Card id="failures" title="Failures by provider">
                 <div className="card-body">
                   <TimeSeriesChart data={series.failuresByProvider} series={providerSeries} kind="line" bucket={bucket} label={`Failed deliveries per ${bucket} by provider, last ${label}`} />
                 </div>
-              </section>
+              </Card>
             </div>
           </>
         )}
 
         <div className="grid-2">
-          <section className="card" aria-labelledby="reasons-title">
-            <div className="card-header">
-              <h2 id="reasons-title">Top rejection reasons</h2>
-            </div>
+          <Card id="reasons" title="Top rejection reasons">
             {stats.reasons.length === 0 ? (
               <p className="card-body muted" style={{ margin: 0 }}>
                 No failures in the last {label}.
@@ -178,12 +166,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 </tbody>
               </table>
             )}
-          </section>
-          <section className="card" aria-labelledby="recent-failures-title">
-            <div className="card-header">
-              <h2 id="recent-failures-title">Latest failures</h2>
-              <Link href={deliveriesLink(FAILURES)}>All failures →</Link>
-            </div>
+          </Card>
+          <Card id="recent-failures" title="Latest failures" aside={<Link href={deliveriesLink(FAILURES)}>All failures →</Link>}>
             {recentFailures.items.length === 0 ? (
               <p className="card-body muted" style={{ margin: 0 }}>
                 Nothing failed in the last {label}.
@@ -191,7 +175,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             ) : (
               <DeliveriesTable items={recentFailures.items} caption="Latest failed deliveries" compact />
             )}
-          </section>
+          </Card>
         </div>
       </div>
     </>

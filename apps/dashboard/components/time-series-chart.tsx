@@ -55,7 +55,7 @@ export function TimeSeriesChart({ data, series, kind, bucket, label }: TimeSerie
             <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
               {common}
               {series.map((s) => (
-                <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={false} type="monotone" isAnimationActive={false} />
+                <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={false} type="linear" isAnimationActive={false} />
               ))}
             </LineChart>
           )}

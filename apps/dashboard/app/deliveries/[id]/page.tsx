@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { OUTCOME_STATUS, REDACTED, type Delivery } from '@hookgate/core';
 import { CodeBlock } from '../../../components/code-block';
+import { Card } from '../../../components/card';
 import { CopyButton } from '../../../components/copy-button';
 import { eventLabel } from '../../../components/deliveries-table';
 import { LocalTime } from '../../../components/local-time';
@@ -70,10 +71,7 @@ export default async function DeliveryPage({ params }: Props) {
 
       <div className="stack">
         <div className="grid-2">
-          <section className="card" aria-labelledby="summary-title">
-            <div className="card-header">
-              <h2 id="summary-title">Summary</h2>
-            </div>
+          <Card id="summary" title="Summary">
             <div className="card-body">
               <dl className="kv">
                 <dt>Delivery id</dt>
@@ -103,12 +101,9 @@ export default async function DeliveryPage({ params }: Props) {
                 ) : null}
               </dl>
             </div>
-          </section>
+          </Card>
 
-          <section className="card" aria-labelledby="outcome-title">
-            <div className="card-header">
-              <h2 id="outcome-title">Verification and outcome</h2>
-            </div>
+          <Card id="outcome" title="Verification and outcome">
             <div className="card-body">
               <dl className="kv">
                 <dt>Signature</dt>
@@ -141,14 +136,10 @@ export default async function DeliveryPage({ params }: Props) {
                 ) : null}
               </dl>
             </div>
-          </section>
+          </Card>
         </div>
 
-        <section className="card" aria-labelledby="headers-title">
-          <div className="card-header">
-            <h2 id="headers-title">Headers</h2>
-            <span className="muted">Signature and credential headers are redacted before they are stored.</span>
-          </div>
+        <Card id="headers" title="Headers" aside={<span className="muted">Signature and credential headers are redacted before they are stored.</span>}>
           <div className="table-wrap">
             <table className="data" data-testid="headers">
               <caption className="visually-hidden">Request headers</caption>
@@ -170,26 +161,24 @@ export default async function DeliveryPage({ params }: Props) {
               </tbody>
             </table>
           </div>
-        </section>
+        </Card>
 
         <div className="grid-2">
-          <section className="card" aria-labelledby="body-title">
-            <div className="card-header">
-              <h2 id="body-title">Raw body</h2>
+          <Card
+            id="body"
+            title="Raw body"
+            aside={
               <span className="muted">
                 {delivery.bodyEncoding === 'base64' ? 'Not UTF-8: shown as base64' : body.isJson ? 'JSON, pretty-printed' : 'Text'}
                 {delivery.bodyTruncated ? ' · truncated' : ''}
               </span>
-            </div>
+            }
+          >
             <div className="card-body">
               {delivery.body.length === 0 ? <p className="muted">Empty body.</p> : <CodeBlock code={body.text} label="raw body" />}
             </div>
-          </section>
-          <section className="card" aria-labelledby="payload-title">
-            <div className="card-header">
-              <h2 id="payload-title">Parsed payload</h2>
-              <span className="muted">{delivery.payload === null ? '' : 'Validated against the event schema'}</span>
-            </div>
+          </Card>
+          <Card id="payload" title="Parsed payload" aside={<span className="muted">{delivery.payload === null ? '' : 'Validated against the event schema'}</span>}>
             <div className="card-body" data-testid="payload">
               {delivery.payload === null ? (
                 <p className="muted">
@@ -199,15 +188,11 @@ export default async function DeliveryPage({ params }: Props) {
                 <CodeBlock code={JSON.stringify(delivery.payload, null, 2)} label="parsed payload" />
               )}
             </div>
-          </section>
+          </Card>
         </div>
 
         {delivery.status !== 'duplicate' ? (
-          <section className="card" aria-labelledby="duplicates-title">
-            <div className="card-header">
-              <h2 id="duplicates-title">Duplicates</h2>
-              <span className="muted">Same dedupe key inside the dedupe window: answered 200, not dispatched again.</span>
-            </div>
+          <Card id="duplicates" title="Duplicates" aside={<span className="muted">Same dedupe key inside the dedupe window: answered 200, not dispatched again.</span>}>
             {duplicates.length === 0 ? (
               <p className="card-body muted" style={{ margin: 0 }}>
                 {delivery.dedupeKey ? 'No duplicates of this delivery were received.' : 'Unverified deliveries have no dedupe key.'}
@@ -226,7 +211,7 @@ export default async function DeliveryPage({ params }: Props) {
                 ))}
               </ul>
             )}
-          </section>
+          </Card>
         ) : null}
       </div>
     </>
