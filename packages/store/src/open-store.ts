@@ -1,0 +1,120 @@
+import { HookgateError } from '@hookgate/core';
+import type { Kysely } from 'kysely';
+import { openPostgresDatabase, retryOnBrokenConnection } from './postgres-database.js';
+import type { StoreDatabase } from './schema.js';
+import { SqlDeliveryStore, type PersistentDeliveryStore, type SqlStoreBackend } from './sql-delivery-store.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { parseStoreUrl, redactStoreUrl } from './store-url.js';
+import { WriteBatch } from './write-batch.js';
+
+/**
+ * Options of {@link openStore}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const store = await openStore('sqlite:./data/hookgate.db', { maxBodyBytes: 256 * 1024, synchronous: 'full' });
+ * ```
+ */
+export interface OpenStoreOptions {
+  /** Bodies longer than this many bytes are cut and flagged `bodyTruncated`. Default 1 MiB. */
+  maxBodyBytes?: number | undefined;
+  /** Apply pending schema migrations while opening. Default true. */
+  migrate?: boolean | undefined;
+  /** SQLite: how long a write waits for another process's lock. Default 5000 ms. */
+  busyTimeoutMs?: number | undefined;
+  /**
+   * SQLite: `full` (default) — a resolved write survives power loss; `normal` — survives a
+   * process crash, but the last commits may be lost if the machine loses power.
+   */
+  synchronous?: 'full' | 'normal' | undefined;
+  /** PostgreSQL: most connections in the pool. Default 10. */
+  poolSize?: number | undefined;
+  /** PostgreSQL: give up connecting after this long, so an unreachable server rejects instead of hanging. Default 5000 ms. */
+  connectionTimeoutMs?: number | undefined;
+}
+
+const DEFAULTS = {
+  maxBodyBytes: 1024 * 1024,
+  busyTimeoutMs: 5000,
+  poolSize: 10,
+  connectionTimeoutMs: 5000,
+};
+
+/**
+ * Opens the delivery store at `url` and brings its schema up to date:
+ * `sqlite:./data/hookgate.db` (file and folders created on first use, WAL) or
+ * `postgres://user@host:5432/db` (pooled). Rejects when the database cannot be reached or
+ * migrated; with `migrate: false` it connects lazily and the first call rejects instead.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from '@hookgate/store';
+ * import { createWebhookHandler } from '@hookgate/core';
+ *
+ * const store = await openStore(process.env.HOOKGATE_STORE ?? 'sqlite:./data/hookgate.db');
+ * const handler = createWebhookHandler({ provider, secret, store });
+ * const { items, nextCursor } = await store.list({ provider: 'pylon', status: 'handled', limit: 50 });
+ * await store.close();
+ * ```
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<PersistentDeliveryStore> {
+  const location = parseStoreUrl(url);
+  const maxBodyBytes = nonNegativeInteger('maxBodyBytes', options.maxBodyBytes, DEFAULTS.maxBodyBytes);
+  const label = redactStoreUrl(url);
+  let backend: SqlStoreBackend;
+  if (location.dialect === 'sqlite') {
+    const synchronous = options.synchronous ?? 'full';
+    if (synchronous !== 'full' && synchronous !== 'normal') {
+      throw new HookgateError('invalid_config', `openStore(): synchronous must be 'full' or 'normal'`);
+    }
+    const handle = openSqliteDatabase(location.file, {
+      busyTimeoutMs: nonNegativeInteger('busyTimeoutMs', options.busyTimeoutMs, DEFAULTS.busyTimeoutMs),
+      synchronous,
+    });
+    const batch = new WriteBatch(handle.db, handle.inTransaction);
+    backend = {
+      dialect: 'sqlite',
+      db: handle.db,
+      write: (operation) => batch.run(operation),
+      read: (operation) => operation(handle.db),
+      maxBodyBytes,
+      label,
+    };
+  } else {
+    const poolSize = nonNegativeInteger('poolSize', options.poolSize, DEFAULTS.poolSize);
+    if (poolSize < 1) throw new HookgateError('invalid_config', 'openStore(): poolSize must be at least 1');
+    const db: Kysely<StoreDatabase> = openPostgresDatabase(location.connectionString, {
+      poolSize,
+      connectionTimeoutMs: nonNegativeInteger('connectionTimeoutMs', options.connectionTimeoutMs, DEFAULTS.connectionTimeoutMs),
+    });
+    // Every operation is idempotent (claims by the same delivery succeed again, records skip
+    // known ids), so retrying after a broken connection cannot apply anything twice.
+    const attempts = poolSize + 1;
+    backend = {
+      dialect: 'postgres',
+      db,
+      write: (operation) => retryOnBrokenConnection(() => operation(db), attempts),
+      read: (operation) => retryOnBrokenConnection(() => operation(db), attempts),
+      maxBodyBytes,
+      label,
+    };
+  }
+  const store = new SqlDeliveryStore(backend);
+  if (options.migrate ?? true) {
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
+  return store;
+}
+
+function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new HookgateError('invalid_config', `openStore(): ${name} must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
+}

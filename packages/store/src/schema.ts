@@ -1,0 +1,86 @@
+/**
+ * Row types of the tables `@hookgate/store` owns, as Kysely sees them. Both dialects use the
+ * same shapes: times are epoch milliseconds (`bigint` on PostgreSQL, read back as numbers),
+ * JSON is kept as text so a payload reads back byte-for-byte with its key order, and flags are
+ * 0/1 integers.
+ */
+
+/**
+ * `hookgate_deliveries`: one row per recorded delivery.
+ *
+ * @example
+ * ```ts
+ * db.selectFrom('hookgate_deliveries').select(['id', 'status']).where('provider', '=', 'pylon');
+ * ```
+ */
+export interface DeliveriesTable {
+  id: string;
+  received_at: number;
+  provider: string;
+  event: string | null;
+  variant: string | null;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  dedupe_key: string | null;
+  duplicate_of: string | null;
+  secret_index: number | null;
+  method: string;
+  path: string | null;
+  /** JSON object text, lower-case names, credentials already redacted by the handler. */
+  headers: string;
+  body: string;
+  body_encoding: string;
+  body_truncated: number;
+  /** JSON text or null. */
+  payload: string | null;
+  duration_ms: number;
+}
+
+/**
+ * `hookgate_dedupe`: the claim on (provider, dedupe_key) that makes dedupe atomic across processes.
+ *
+ * @example
+ * ```ts
+ * db.selectFrom('hookgate_dedupe').select('delivery_id').where('expires_at', '>', Date.now());
+ * ```
+ */
+export interface DedupeTable {
+  provider: string;
+  dedupe_key: string;
+  delivery_id: string;
+  claimed_at: number;
+  expires_at: number;
+}
+
+/**
+ * `hookgate_migrations`: the schema versions applied to this database.
+ *
+ * @example
+ * ```ts
+ * db.selectFrom('hookgate_migrations').select(['version', 'applied_at']);
+ * ```
+ */
+export interface MigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+/**
+ * The Kysely database type of a Hookgate store, for reports written directly against its tables.
+ *
+ * @example
+ * ```ts
+ * import { Kysely, SqliteDialect } from 'kysely';
+ * import Database from 'better-sqlite3';
+ * import type { StoreDatabase } from '@hookgate/store';
+ * const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: new Database('data/hookgate.db') }) });
+ * const failures = await db.selectFrom('hookgate_deliveries').select('reason').where('status', '=', 'handler_error').execute();
+ * ```
+ */
+export interface StoreDatabase {
+  hookgate_deliveries: DeliveriesTable;
+  hookgate_dedupe: DedupeTable;
+  hookgate_migrations: MigrationsTable;
+}

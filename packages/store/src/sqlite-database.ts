@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { StoreDatabase } from './schema.js';
+
+/** SQLite settings chosen by `openStore`. */
+export interface SqliteSettings {
+  /** How long a write waits for another process's lock before failing (SQLITE_BUSY). */
+  busyTimeoutMs: number;
+  /** `full`: a commit survives power loss; `normal`: survives a process crash only. */
+  synchronous: 'full' | 'normal';
+}
+
+/** An open SQLite database: the Kysely instance, and the raw handle for transaction state. */
+export interface SqliteHandle {
+  db: Kysely<StoreDatabase>;
+  /** True while a transaction is open (false after SQLite rolled one back on its own). */
+  inTransaction(): boolean;
+}
+
+/** Prepared statements kept per SQL text; Kysely's SQLite driver would re-prepare on every query. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Opens (creating folders and file as needed) a SQLite database in WAL mode for the store.
+ * `file` is an absolute path or `:memory:`.
+ *
+ * @example
+ * ```ts
+ * const { db } = openSqliteDatabase('/var/lib/hookgate/hookgate.db', { busyTimeoutMs: 5000, synchronous: 'full' });
+ * ```
+ */
+export function openSqliteDatabase(file: string, settings: SqliteSettings): SqliteHandle {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // `timeout` is SQLite's busy_timeout, set before anything else so that even switching to WAL
+  // waits for a second process that is opening the same file.
+  const raw = new Database(file, { timeout: settings.busyTimeoutMs });
+  try {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`synchronous = ${settings.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // 32 MiB of page cache (the default is 2 MiB): the upper levels of six indexes over millions
+    // of rows stay in memory, which keeps inserts and deep pages off the disk.
+    raw.pragma('cache_size = -32768');
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  const statements = new Map<string, Database.Statement>();
+  const database = {
+    prepare(sql: string): Database.Statement {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = raw.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    close(): void {
+      statements.clear();
+      raw.close();
+    },
+  };
+  return {
+    db: new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) }),
+    inTransaction: () => raw.open && raw.inTransaction,
+  };
+}

@@ -1,0 +1,538 @@
+import { HookgateError, createDeliveryId, type Delivery, type DeliveryPage, type DeliveryStatus, type DeliveryStore, type ListQuery } from '@hookgate/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bulkInsert } from '../src/index.js';
+import { T0, everyStoreCall, makeDelivery } from './helpers.js';
+
+/** One store under test, fresh and empty. */
+export interface StoreUnderTest {
+  store: DeliveryStore;
+  /**
+   * Closes the store and opens the same data again. Absent for stores that keep nothing
+   * across instances (MemoryStore).
+   */
+  reopen?: (() => Promise<DeliveryStore>) | undefined;
+  /** Releases everything (temp files, schemas). Called after each test. */
+  dispose(): Promise<void>;
+}
+
+/** Opens a fresh, empty store with the given options. */
+export type StoreFactory = (options: { maxBodyBytes?: number }) => Promise<StoreUnderTest>;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const encoder = new TextEncoder();
+
+/**
+ * The DeliveryStore contract: every implementation (MemoryStore, SQLite, PostgreSQL) must pass
+ * exactly these tests, so the dashboard and handlers can rely on identical behaviour.
+ */
+export function describeDeliveryStoreContract(name: string, factory: StoreFactory, traits: { persistent: boolean }): void {
+  describe(`DeliveryStore contract: ${name}`, () => {
+    const opened: StoreUnderTest[] = [];
+    async function open(options: { maxBodyBytes?: number } = {}): Promise<StoreUnderTest> {
+      const target = await factory(options);
+      opened.push(target);
+      return target;
+    }
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((target) => target.dispose()));
+    });
+
+    async function listAll(store: DeliveryStore, query: ListQuery = {}): Promise<Delivery[]> {
+      const all: Delivery[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await store.list({ ...query, cursor });
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return all;
+    }
+
+    describe('record and get', () => {
+      it('reads back every field as a flat, JSON-serialisable Delivery', async () => {
+        const { store } = await open();
+        const input = makeDelivery({
+          provider: 'webhooks-b',
+          event: 'userNotificationEvent',
+          variant: 'UserActionNotificationEvent',
+          status: 'handler_error',
+          reason: 'handler_threw',
+          message: 'boom',
+          dedupeKey: 'sha256:abc',
+          duplicateOf: null,
+          secretIndex: 1,
+          method: 'POST',
+          path: '/webhooks/webhooks-b',
+          headers: { 'content-type': 'application/json', 'x-webhook-signature': '[redacted]' },
+          rawBody: encoder.encode('{"user":{"id":7},"ünïcødé":"✓"}'),
+          payload: { user: { id: 7 }, list: [1, 'two', null, true], 'ünïcødé': '✓' },
+          durationMs: 12.375,
+          at: 1234,
+        });
+        await store.record(input);
+        const stored = await store.get(input.id);
+        expect(stored).toEqual({
+          id: input.id,
+          receivedAt: '2026-03-01T12:00:01.234Z',
+          provider: 'webhooks-b',
+          event: 'userNotificationEvent',
+          variant: 'UserActionNotificationEvent',
+          status: 'handler_error',
+          reason: 'handler_threw',
+          message: 'boom',
+          dedupeKey: 'sha256:abc',
+          duplicateOf: null,
+          secretIndex: 1,
+          method: 'POST',
+          path: '/webhooks/webhooks-b',
+          headers: { 'content-type': 'application/json', 'x-webhook-signature': '[redacted]' },
+          body: '{"user":{"id":7},"ünïcødé":"✓"}',
+          bodyEncoding: 'utf8',
+          bodyTruncated: false,
+          payload: { user: { id: 7 }, list: [1, 'two', null, true], 'ünïcødé': '✓' },
+          durationMs: 12.375,
+        } satisfies Delivery);
+        expect(JSON.parse(JSON.stringify(stored))).toEqual(stored);
+      });
+
+      it('keeps nulls as nulls', async () => {
+        const { store } = await open();
+        const input = makeDelivery({
+          event: null,
+          variant: null,
+          status: 'rejected_signature',
+          reason: 'signature_mismatch',
+          dedupeKey: null,
+          secretIndex: null,
+          path: null,
+          payload: null,
+        });
+        await store.record(input);
+        expect(await store.get(input.id)).toMatchObject({ event: null, variant: null, dedupeKey: null, secretIndex: null, path: null, payload: null });
+      });
+
+      it('returns null for an unknown id', async () => {
+        const { store } = await open();
+        expect(await store.get(createDeliveryId())).toBeNull();
+      });
+
+      it('keeps text bodies as UTF-8 and binary or NUL-carrying bodies as base64', async () => {
+        const { store } = await open();
+        const binary = makeDelivery({ rawBody: new Uint8Array([0xff, 0xfe, 0x00, 0x41]) });
+        const withNul = makeDelivery({ rawBody: encoder.encode('a\u0000b') });
+        const empty = makeDelivery({ rawBody: new Uint8Array(0), payload: null });
+        for (const input of [binary, withNul, empty]) await store.record(input);
+        expect(await store.get(binary.id)).toMatchObject({ body: '//4AQQ==', bodyEncoding: 'base64', bodyTruncated: false });
+        expect(await store.get(withNul.id)).toMatchObject({ body: Buffer.from('a\u0000b').toString('base64'), bodyEncoding: 'base64' });
+        expect(await store.get(empty.id)).toMatchObject({ body: '', bodyEncoding: 'utf8', bodyTruncated: false });
+      });
+
+      it('cuts bodies at maxBodyBytes and flags them, without splitting a character', async () => {
+        const { store } = await open({ maxBodyBytes: 8 });
+        const ascii = makeDelivery({ rawBody: encoder.encode('0123456789') });
+        const split = makeDelivery({ rawBody: encoder.encode('abcdefg✓✓') }); // the cut falls inside the first ✓
+        const exact = makeDelivery({ rawBody: encoder.encode('01234567') });
+        for (const input of [ascii, split, exact]) await store.record(input);
+        expect(await store.get(ascii.id)).toMatchObject({ body: '01234567', bodyEncoding: 'utf8', bodyTruncated: true });
+        expect(await store.get(split.id)).toMatchObject({ body: 'abcdefg', bodyEncoding: 'utf8', bodyTruncated: true });
+        expect(await store.get(exact.id)).toMatchObject({ body: '01234567', bodyTruncated: false });
+      });
+
+      it('is idempotent by id: recording an id again keeps the first row', async () => {
+        const { store } = await open();
+        const input = makeDelivery({ message: 'first' });
+        await store.record(input);
+        await store.record({ ...input, message: 'second' });
+        expect((await store.get(input.id))?.message).toBe('first');
+        expect((await store.list()).items).toHaveLength(1);
+      });
+
+      it('handles many concurrent records', async () => {
+        const { store } = await open();
+        const inputs = Array.from({ length: 60 }, (_, index) => makeDelivery({ at: index % 7 }));
+        await Promise.all(inputs.map((input) => store.record(input)));
+        const ids = (await listAll(store)).map((delivery) => delivery.id);
+        expect(new Set(ids)).toEqual(new Set(inputs.map((input) => input.id)));
+      });
+    });
+
+    describe('list', () => {
+      it('orders newest first, ties by id descending, with default and clamped page sizes', async () => {
+        const { store } = await open();
+        const inputs = Array.from({ length: 520 }, (_, index) => makeDelivery({ at: Math.floor(index / 4) * 1000 }));
+        expect(await bulkInsert(store, inputs)).toBe(520);
+        const expected = [...inputs].sort((a, b) => compareDesc(a.receivedAt, b.receivedAt) || compareDesc(a.id, b.id)).map((input) => input.id);
+        const first = await store.list();
+        expect(first.items.map((item) => item.id)).toEqual(expected.slice(0, 50));
+        const big = await store.list({ limit: 10_000 });
+        expect(big.items).toHaveLength(500);
+        expect(big.nextCursor).not.toBeNull();
+        const rest = await store.list({ limit: 500, cursor: big.nextCursor });
+        expect(rest.items.map((item) => item.id)).toEqual(expected.slice(500));
+        expect(rest.nextCursor).toBeNull();
+        expect((await store.list({ limit: 0 })).items).toHaveLength(1);
+      });
+
+      it('pages through every row exactly once; the last page has no cursor', async () => {
+        const { store } = await open();
+        const inputs = Array.from({ length: 30 }, (_, index) => makeDelivery({ at: (index % 3) * 10 }));
+        await bulkInsert(store, inputs);
+        const pages: number[] = [];
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await store.list({ limit: 10, cursor });
+          pages.push(page.items.length);
+          seen.push(...page.items.map((item) => item.id));
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        expect(pages).toEqual([10, 10, 10]);
+        expect(new Set(seen).size).toBe(30);
+        expect((await store.list({ cursor: 'not-a-cursor', limit: 5 })).items.map((item) => item.id)).toEqual(seen.slice(0, 5));
+      });
+
+      it('returns every row exactly once while deliveries keep arriving', async () => {
+        const { store } = await open();
+        const existing = Array.from({ length: 80 }, (_, index) => makeDelivery({ at: Math.floor(index / 5) * 100 }));
+        await bulkInsert(store, existing);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let round = 0;
+        do {
+          round++;
+          // New deliveries land while the page is read: newer ones (ahead of the cursor) and
+          // ones that tie with existing timestamps, which keyset order must slot in stably.
+          const arriving = [makeDelivery({ at: 10_000 + round }), makeDelivery({ at: (round % 16) * 100 }), makeDelivery({ at: 50_000 })];
+          const [page]: [DeliveryPage, ...unknown[]] = await Promise.all([store.list({ limit: 7, cursor }), ...arriving.map((input) => store.record(input))]);
+          seen.push(...page.items.map((item) => item.id));
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        expect(new Set(seen).size).toBe(seen.length); // no row twice
+        for (const input of existing) expect(seen).toContain(input.id); // no existing row missed
+        const positions = await Promise.all(seen.map((id) => store.get(id)));
+        for (let index = 1; index < positions.length; index++) {
+          const before = positions[index - 1]!;
+          const after = positions[index]!;
+          expect(compareDesc(before.receivedAt, after.receivedAt) || compareDesc(before.id, after.id)).toBeLessThan(0);
+        }
+      });
+
+      it('filters by provider, status, event or variant, and time range', async () => {
+        const { store } = await open();
+        const rows = [
+          makeDelivery({ provider: 'pylon', status: 'handled', event: 'IssueNewEvent', variant: 'IssueNewEvent', at: 0 }),
+          makeDelivery({ provider: 'pylon', status: 'duplicate', event: 'IssueNewEvent', variant: 'IssueNewEvent', at: MINUTE }),
+          makeDelivery({ provider: 'pylon', status: 'rejected_signature', event: null, variant: null, at: 2 * MINUTE }),
+          makeDelivery({ provider: 'webhooks-b', status: 'handled', event: 'userNotificationEvent', variant: 'UserActionNotificationEvent', at: 3 * MINUTE }),
+          makeDelivery({ provider: 'webhooks-b', status: 'invalid_payload', event: 'userNotificationEvent', variant: null, at: 4 * MINUTE }),
+        ];
+        for (const row of rows) await store.record(row);
+        const ids = async (query: ListQuery): Promise<string[]> => (await store.list(query)).items.map((item) => item.id).sort();
+        const of = (...indexes: number[]): string[] => indexes.map((index) => rows[index]!.id).sort();
+        expect(await ids({ provider: 'pylon' })).toEqual(of(0, 1, 2));
+        expect(await ids({ status: 'handled' })).toEqual(of(0, 3));
+        expect(await ids({ status: ['duplicate', 'invalid_payload'] })).toEqual(of(1, 4));
+        expect(await ids({ status: [] })).toEqual(of(0, 1, 2, 3, 4));
+        expect(await ids({ event: 'userNotificationEvent' })).toEqual(of(3, 4));
+        expect(await ids({ event: 'UserActionNotificationEvent' })).toEqual(of(3));
+        expect(await ids({ event: 'IssueNewEvent', status: 'handled' })).toEqual(of(0));
+        expect(await ids({ from: new Date(T0 + MINUTE), to: new Date(T0 + 3 * MINUTE) })).toEqual(of(1, 2));
+        expect(await ids({ from: new Date(T0 + MINUTE).toISOString() })).toEqual(of(1, 2, 3, 4));
+        expect(await ids({ provider: 'webhooks-b', from: new Date(T0 + 4 * MINUTE) })).toEqual(of(4));
+        expect(await ids({ provider: 'nobody' })).toEqual([]);
+        expect(await ids({ provider: '', event: '', q: '   ' })).toEqual(of(0, 1, 2, 3, 4));
+        expect(await ids({ from: 'not a date' })).toEqual(of(0, 1, 2, 3, 4));
+      });
+
+      it('keeps filters and the cursor together across pages', async () => {
+        const { store } = await open();
+        const inputs = Array.from({ length: 40 }, (_, index) =>
+          makeDelivery({ provider: index % 2 === 0 ? 'pylon' : 'webhooks-b', status: index % 4 < 2 ? 'handled' : 'duplicate', at: index * 10 }),
+        );
+        await bulkInsert(store, inputs);
+        const all = await listAll(store, { provider: 'pylon', status: 'handled', limit: 3 });
+        const expected = inputs.filter((input) => input.provider === 'pylon' && input.status === 'handled');
+        expect(all.map((item) => item.id)).toEqual(expected.reverse().map((input) => input.id));
+      });
+
+      it('searches case-insensitively over event, variant, ids, dedupe key, reason and body', async () => {
+        const { store } = await open();
+        const first = makeDelivery({ at: 0 });
+        const rows = [
+          first,
+          makeDelivery({ event: 'AccountMergedEvent', variant: 'AccountMergedEvent', dedupeKey: 'k1', at: 1 }),
+          makeDelivery({ provider: 'webhooks-b', event: 'userNotificationEvent', variant: 'UserActionNotificationEvent', dedupeKey: 'k2', at: 2 }),
+          makeDelivery({ dedupeKey: 'EVT_Needle_42', at: 3 }),
+          makeDelivery({ status: 'rejected_signature', reason: 'timestamp_too_old', dedupeKey: 'k4', at: 4 }),
+          makeDelivery({ rawBody: encoder.encode('{"title":"Printer ON FIRE"}'), dedupeKey: 'k5', at: 5 }),
+          makeDelivery({ status: 'duplicate', duplicateOf: first.id, dedupeKey: 'k6', at: 6 }),
+        ];
+        for (const row of rows) await store.record(row);
+        const ids = async (q: string): Promise<string[]> => (await store.list({ q })).items.map((item) => item.id).sort();
+        const of = (...indexes: number[]): string[] => indexes.map((index) => rows[index]!.id).sort();
+        expect(await ids('accountmerged')).toEqual(of(1));
+        expect(await ids('useraction')).toEqual(of(2));
+        expect(await ids('needle_42')).toEqual(of(3));
+        expect(await ids('TIMESTAMP_TOO')).toEqual(of(4));
+        expect(await ids('printer on fire')).toEqual(of(5));
+        expect(await ids(rows[2]!.id.toUpperCase())).toEqual(of(2));
+        expect(await ids(first.id)).toEqual(of(0, 6)); // its own id, and the duplicate pointing at it
+        expect(await ids('no such text')).toEqual([]);
+      });
+
+      it('folds ASCII letters only, the same in every store', async () => {
+        const { store } = await open();
+        const accented = makeDelivery({ rawBody: encoder.encode('{"city":"Évry","note":"École"}') });
+        await store.record(accented);
+        const ids = async (q: string): Promise<string[]> => (await store.list({ q })).items.map((item) => item.id);
+        expect(await ids('ÉVRY')).toEqual([accented.id]); // A–Z fold, É matches itself
+        expect(await ids('évry')).toEqual([]); // é is not folded to É
+        expect(await ids('école')).toEqual([]);
+      });
+
+      it('treats %, _ and \\ in the search text literally', async () => {
+        const { store } = await open();
+        const percent = makeDelivery({ rawBody: encoder.encode('{"discount":"50%off"}') });
+        const underscore = makeDelivery({ rawBody: encoder.encode('{"a":"x_y"}') });
+        const backslash = makeDelivery({ rawBody: encoder.encode('{"path":"C:\\\\temp"}') });
+        const plain = makeDelivery({ rawBody: encoder.encode('{"a":"50 off xy C:temp"}') });
+        for (const row of [percent, underscore, backslash, plain]) await store.record(row);
+        expect((await store.list({ q: '50%off' })).items.map((item) => item.id)).toEqual([percent.id]);
+        expect((await store.list({ q: 'x_y' })).items.map((item) => item.id)).toEqual([underscore.id]);
+        expect((await store.list({ q: 'C:\\\\temp' })).items.map((item) => item.id)).toEqual([backslash.id]);
+      });
+    });
+
+    describe('stats', () => {
+      it('counts per bucket, provider and status, with totals and top reasons', async () => {
+        const { store } = await open();
+        const rows = [
+          makeDelivery({ provider: 'pylon', status: 'handled', at: 0 }),
+          makeDelivery({ provider: 'pylon', status: 'handled', at: 30_000 }),
+          makeDelivery({ provider: 'pylon', status: 'rejected_signature', reason: 'signature_mismatch', at: 59_999 }),
+          makeDelivery({ provider: 'webhooks-b', status: 'handled', at: MINUTE }),
+          makeDelivery({ provider: 'pylon', status: 'rejected_signature', reason: 'signature_mismatch', at: HOUR + 5 }),
+          makeDelivery({ provider: 'pylon', status: 'invalid_payload', reason: 'schema_mismatch', at: HOUR + 6 }),
+          makeDelivery({ provider: 'pylon', status: 'handled', at: DAY }), // outside [from, to)
+          makeDelivery({ provider: 'pylon', status: 'handled', at: -1 }), // before from
+        ];
+        await bulkInsert(store, rows);
+        const from = new Date(T0);
+        const to = new Date(T0 + DAY);
+        const byMinute = await store.stats({ from, to, bucket: 'minute' });
+        const iso = (offset: number): string => new Date(T0 + offset).toISOString();
+        expect(byMinute).toEqual({
+          bucket: 'minute',
+          from: from.toISOString(),
+          to: to.toISOString(),
+          series: [
+            { bucketStart: iso(0), provider: 'pylon', status: 'handled', count: 2 },
+            { bucketStart: iso(0), provider: 'pylon', status: 'rejected_signature', count: 1 },
+            { bucketStart: iso(MINUTE), provider: 'webhooks-b', status: 'handled', count: 1 },
+            { bucketStart: iso(HOUR), provider: 'pylon', status: 'rejected_signature', count: 1 },
+            { bucketStart: iso(HOUR), provider: 'pylon', status: 'invalid_payload', count: 1 },
+          ],
+          reasons: [
+            { reason: 'signature_mismatch', count: 2 },
+            { reason: 'schema_mismatch', count: 1 },
+          ],
+          totals: { all: 6, handled: 3, duplicate: 0, rejected_signature: 2, invalid_payload: 1, unknown_event: 0, handler_error: 0 },
+        });
+        const byHour = await store.stats({ from, to, bucket: 'hour', provider: 'pylon' });
+        expect(byHour.series).toEqual([
+          { bucketStart: iso(0), provider: 'pylon', status: 'handled', count: 2 },
+          { bucketStart: iso(0), provider: 'pylon', status: 'rejected_signature', count: 1 },
+          { bucketStart: iso(HOUR), provider: 'pylon', status: 'rejected_signature', count: 1 },
+          { bucketStart: iso(HOUR), provider: 'pylon', status: 'invalid_payload', count: 1 },
+        ]);
+        expect(byHour.totals.all).toBe(5);
+        const byDay = await store.stats({ from: new Date(T0 - DAY), to: new Date(T0 + 2 * DAY), bucket: 'day' });
+        expect(byDay.series).toEqual([
+          { bucketStart: '2026-03-01T00:00:00.000Z', provider: 'pylon', status: 'handled', count: 3 },
+          { bucketStart: '2026-03-01T00:00:00.000Z', provider: 'pylon', status: 'rejected_signature', count: 2 },
+          { bucketStart: '2026-03-01T00:00:00.000Z', provider: 'pylon', status: 'invalid_payload', count: 1 },
+          { bucketStart: '2026-03-01T00:00:00.000Z', provider: 'webhooks-b', status: 'handled', count: 1 },
+          { bucketStart: '2026-03-02T00:00:00.000Z', provider: 'pylon', status: 'handled', count: 1 },
+        ]);
+        expect(byDay.totals.all).toBe(8);
+      });
+
+      it('keeps at most 10 reasons, most frequent first', async () => {
+        const { store } = await open();
+        const rows = Array.from({ length: 12 }, (_, reason) =>
+          Array.from({ length: reason + 1 }, () => makeDelivery({ status: 'rejected_signature', reason: `reason_${String(reason).padStart(2, '0')}` })),
+        ).flat();
+        await bulkInsert(store, rows);
+        const { reasons } = await store.stats({ from: new Date(T0), to: new Date(T0 + 1), bucket: 'hour' });
+        expect(reasons).toHaveLength(10);
+        expect(reasons[0]).toEqual({ reason: 'reason_11', count: 12 });
+        expect(reasons.at(-1)).toEqual({ reason: 'reason_02', count: 3 });
+      });
+
+      it('answers an empty range with zeros and rejects unparseable bounds', async () => {
+        const { store } = await open();
+        const empty = await store.stats({ from: new Date(T0), to: new Date(T0 + HOUR), bucket: 'minute' });
+        expect(empty.series).toEqual([]);
+        expect(empty.reasons).toEqual([]);
+        expect(empty.totals).toEqual({ all: 0, handled: 0, duplicate: 0, rejected_signature: 0, invalid_payload: 0, unknown_event: 0, handler_error: 0 });
+        await expect(store.stats({ from: 'yesterday-ish', to: new Date(), bucket: 'hour' })).rejects.toMatchObject({ code: 'invalid_config' });
+      });
+    });
+
+    describe('claim, seen and release', () => {
+      const window = 10_000;
+      const claimInput = (deliveryId: string, now: number, dedupeKey = 'evt_1', provider = 'pylon') => ({
+        provider,
+        dedupeKey,
+        deliveryId,
+        now,
+        windowMs: window,
+      });
+
+      it('gives a new key to the first delivery and reports it to later ones inside the window', async () => {
+        const { store } = await open();
+        const first = createDeliveryId();
+        const second = createDeliveryId();
+        expect(await store.claim(claimInput(first, T0))).toEqual({ claimed: true });
+        expect(await store.claim(claimInput(second, T0 + window - 1))).toEqual({ claimed: false, firstDeliveryId: first });
+        expect(await store.seen('pylon', 'evt_1', T0 + window - 1)).toBe(first);
+        expect(await store.seen('pylon', 'evt_2', T0)).toBeNull();
+      });
+
+      it('makes the key new again once the window has passed', async () => {
+        const { store } = await open();
+        const first = createDeliveryId();
+        const later = createDeliveryId();
+        await store.claim(claimInput(first, T0));
+        expect(await store.seen('pylon', 'evt_1', T0 + window)).toBeNull();
+        expect(await store.claim(claimInput(later, T0 + window))).toEqual({ claimed: true });
+        expect(await store.seen('pylon', 'evt_1', T0 + window)).toBe(later);
+        expect(await store.claim(claimInput(first, T0 + window + 1))).toEqual({ claimed: false, firstDeliveryId: later });
+      });
+
+      it('lets the holder claim again (a retried claim succeeds) and renews its window', async () => {
+        const { store } = await open();
+        const first = createDeliveryId();
+        await store.claim(claimInput(first, T0));
+        expect(await store.claim(claimInput(first, T0 + 5000))).toEqual({ claimed: true });
+        expect(await store.seen('pylon', 'evt_1', T0 + window + 1000)).toBe(first);
+      });
+
+      it('keeps keys apart per provider', async () => {
+        const { store } = await open();
+        const a = createDeliveryId();
+        const b = createDeliveryId();
+        expect(await store.claim(claimInput(a, T0, 'same', 'pylon'))).toEqual({ claimed: true });
+        expect(await store.claim(claimInput(b, T0, 'same', 'webhooks-b'))).toEqual({ claimed: true });
+      });
+
+      it('releases only the owner’s claim', async () => {
+        const { store } = await open();
+        const owner = createDeliveryId();
+        const other = createDeliveryId();
+        await store.claim(claimInput(owner, T0));
+        await store.release('pylon', 'evt_1', other);
+        expect(await store.seen('pylon', 'evt_1', T0)).toBe(owner);
+        await store.release('pylon', 'evt_1', owner);
+        expect(await store.seen('pylon', 'evt_1', T0)).toBeNull();
+        expect(await store.claim(claimInput(other, T0 + 1))).toEqual({ claimed: true });
+        await store.release('pylon', 'never-claimed', owner); // no-op, no error
+      });
+
+      it('has exactly one winner among concurrent claims', async () => {
+        const { store } = await open();
+        const ids = Array.from({ length: 25 }, () => createDeliveryId());
+        const results = await Promise.all(ids.map((id) => store.claim(claimInput(id, T0))));
+        const winners = ids.filter((_, index) => results[index]!.claimed);
+        expect(winners).toHaveLength(1);
+        for (const result of results) if (!result.claimed) expect(result.firstDeliveryId).toBe(winners[0]);
+      });
+    });
+
+    describe('prune', () => {
+      it('deletes deliveries received before the cutoff and counts them', async () => {
+        const { store } = await open();
+        const old = Array.from({ length: 12 }, (_, index) => makeDelivery({ at: -DAY - index }));
+        const boundary = makeDelivery({ at: 0 });
+        const fresh = makeDelivery({ at: HOUR });
+        await bulkInsert(store, [...old, boundary, fresh]);
+        expect(await store.prune({ olderThan: new Date(T0) })).toBe(12);
+        expect((await listAll(store)).map((item) => item.id).sort()).toEqual([boundary.id, fresh.id].sort());
+        expect(await store.get(old[0]!.id)).toBeNull();
+        expect(await store.prune({ olderThan: new Date(T0).toISOString() })).toBe(0);
+        await expect(store.prune({ olderThan: 'soon' })).rejects.toMatchObject({ code: 'invalid_config' });
+      });
+
+      it('keeps claims that have not expired', async () => {
+        const { store } = await open();
+        const holder = createDeliveryId();
+        const now = Date.now();
+        await store.claim({ provider: 'pylon', dedupeKey: 'live', deliveryId: holder, now, windowMs: DAY });
+        await store.prune({ olderThan: new Date(now + DAY) });
+        expect(await store.seen('pylon', 'live', now)).toBe(holder);
+      });
+    });
+
+    describe('close', () => {
+      it('rejects every call with store_closed afterwards, and closing twice is fine', async () => {
+        const { store } = await open();
+        await store.record(makeDelivery());
+        await store.close();
+        const calls = everyStoreCall(store);
+        for (const [name, call] of Object.entries(calls)) {
+          const error = await call().then(
+            () => undefined,
+            (reason: unknown) => reason,
+          );
+          expect(error, name).toBeInstanceOf(HookgateError);
+          expect((error as HookgateError).code, name).toBe('store_closed');
+        }
+        await expect(store.close()).resolves.toBeUndefined();
+      });
+
+      it('finishes writes already under way before closing', async () => {
+        const { store, reopen } = await open();
+        const inputs = Array.from({ length: 20 }, (_, index) => makeDelivery({ at: index }));
+        const writes = inputs.map((input) => store.record(input));
+        await store.close();
+        await Promise.all(writes);
+        if (!traits.persistent) return; // MemoryStore keeps nothing after close
+        if (reopen === undefined) throw new Error('a persistent store under test must provide reopen()');
+        const again = await reopen();
+        expect((await listAll(again)).map((item) => item.id).sort()).toEqual(inputs.map((input) => input.id).sort());
+      });
+
+      // Registered only where it applies, rather than reported as skipped elsewhere.
+      if (traits.persistent) it('keeps every delivery and claim across close and reopen', async () => {
+        const { store, reopen } = await open();
+        if (reopen === undefined) throw new Error('a persistent store under test must provide reopen()');
+        const inputs = Array.from({ length: 15 }, (_, index) => makeDelivery({ at: index * 1000, status: statusAt(index) }));
+        await bulkInsert(store, inputs.slice(0, 10));
+        for (const input of inputs.slice(10)) await store.record(input);
+        const holder = createDeliveryId();
+        const now = Date.now();
+        await store.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: holder, now, windowMs: DAY });
+        const before = await listAll(store);
+        const again = await reopen();
+        expect(await listAll(again)).toEqual(before);
+        for (const input of inputs) expect((await again.get(input.id))?.status).toBe(input.status);
+        expect(await again.seen('pylon', 'kept', now)).toBe(holder);
+        expect(await again.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: createDeliveryId(), now, windowMs: DAY })).toEqual({
+          claimed: false,
+          firstDeliveryId: holder,
+        });
+      });
+    });
+  });
+}
+
+function compareDesc(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}
+
+function statusAt(index: number): DeliveryStatus {
+  const statuses: DeliveryStatus[] = ['handled', 'duplicate', 'rejected_signature', 'invalid_payload', 'unknown_event', 'handler_error'];
+  return statuses[index % statuses.length]!;
+}
