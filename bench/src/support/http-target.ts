@@ -1,0 +1,61 @@
+/**
+ * One HTTP server in its own process, so the load generator does not share its event loop:
+ * `http-target <express|fastify> <floor|hookgate|hookgate-null>`. Prints `READY <url>`.
+ *
+ * - floor: a hand-written route (raw body, node:crypto verify, JSON.parse, 200) — the limit;
+ * - hookgate: the Hookgate adapter with a gateway and a MemoryStore;
+ * - hookgate-null: the same with a store that keeps nothing (memory bench).
+ */
+import type { AddressInfo } from 'node:net';
+import { MemoryStore } from '@hookgate/core';
+import express from 'express';
+import Fastify from 'fastify';
+import { floorParse, floorVerifyPylon } from '../floors.js';
+import { SECRET } from '../samples.js';
+import { NullStore } from './null-store.js';
+import { buildGateway, startExpress, startFastify } from './servers.js';
+
+const [framework, mode] = process.argv.slice(2);
+
+function floorCheck(headers: Record<string, string | string[] | undefined>, body: Uint8Array): boolean {
+  if (!floorVerifyPylon(headers, body, SECRET, Date.now())) return false;
+  floorParse(body);
+  return true;
+}
+
+let url: string;
+if (mode === 'floor' && framework === 'express') {
+  const app = express();
+  app.post('/webhooks/pylon', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+    try {
+      if (!floorCheck(req.headers, req.body as Buffer)) return void res.status(401).json({ ok: false });
+      res.status(200).json({ ok: true });
+    } catch {
+      res.status(400).json({ ok: false });
+    }
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+} else if (mode === 'floor' && framework === 'fastify') {
+  const app = Fastify({ logger: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.post('/webhooks/pylon', async (request, reply) => {
+    try {
+      if (!floorCheck(request.headers, request.body as Buffer)) return reply.code(401).send({ ok: false });
+      return reply.code(200).send({ ok: true });
+    } catch {
+      return reply.code(400).send({ ok: false });
+    }
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+} else if (mode === 'hookgate' || mode === 'hookgate-null') {
+  const gateway = buildGateway({ store: mode === 'hookgate' ? new MemoryStore() : new NullStore() });
+  url = (framework === 'express' ? await startExpress(gateway) : await startFastify(gateway)).url;
+} else {
+  throw new Error('usage: http-target <express|fastify> <floor|hookgate|hookgate-null>');
+}
+process.stdout.write(`READY ${url}\n`);
+process.on('SIGTERM', () => process.exit(0));
