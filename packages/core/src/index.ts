@@ -10,6 +10,7 @@ export * from './results.js';
 export * from './provider.js';
 export * from './delivery-id.js';
 export * from './delivery-store.js';
+export * from './memory-store.js';
 export * from './outcome.js';
 export * from './handler.js';
 export * from './gateway.js';
