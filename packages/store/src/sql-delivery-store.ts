@@ -87,6 +87,8 @@ const POSTGRES_COLUMN_TYPES: Readonly<Record<keyof DeliveriesTable, string>> = {
   payload: 'text',
   duration_ms: 'double precision',
 };
+/** A bulk load at least this large refreshes PostgreSQL's planner statistics. */
+const ANALYZE_AFTER_ROWS = 10_000;
 /** Rows deleted per statement by `prune`, so a big purge never holds the write lock for long. */
 const PRUNE_BATCH_ROWS = 5000;
 /** How often `claim` retries when the holder vanished between its insert and its lookup. */
@@ -222,6 +224,12 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
         if (chunk.length === chunkRows) await flush();
       }
       if (chunk.length > 0) await flush();
+      if (this.dialect === 'postgres' && inserted >= ANALYZE_AFTER_ROWS) {
+        // Autovacuum would refresh planner statistics only a minute or so later; until then the
+        // planner may sort every match instead of walking an index. ANALYZE samples a fixed
+        // number of rows, so it costs about a second whatever the table size.
+        await this.#backend.write((db) => sql`analyze hookgate_deliveries`.execute(db));
+      }
       return inserted;
     });
   }

@@ -60,6 +60,24 @@ describe('PostgreSQL store', () => {
     expect(await store.claim({ provider: 'pylon', dedupeKey: 'after', deliveryId: second.id, now: T0, windowMs: 1000 })).toEqual({ claimed: true });
   });
 
+  it('refreshes planner statistics after a large insertMany', async () => {
+    const schema = await createPgSchema();
+    cleanups.push(() => schema.drop());
+    const store = await openStore(schema.url);
+    cleanups.push(() => store.close());
+    const reltuples = async (): Promise<number> =>
+      (
+        await adminQuery<{ reltuples: number }>(
+          `select c.reltuples from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = 'hookgate_deliveries'`,
+          [schema.schema],
+        )
+      )[0]!.reltuples;
+    expect(await reltuples()).toBe(-1); // never analyzed
+    const rawBody = new Uint8Array(0);
+    await store.insertMany(Array.from({ length: 10_000 }, (_, index) => makeDelivery({ at: index, rawBody, payload: null })));
+    expect(await reltuples()).toBe(10_000);
+  });
+
   it('refuses a pool of zero connections with invalid_config', async () => {
     await expect(openStore(CLOSED_PORT_URL, { poolSize: 0 })).rejects.toMatchObject({ code: 'invalid_config' });
   });
