@@ -11,7 +11,7 @@ import {
   defineProvider,
   hmac,
   signRequest,
-  type DeliveryStore,
+  MemoryStore,
   type Gateway,
   type StandardSchemaV1,
 } from '@hookgate/core';
@@ -48,16 +48,17 @@ export const acme = defineProvider({
   eventId: (payload) => (payload as { id?: string }).id,
 });
 
-/** A store whose every call rejects, as a database that went away does. */
-export function unavailableStore(): DeliveryStore {
-  const down = async (): Promise<never> => {
-    throw new Error('connection refused (store is down)');
-  };
-  return { claim: down, release: down, seen: down, record: down, get: down, list: down, stats: down, prune: down, close: async () => {} };
+/** A store that went away: a closed `MemoryStore` rejects every call (handlers answer 503). */
+export function unavailableStore(): MemoryStore {
+  const store = new MemoryStore();
+  void store.close();
+  return store;
 }
 
 export interface ConformanceGateway {
   gateway: Gateway;
+  /** The gateway's store: every delivery the handlers saw, recorded. */
+  store: MemoryStore;
   /** Ids of deliveries that reached a listener, in order. */
   dispatched: string[];
 }
@@ -82,10 +83,12 @@ export function createConformanceGateway(): ConformanceGateway {
   const offline = createWebhookHandler({ provider: acme, secret: SECRET, store: unavailableStore() }).onAny(record);
   const pylonHandler = createWebhookHandler({ provider: pylon(), secret: SECRET }).onAny(record);
   const webhooksBHandler = createWebhookHandler({ provider: webhooksB(), secret: SECRET }).onAny(record);
+  const store = new MemoryStore();
   const gateway = createGateway({
     handlers: { acme: handler, offline, pylon: pylonHandler, 'webhooks-b': webhooksBHandler },
+    store,
   }) as unknown as Gateway;
-  return { gateway, dispatched };
+  return { gateway, store, dispatched };
 }
 
 let sequence = 0;

@@ -4,7 +4,7 @@
  */
 import { Agent, type IncomingMessage, type Server } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Gateway } from '@hookgate/core';
+import type { Gateway, MemoryStore } from '@hookgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACME_MAX_BODY_BYTES,
@@ -40,9 +40,11 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
   describe(name, () => {
     let app: ConformanceServer;
     let dispatched: string[];
+    let store: MemoryStore;
     beforeAll(async () => {
       const conformance = createConformanceGateway();
       dispatched = conformance.dispatched;
+      store = conformance.store;
       app = await start(conformance.gateway);
     });
     afterAll(() => app?.close());
@@ -61,15 +63,26 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
       const before = dispatchedCount();
       const { status, json } = await post('acme', signedAcme(paid()));
       expect(status).toBe(200);
-      expect(json).toMatchObject({ ok: true, kind: 'handled' });
+      expect(json).toMatchObject({ ok: true, kind: 'handled', deliveryId: expect.any(String) });
       expect(dispatchedCount()).toBe(plus(before, 1));
+    });
+
+    it('answers 200 duplicate for a redelivery, without dispatching it again', async () => {
+      const delivery = signedAcme(paid());
+      const first = await post('acme', delivery);
+      const before = dispatchedCount();
+      const again = await post('acme', delivery);
+      expect(again.status).toBe(200);
+      expect(again.json).toMatchObject({ ok: true, kind: 'duplicate' });
+      expect(again.json.deliveryId).not.toBe(first.json.deliveryId);
+      expect(dispatchedCount()).toBe(before);
     });
 
     it('answers 401 for a tampered body without echoing the signature or secret', async () => {
       const delivery = signedAcme(paid(), { tamper: true });
       const { status, json, text } = await post('acme', delivery);
       expect(status).toBe(401);
-      expect(json).toEqual({ ok: false, kind: 'rejected_signature', reason: 'signature_mismatch' });
+      expect(json).toEqual({ ok: false, kind: 'rejected_signature', reason: 'signature_mismatch', deliveryId: expect.any(String) });
       expect(text).not.toContain(delivery.headers['x-acme-signature']!.slice(7, 27));
       expect(text).not.toContain(SECRET);
     });
@@ -181,6 +194,7 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
     if (options.inProcess === false) return;
     it('never calls a handler for an aborted upload', async () => {
       const before = dispatchedCount();
+      const recorded = store.size;
       let received!: () => void;
       const requestSeen = new Promise<void>((resolve) => (received = resolve));
       const requestClosed = new Promise<void>((resolve) => {
@@ -193,6 +207,7 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
       await requestClosed;
       await nextTurn(); // let any (wrongly) resolved body read reach the handler
       expect(dispatchedCount()).toBe(before);
+      expect(store.size).toBe(recorded);
     });
   });
 }
