@@ -539,6 +539,40 @@ describe('handler.handle(): dedupe', () => {
   });
 });
 
+describe('handler.handle(): answers only after the record is durable', () => {
+  it('handle() does not resolve until record() resolves', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    class SlowStore extends MemoryStore {
+      override async record(delivery: Parameters<MemoryStore['record']>[0]): Promise<void> {
+        await gate;
+        return super.record(delivery);
+      }
+    }
+    const store = new SlowStore();
+    const handler = shopHandler({ store });
+    let settled = false;
+    const pending = handler.handle(signedRequest(shop, paid)).then((outcome) => {
+      settled = true;
+      return outcome;
+    });
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(store.size).toBe(0);
+    open();
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ status: 200, kind: 'handled' });
+    expect(await store.get(outcome.deliveryId!)).not.toBeNull();
+  });
+
+  it('dedupeWindowSeconds 0 turns dedupe off', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, dedupeWindowSeconds: 0, now: () => NOW });
+    expect((await handler.handle(signedRequest(shop, paid))).kind).toBe('handled');
+    expect((await handler.handle(signedRequest(shop, paid))).kind).toBe('handled');
+  });
+});
+
 describe('handler.handle(): store failures', () => {
   it('record rejecting → 503 store_unavailable for every kind of delivery, never a 2xx', async () => {
     const store = new FlakyStore();
