@@ -20,11 +20,13 @@ export type ExpressWebhookMiddleware = (req: ExpressRequestLike, res: ServerResp
 
 /** Options of {@link createExpressMiddleware}. */
 export interface ExpressMiddlewareOptions {
-  /**
-   * Where the one-time "a body parser ran first" diagnostic goes. Default `console.error`.
-   * Body size limits come from the handler (`createWebhookHandler({ maxBodyBytes })`, default 1 MiB).
-   */
+  /** Where the one-time "a body parser ran first" diagnostic goes. Default `console.error`. */
   log?: ((message: string) => void) | undefined;
+  /**
+   * Refuse larger bodies with 413 before buffering them. Default and upper bound: the handler's
+   * `maxBodyBytes` (`createWebhookHandler({ maxBodyBytes })`, 1 MiB unless configured).
+   */
+  maxBodyBytes?: number | undefined;
 }
 
 const RAW_BODY_HINT =
@@ -37,6 +39,7 @@ const RAW_BODY_HINT =
  * body parser consumed it first, it uses `req.rawBody` or a Buffer `req.body` when the app kept
  * them, and otherwise answers 500 with how to fix the mounting order (logged once).
  *
+ * @throws {HookgateError} `invalid_config` for a `maxBodyBytes` that is not a positive integer.
  * @example
  * ```ts
  * import express from 'express';
@@ -49,7 +52,7 @@ const RAW_BODY_HINT =
  * ```
  */
 export function createExpressMiddleware(target: WebhookTarget, options: ExpressMiddlewareOptions = {}): ExpressWebhookMiddleware {
-  const listener = createNodeListener(target, { rawBodyHint: RAW_BODY_HINT, log: options.log });
+  const listener = createNodeListener(target, { rawBodyHint: RAW_BODY_HINT, log: options.log, maxBodyBytes: options.maxBodyBytes });
   return (req, res, next) => {
     const param = req.params?.provider;
     listener(req, res, {

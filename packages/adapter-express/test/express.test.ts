@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express4 from 'express4';
 import express5 from 'express';
-import { createGateway, createWebhookHandler, type Gateway } from '@hookgate/core';
+import { createGateway, createWebhookHandler, HookgateError, type Gateway } from '@hookgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExpressMiddleware } from '../src/index.js';
 import { SECRET, acme, nextId, signedAcme } from './conformance/kit.js';
@@ -109,6 +109,16 @@ describe.each(majors)('%s', (major, express) => {
       running = await listen(app);
       expect((await post('/webhooks/acme')).json).toMatchObject({ ok: true, kind: 'handled' });
       expect((await post('/webhooks/acme', signedAcme(paid(), { tamper: true }))).status).toBe(401);
+    });
+
+    it('applies a maxBodyBytes option below the handler limit: 413 before reading', async () => {
+      const app = express();
+      app.use('/webhooks', createExpressMiddleware(gatewayOf(), { maxBodyBytes: 64 }));
+      running = await listen(app);
+      const big = await post('/webhooks/acme', signedAcme({ ...paid(), note: 'x'.repeat(100) }));
+      expect(big).toEqual({ status: 413, json: { ok: false, kind: 'too_large', reason: 'too_large' } });
+      expect((await post('/webhooks/acme')).status).toBe(200);
+      expect(() => createExpressMiddleware(gatewayOf(), { maxBodyBytes: 0 })).toThrow(HookgateError);
     });
 
     it('leaves express.json() working for the rest of the app when mounted first', async () => {

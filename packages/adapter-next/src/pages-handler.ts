@@ -10,6 +10,14 @@ export interface NextPagesRequest extends IncomingMessage {
 /** A Pages Router API route (`export default …` in `pages/api/*.ts`). */
 export type NextPagesHandler = (req: NextPagesRequest, res: ServerResponse) => Promise<void>;
 
+/** Options of {@link createNextPagesHandler}. */
+export interface NextPagesOptions {
+  /** Where the one-time "Next parsed the body" diagnostic goes. Default `console.error`. */
+  log?: ((message: string) => void) | undefined;
+  /** A body limit below the handler's `maxBodyBytes` (default and upper bound). */
+  maxBodyBytes?: number | undefined;
+}
+
 const RAW_BODY_HINT =
   "Turn off Next's body parser for this API route so the raw bytes reach Hookgate: " +
   'export const config = { api: { bodyParser: false } };';
@@ -30,8 +38,8 @@ const RAW_BODY_HINT =
  * export default createNextPagesHandler(pylonHandler);
  * ```
  */
-export function createNextPagesHandler(target: WebhookTarget, options: { log?: (message: string) => void } = {}): NextPagesHandler {
-  const listener = createNodeListener(target, { rawBodyHint: RAW_BODY_HINT, log: options.log });
+export function createNextPagesHandler(target: WebhookTarget, options: NextPagesOptions = {}): NextPagesHandler {
+  const listener = createNodeListener(target, { rawBodyHint: RAW_BODY_HINT, ...options });
   return async (req, res) => {
     const param = req.query?.provider;
     await listener(req, res, { providerId: Array.isArray(param) ? param.at(-1) : param });

@@ -1,3 +1,4 @@
+import { HookgateError } from './errors.js';
 import { unknownProvider, type Gateway } from './gateway.js';
 import type { WebhookHandler } from './handler.js';
 import { outcomeResponseBody, refusal, type HandleOutcome } from './outcome.js';
@@ -237,6 +238,8 @@ export interface NodeListenerOptions {
   rawBodyHint: string;
   /** Where the one-time diagnostic goes. Default `console.error`. */
   log?: ((message: string) => void) | undefined;
+  /** A body limit below the handler's own `maxBodyBytes` (which always applies). */
+  maxBodyBytes?: number | undefined;
 }
 
 /** Per-request routing facts only the framework knows. */
@@ -256,6 +259,8 @@ export interface NodeRoute {
  * The raw-body diagnostic is logged once per listener. Resolves to the outcome written, if any;
  * never rejects.
  *
+ * @throws {HookgateError} `invalid_config` for a `maxBodyBytes` that is not a positive integer.
+ *
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -267,6 +272,10 @@ export function createNodeListener(
   target: WebhookTarget,
   options: NodeListenerOptions,
 ): (req: NodeRequest, res: NodeResponse, route?: NodeRoute) => Promise<HandleOutcome | undefined> {
+  const limit = options.maxBodyBytes;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) {
+    throw new HookgateError('invalid_config', `maxBodyBytes must be a positive integer, got ${String(limit)}.`);
+  }
   const log = options.log ?? ((message: string) => console.error(message));
   let warned = false;
   return async (req, res, route = {}) => {
@@ -274,7 +283,7 @@ export function createNodeListener(
     const path = route.path ?? stripQuery(req.url ?? '/');
     const resolved = resolveTarget(target, route.providerId ?? providerIdFromPath(route.routePath ?? path));
     if ('outcome' in resolved) return answer(res, resolved.outcome);
-    const read = await readNodeBody(req, resolved.handler.maxBodyBytes);
+    const read = await readNodeBody(req, Math.min(resolved.handler.maxBodyBytes, limit ?? Infinity));
     if (!read.ok) {
       if (read.reason === 'too_large') return answer(res, read.outcome);
       if (read.reason === 'aborted') return void res.destroy();
