@@ -11,7 +11,8 @@ import {
 } from '@hookgate/core';
 
 type HandlerTarget = Exclude<WebhookTarget, { kind: 'gateway' }>;
-type GatewayTarget = Extract<WebhookTarget, { kind: 'gateway' }>;
+/** A gateway as `createGateway()` returns it: its provider ids become static routes. */
+type GatewayTarget = Extract<WebhookTarget, { kind: 'gateway' }> & { readonly providers: ReadonlyArray<string> };
 
 /** Options of {@link hookgatePlugin} (plus Fastify's own `prefix`). */
 export type HookgatePluginOptions = (
@@ -56,8 +57,8 @@ export async function hookgatePlugin(app: FastifyInstance, options: HookgatePlug
     send(reply, toHttpResponse(refusal('too_large', `body exceeds the limit of ${request.routeOptions.bodyLimit} bytes`)));
   });
 
-  const routes = isGateway(target)
-    ? target.providers.map((id) => ({ url: `/${id}`, handler: target.handler(id)! }))
+  const routes = options.gateway
+    ? options.gateway.providers.map((id) => ({ url: `/${id}`, handler: options.gateway.handler(id)! }))
     : [{ url: '/', handler: target as HandlerTarget }];
   for (const { url, handler } of routes) {
     app.post(url, { bodyLimit: options.bodyLimit ?? handler.maxBodyBytes }, async (request, reply) => {
