@@ -20,8 +20,8 @@ export type HookgatePluginOptions = (
   | { /** Several providers, served at `<prefix>/<provider id>`. */ gateway: GatewayTarget; handler?: never }
 ) & {
   /**
-   * Largest body in bytes; more is refused with 413 before it is buffered. Default: each
-   * handler's `maxBodyBytes` (1 MiB unless configured).
+   * Largest body in bytes; more is refused with 413 before it is buffered. Default and upper
+   * bound: each handler's `maxBodyBytes` (1 MiB unless configured).
    */
   bodyLimit?: number | undefined;
 };
@@ -61,7 +61,7 @@ export async function hookgatePlugin(app: FastifyInstance, options: HookgatePlug
     ? options.gateway.providers.map((id) => ({ url: `/${id}`, handler: options.gateway.handler(id)! }))
     : [{ url: '/', handler: target as HandlerTarget }];
   for (const { url, handler } of routes) {
-    app.post(url, { bodyLimit: options.bodyLimit ?? handler.maxBodyBytes }, async (request, reply) => {
+    app.post(url, { bodyLimit: Math.min(options.bodyLimit ?? Infinity, handler.maxBodyBytes) }, async (request, reply) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
       const outcome = await handler.handle({ method: request.method, path: request.url.split('?')[0], headers: request.headers, rawBody });
       send(reply, toHttpResponse(outcome));
