@@ -1,11 +1,10 @@
 import { HookgateError } from './errors.js';
-import { unknownProvider, type Gateway } from './gateway.js';
-import type { WebhookHandler } from './handler.js';
+import { unknownProvider, type GatewayRouter } from './gateway.js';
+import type { WebhookEndpoint } from './handler.js';
 import { outcomeResponseBody, refusal, type HandleOutcome } from './outcome.js';
-import type { EventMap } from './results.js';
 
 /** What an adapter accepts: one handler (fixed provider) or a gateway (provider from the route). */
-export type WebhookTarget = WebhookHandler<any> | Gateway<any>;
+export type WebhookTarget = WebhookEndpoint | GatewayRouter;
 
 /**
  * Finds the handler an adapter should call. For a gateway, `providerId` comes from the route;
@@ -21,8 +20,8 @@ export type WebhookTarget = WebhookHandler<any> | Gateway<any>;
 export function resolveTarget(
   target: WebhookTarget,
   providerId?: string,
-): { handler: WebhookHandler<EventMap> } | { outcome: HandleOutcome } {
-  if (!isGateway(target)) return { handler: target as WebhookHandler<EventMap> };
+): { handler: WebhookEndpoint } | { outcome: HandleOutcome } {
+  if (!isGateway(target)) return { handler: target };
   const handler = providerId ? target.handler(providerId) : undefined;
   return handler ? { handler } : { outcome: unknownProvider(providerId ?? '') };
 }
@@ -35,8 +34,8 @@ export function resolveTarget(
  * isGateway(createGateway({ handlers: { pylon: handler } })); // true
  * ```
  */
-export function isGateway(target: WebhookTarget): target is Gateway<any> {
-  return (target as Gateway).kind === 'gateway';
+export function isGateway(target: WebhookTarget): target is GatewayRouter {
+  return (target as GatewayRouter).kind === 'gateway';
 }
 
 /** A framework-neutral HTTP answer. */

@@ -1,9 +1,8 @@
 import type { DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
-import type { WebhookHandler } from './handler.js';
+import type { WebhookEndpoint } from './handler.js';
 import { refusal, type HandleOutcome } from './outcome.js';
 import type { WebhookRequest } from './request.js';
-import type { EventMap } from './results.js';
 
 /**
  * Options of {@link createGateway}.
@@ -13,11 +12,29 @@ import type { EventMap } from './results.js';
  * const options: GatewayOptions<{ pylon: typeof pylonHandler }> = { handlers: { pylon: pylonHandler }, store: new MemoryStore() };
  * ```
  */
-export interface GatewayOptions<H extends Record<string, WebhookHandler<any>>> {
+export interface GatewayOptions<H extends Record<string, WebhookEndpoint>> {
   /** Route id → handler. The id is what appears in `/webhooks/:provider`. */
   handlers: H;
   /** Given to every handler that has no store of its own. */
   store?: DeliveryStore | undefined;
+}
+
+/**
+ * What an adapter needs from a gateway, whatever its handlers' types.
+ *
+ * @example
+ * ```ts
+ * const router: GatewayRouter = createGateway({ handlers: { pylon: pylonHandler } });
+ * router.handler('pylon')?.maxBodyBytes; // 1048576
+ * ```
+ */
+export interface GatewayRouter {
+  readonly kind: 'gateway';
+  readonly store: DeliveryStore | undefined;
+  /** The handler for a route id, or undefined. */
+  handler(providerId: string): WebhookEndpoint | undefined;
+  /** Routes to the handler; an unknown id is a 404 outcome. Never rejects. */
+  handle(providerId: string, request: WebhookRequest): Promise<HandleOutcome>;
 }
 
 /**
@@ -30,16 +47,10 @@ export interface GatewayOptions<H extends Record<string, WebhookHandler<any>>> {
  * const outcome = await gateway.handle('pylon', request); // unknown ids → 404
  * ```
  */
-export interface Gateway<H extends Record<string, WebhookHandler<any>> = Record<string, WebhookHandler<EventMap>>> {
-  readonly kind: 'gateway';
+export interface Gateway<H extends Record<string, WebhookEndpoint> = Record<string, WebhookEndpoint>> extends GatewayRouter {
   readonly handlers: H;
-  readonly store: DeliveryStore | undefined;
   /** Route ids, in the order given. */
   readonly providers: ReadonlyArray<keyof H & string>;
-  /** The handler for a route id, or undefined. */
-  handler(providerId: string): WebhookHandler<EventMap> | undefined;
-  /** Routes to the handler; an unknown id is a 404 outcome. Never rejects. */
-  handle(providerId: string, request: WebhookRequest): Promise<HandleOutcome>;
 }
 
 /**
@@ -58,10 +69,10 @@ export interface Gateway<H extends Record<string, WebhookHandler<any>> = Record<
  * const outcome = await gateway.handle('pylon', request);
  * ```
  */
-export function createGateway<H extends Record<string, WebhookHandler<any>>>(options: GatewayOptions<H>): Gateway<H> {
+export function createGateway<H extends Record<string, WebhookEndpoint>>(options: GatewayOptions<H>): Gateway<H> {
   const entries = Object.entries(options.handlers ?? {});
   if (entries.length === 0) throw new HookgateError('invalid_config', 'createGateway() needs at least one handler.');
-  const routes = new Map<string, WebhookHandler<EventMap>>();
+  const routes = new Map<string, WebhookEndpoint>();
   for (const [id, handler] of entries) {
     if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
       throw new HookgateError('invalid_config', `Gateway route id "${id}" must be URL-safe (letters, digits, . _ -).`);
@@ -70,7 +81,7 @@ export function createGateway<H extends Record<string, WebhookHandler<any>>>(opt
       throw new HookgateError('invalid_config', `Gateway route "${id}" is not a webhook handler (use createWebhookHandler()).`);
     }
     if (options.store) handler.useDefaultStore(options.store);
-    routes.set(id, handler as WebhookHandler<EventMap>);
+    routes.set(id, handler);
   }
   return {
     kind: 'gateway',

@@ -86,6 +86,26 @@ export type AnyListener<T extends EventMap> = (event: ParsedPayload<T>, context:
 export type ErrorListener = (error: unknown, context: HandlerContext) => unknown;
 
 /**
+ * What routing needs from a handler, whatever its event types: what `createGateway()` and the
+ * adapters accept. Every {@link WebhookHandler} is one.
+ *
+ * @example
+ * ```ts
+ * const endpoints: Record<string, WebhookEndpoint> = { pylon: pylonHandler, 'webhooks-b': webhooksBHandler };
+ * const outcome = await endpoints.pylon!.handle(request);
+ * ```
+ */
+export interface WebhookEndpoint {
+  readonly provider: Provider;
+  readonly store: DeliveryStore | undefined;
+  readonly maxBodyBytes: number;
+  /** Verify → parse → dedupe → dispatch → record; resolves to the HTTP outcome. Never rejects. */
+  handle(request: WebhookRequest): Promise<HandleOutcome>;
+  /** Sets the store when none was given (what `createGateway({ store })` does). Returns false if one was already set. */
+  useDefaultStore(store: DeliveryStore): boolean;
+}
+
+/**
  * A typed webhook handler for one provider. Create with {@link createWebhookHandler}.
  *
  * @example
@@ -94,7 +114,7 @@ export type ErrorListener = (error: unknown, context: HandlerContext) => unknown
  * handler.on('IssueNewEvent', (issue) => issue.issue_title).onError((error, ctx) => log(ctx.deliveryId, error));
  * ```
  */
-export interface WebhookHandler<T extends EventMap = EventMap> {
+export interface WebhookHandler<T extends EventMap = EventMap> extends WebhookEndpoint {
   readonly provider: Provider<T>;
   readonly store: DeliveryStore | undefined;
   readonly maxBodyBytes: number;
@@ -287,8 +307,9 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       try {
         checked = await verifyAndParse(request, receivedAtMs);
       } catch (error) {
-        // Only an asynchronous schema that rejects can land here: treat it as an invalid payload.
-        return finish('invalid_payload', { reason: 'schema_mismatch', message: errorMessage(error) });
+        // A schema or eventType() that throws (or rejects) is a bug on our side, not the sender's:
+        // answer 500 so the provider retries once it is fixed, instead of a 400 it will not resend.
+        return finish('handler_error', { reason: 'handler_error', message: `parsing threw: ${errorMessage(error)}` });
       }
       const { verification, result } = checked;
       if (result.kind === 'signature_failure') {
