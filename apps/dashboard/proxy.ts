@@ -9,6 +9,12 @@ const PUBLIC_PATHS = new Set(['/sign-in', '/api/session', '/api/session/sign-out
 /**
  * Next.js Proxy (formerly middleware): refuses pages and API requests that the access rule
  * does not allow — API with 401/403 JSON, pages with a redirect to sign-in or a 403 page.
+ *
+ * @example
+ * ```ts
+ * // GET /deliveries without a session, token set → 303 /sign-in?next=%2Fdeliveries
+ * // GET /api/deliveries from 10.0.0.5, no token     → 403 { error: 'forbidden' }
+ * ```
  */
 export function proxy(request: NextRequest): Response {
   const { pathname, search } = request.nextUrl;

@@ -1,6 +1,13 @@
 import { CopyButton } from './copy-button';
 
-/** A dark, scrollable code block with a copy button. */
+/**
+ * A dark, scrollable code block with a copy button.
+ *
+ * @example
+ * ```tsx
+ * <CodeBlock code={JSON.stringify(payload, null, 2)} label="parsed payload" />
+ * ```
+ */
 export function CodeBlock({ code, label }: { code: string; label: string }) {
   return (
     <div className="code-block">

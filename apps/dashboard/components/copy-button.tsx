@@ -2,7 +2,14 @@
 
 import { useState } from 'react';
 
-/** Copies `text` to the clipboard and says so (politely announced to screen readers). */
+/**
+ * Copies `text` to the clipboard and says so (politely announced to screen readers).
+ *
+ * @example
+ * ```tsx
+ * <CopyButton text={delivery.id} label="delivery id" />
+ * ```
+ */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   async function copy() {

@@ -4,7 +4,14 @@ import { formatDuration } from '../lib/format';
 import { LocalTime } from './local-time';
 import { ProviderTag, StatusBadge } from './status-badge';
 
-/** What a delivery's event cell says when no event was recognised. */
+/**
+ * What a delivery's event cell says when no event was recognised.
+ *
+ * @example
+ * ```tsx
+ * eventLabel({ event: null, status: 'rejected_signature' }); // 'Unverified delivery'
+ * ```
+ */
 export function eventLabel(delivery: Pick<Delivery, 'event' | 'status'>): string {
   if (delivery.event) return delivery.event;
   return delivery.status === 'rejected_signature' ? 'Unverified delivery' : 'Unrecognised payload';
@@ -13,6 +20,11 @@ export function eventLabel(delivery: Pick<Delivery, 'event' | 'status'>): string
 /**
  * The deliveries list: one row per delivery, linking to its detail page. `compact` drops the
  * provider, reason detail and duration columns for narrow cards.
+ *
+ * @example
+ * ```tsx
+ * <DeliveriesTable items={page.items} caption="Deliveries, newest first" />
+ * ```
  */
 export function DeliveriesTable({ items, caption, compact = false }: { items: readonly Delivery[]; caption: string; compact?: boolean }) {
   return (

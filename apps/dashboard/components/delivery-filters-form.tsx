@@ -20,6 +20,11 @@ const FAILURE_STATUSES = STATUS_ORDER.filter((status) => STATUS_INFO[status].fai
  * The filter bar of the deliveries list. The URL is the state: submitting navigates to
  * `/deliveries?…` (dropping the cursor, since a new filter starts at the newest row), and
  * select changes apply at once.
+ *
+ * @example
+ * ```tsx
+ * <DeliveryFiltersForm filters={filters} providers={['pylon', 'webhooks-b']} />
+ * ```
  */
 export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryFilters; providers: readonly string[] }) {
   const router = useRouter();

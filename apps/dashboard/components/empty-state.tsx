@@ -1,6 +1,13 @@
 import type { ReactNode } from 'react';
 
-/** What to show when there is nothing yet: a title, why, and the next command to run. */
+/**
+ * What to show when there is nothing yet: a title, why, and the next command to run.
+ *
+ * @example
+ * ```tsx
+ * <EmptyState title="No deliveries yet" command="pnpm demo"><p>Send some.</p></EmptyState>
+ * ```
+ */
 export function EmptyState({ title, children, command }: { title: string; children?: ReactNode; command?: string }) {
   return (
     <div className="empty">
@@ -15,7 +22,14 @@ export function EmptyState({ title, children, command }: { title: string; childr
   );
 }
 
-/** The empty state when the store holds no delivery at all. */
+/**
+ * The empty state when the store holds no delivery at all.
+ *
+ * @example
+ * ```tsx
+ * {page.items.length === 0 ? <NoDeliveriesYet /> : <DeliveriesTable items={page.items} caption="…" />}
+ * ```
+ */
 export function NoDeliveriesYet() {
   return (
     <EmptyState title="No deliveries yet" command="pnpm demo">

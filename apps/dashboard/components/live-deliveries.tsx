@@ -35,6 +35,11 @@ export interface LiveDeliveriesProps {
  * Live updates by short polling of `GET /api/deliveries` for rows newer than the newest one
  * shown. On the unfiltered first page they are loaded automatically (a server refresh); anywhere
  * else a "N new deliveries" button loads them on click. Polling pauses while the tab is hidden.
+ *
+ * @example
+ * ```tsx
+ * <LiveDeliveries filterQuery="provider=pylon" newest={null} since={now} autoLoad={false} firstPageHref="/deliveries?provider=pylon" enabled summary="No deliveries">{table}</LiveDeliveries>
+ * ```
  */
 export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPageHref, enabled, summary, children }: LiveDeliveriesProps) {
   const router = useRouter();
@@ -59,6 +64,8 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
 
   const load = useCallback(() => {
     refreshing.current = true;
+    // Normally the new render clears it; a failed refresh must not stop polling for good.
+    setTimeout(() => (refreshing.current = false), 10_000);
     if (window.location.pathname + window.location.search === firstPageHref) router.refresh();
     else router.push(firstPageHref);
   }, [firstPageHref, router]);
@@ -92,27 +99,37 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
   }, [enabled, paused, filterQuery, newest, since, autoLoad, load]);
 
   const label = count >= POLL_LIMIT ? `${POLL_LIMIT}+ new deliveries` : `${count} new ${count === 1 ? 'delivery' : 'deliveries'}`;
+  const statusText = !enabled
+    ? 'Live updates off for a past time range'
+    : failed
+      ? 'Live updates interrupted, retrying…'
+      : paused
+        ? 'Live updates paused'
+        : 'Live';
   return (
     <>
       <div className="list-toolbar">
         <div className="muted">{summary}</div>
-      <div className="live" role="status" aria-live="polite">
-        <span className={`live-dot${paused || !enabled || failed ? ' paused' : ''}`} aria-hidden="true" />
-        {!enabled ? 'Live updates off for a past time range' : failed ? 'Live updates interrupted, retrying…' : paused ? 'Live updates paused' : 'Live'}
-        {enabled ? (
-          <button type="button" className="button button-small" aria-pressed={paused} onClick={() => setPaused((value) => !value)}>
-            {paused ? 'Resume' : 'Pause'}
-          </button>
+        <div className="live">
+          <span className={`live-dot${paused || !enabled || failed ? ' paused' : ''}`} aria-hidden="true" />
+          <span role="status">{statusText}</span>
+          {enabled ? (
+            <button type="button" className="button button-small" onClick={() => setPaused((value) => !value)}>
+              {paused ? 'Resume' : 'Pause'}
+            </button>
+          ) : null}
+        </div>
+      </div>
+      {/* Announced when it appears, so screen-reader users learn about new rows too. */}
+      <div aria-live="polite">
+        {count > 0 && !autoLoad ? (
+          <div className="new-banner">
+            <button type="button" className="button button-primary button-small" onClick={load} data-testid="new-deliveries">
+              {label} · show
+            </button>
+          </div>
         ) : null}
       </div>
-      </div>
-      {count > 0 && !autoLoad ? (
-        <div className="new-banner">
-          <button type="button" className="button button-primary button-small" onClick={load} data-testid="new-deliveries">
-            {label} · show
-          </button>
-        </div>
-      ) : null}
       {children}
     </>
   );

@@ -7,6 +7,11 @@ const subscribe = () => () => {};
 /**
  * A timestamp in the reader's own time zone. The server cannot know it, so the server renders
  * UTC and the browser swaps in local time after hydration (no hydration mismatch).
+ *
+ * @example
+ * ```tsx
+ * <LocalTime iso="2026-01-01T10:42:13.123Z" withMs />
+ * ```
  */
 export function LocalTime({ iso, withDate = true, withMs = false }: { iso: string; withDate?: boolean; withMs?: boolean }) {
   const local = useSyncExternalStore(

@@ -8,7 +8,14 @@ const LINKS = [
   { href: '/deliveries', label: 'Deliveries', match: (path: string) => path.startsWith('/deliveries') },
 ];
 
-/** The main navigation; marks the current section with `aria-current`. */
+/**
+ * The main navigation; marks the current section with `aria-current`.
+ *
+ * @example
+ * ```tsx
+ * <nav aria-label="Main"><NavLinks /></nav>
+ * ```
+ */
 export function NavLinks() {
   const pathname = usePathname();
   return LINKS.map((link) => (

@@ -1,7 +1,14 @@
 import type { DeliveryStatus } from '@hookgate/core';
 import { STATUS_INFO } from '../lib/status';
 
-/** A delivery status as a coloured pill; the description is its tooltip. */
+/**
+ * A delivery status as a coloured pill; the description is its tooltip.
+ *
+ * @example
+ * ```tsx
+ * <StatusBadge status="rejected_signature" /> // “Rejected”, red
+ * ```
+ */
 export function StatusBadge({ status }: { status: DeliveryStatus }) {
   const info = STATUS_INFO[status] ?? { label: status, tone: 'neutral', description: '' };
   return (
@@ -11,7 +18,14 @@ export function StatusBadge({ status }: { status: DeliveryStatus }) {
   );
 }
 
-/** A provider id in a small monospace tag. */
+/**
+ * A provider id in a small monospace tag.
+ *
+ * @example
+ * ```tsx
+ * <ProviderTag provider="webhooks-b" />
+ * ```
+ */
 export function ProviderTag({ provider }: { provider: string }) {
   return <span className="provider-tag">{provider}</span>;
 }

@@ -21,6 +21,11 @@ export interface TimeSeriesChartProps {
 /**
  * A Recharts time series (stacked bars or lines) with times in the reader's time zone. The
  * numbers are also available as a table below it for screen readers and keyboard users.
+ *
+ * @example
+ * ```tsx
+ * <TimeSeriesChart data={points} series={[{ key: 'pylon', label: 'pylon', color: '#4f46e5' }]} kind="line" bucket="hour" label="Failures per hour" />
+ * ```
  */
 export function TimeSeriesChart({ data, series, kind, bucket, label }: TimeSeriesChartProps) {
   // Axis labels use the browser's time zone, which the server cannot know: draw after hydration.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signPylon, fixtures as pylonFixtures } from '@hookgate/provider-pylon';
 import { E2E_TOKEN, serverUrl } from './support/env';
-import { expect, saveScreenshot, test } from './support/test';
+import { expect, MISSING_DELIVERY_ID, saveScreenshot, test } from './support/test';
 
 // The `token` server: HOOKGATE_DASHBOARD_TOKEN set, no secret variables. Serial: the first test
 // sees its store still empty.
@@ -19,7 +19,7 @@ test('the JSON API refuses requests without the token and accepts Bearer', async
   const right = await request.get(`${baseURL}/api/deliveries`, { headers: { authorization: `Bearer ${E2E_TOKEN}` } });
   expect(right.status()).toBe(200);
   expect(await right.json()).toEqual({ items: [], nextCursor: null });
-  expect((await request.get(`${baseURL}/api/deliveries/00000000-0000-7000-8000-000000000000`)).status()).toBe(401);
+  expect((await request.get(`${baseURL}/api/deliveries/${MISSING_DELIVERY_ID}`)).status()).toBe(401);
 });
 
 test('pages redirect to sign-in until the token is entered', async ({ page, context }) => {
@@ -30,7 +30,7 @@ test('pages redirect to sign-in until the token is entered', async ({ page, cont
 
   await page.getByLabel('Dashboard token').fill('a-wrong-token-of-some-length');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('That token is not correct.');
+  await expect(page.getByRole('alert').filter({ hasText: 'token' })).toHaveText('That token is not correct.');
 
   await page.getByLabel('Dashboard token').fill(E2E_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,5 +1,5 @@
 import { fixtures as pylonFixtures } from '@hookgate/provider-pylon';
-import { expect, test } from './support/test';
+import { expect, MISSING_DELIVERY_ID, test } from './support/test';
 import { newMarker, pylonDelivery, pylonRawDelivery, send } from './support/send';
 
 test('the detail page shows the parsed payload, the matching secret and a redacted signature', async ({ page, baseURL }) => {
@@ -85,6 +85,6 @@ test('the JSON API filters, pages and validates', async ({ request, baseURL }) =
   const bad = await request.get(`${baseURL}/api/deliveries?status=lost&limit=0`);
   expect(bad.status()).toBe(400);
   expect((await bad.json()).issues).toHaveLength(2);
-  expect((await request.get(`${baseURL}/api/deliveries/00000000-0000-7000-8000-000000000000`)).status()).toBe(404);
+  expect((await request.get(`${baseURL}/api/deliveries/${MISSING_DELIVERY_ID}`)).status()).toBe(404);
   expect((await request.get(`${baseURL}/api/deliveries/not-an-id`)).status()).toBe(404);
 });

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,22 +71,33 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+// What the build is made of: the app's sources and the built workspace packages it imports.
+const BUILD_INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'package.json',
+  'tsconfig.json',
+  ...['core', 'store', 'adapter-next', 'provider-pylon', 'provider-webhooks-b'].map((name) => `../../packages/${name}/dist`),
+];
+
+/**
+ * Runs `next build` unless `.next` is current: newer than every input (as after `turbo run
+ * build`), or built by this setup from inputs with the same content (a package rebuilt by `tsc`
+ * gets new mtimes but the same bytes).
+ */
 function buildIfStale(): void {
   const buildId = path.join(appDir, '.next', 'BUILD_ID');
-  const sources = [
-    'app',
-    'components',
-    'lib',
-    'proxy.ts',
-    'instrumentation.ts',
-    'next.config.ts',
-    'package.json',
-    'tsconfig.json',
-    ...['core', 'store', 'adapter-next', 'provider-pylon', 'provider-webhooks-b'].map((name) => `../../packages/${name}/dist`),
-  ];
+  const stamp = path.join(appDir, '.next', 'e2e-inputs.sha256');
+  const files = BUILD_INPUTS.flatMap((input) => listFiles(path.join(appDir, input)));
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const newest = Math.max(...sources.map((source) => newestMtime(path.join(appDir, source))));
-  if (builtAt > newest) {
+  const digest = createHash('sha256');
+  for (const file of files) digest.update(`${path.relative(appDir, file)}\0`).update(readFileSync(file));
+  const inputs = digest.digest('hex');
+  if (builtAt > 0 && (files.every((file) => statSync(file).mtimeMs < builtAt) || (existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs))) {
     console.log('[e2e] .next is up to date, skipping next build');
     return;
   }
@@ -93,16 +105,16 @@ function buildIfStale(): void {
   const started = Date.now();
   const result = spawnSync(process.execPath, [nextBin, 'build'], { cwd: appDir, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
+  writeFileSync(stamp, inputs);
   console.log(`[e2e] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function newestMtime(target: string): number {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
-  return newest;
+function listFiles(target: string): string[] {
+  if (!existsSync(target)) return [];
+  if (!statSync(target).isDirectory()) return [target];
+  return readdirSync(target)
+    .sort()
+    .flatMap((entry) => listFiles(path.join(target, entry)));
 }
 
 function freePort(): Promise<number> {

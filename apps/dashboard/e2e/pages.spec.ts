@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './support/test';
+import { expect, MISSING_DELIVERY_ID, saveScreenshot, test } from './support/test';
 import { newMarker, pylonDelivery, pylonRawDelivery, send, webhooksBDelivery } from './support/send';
 
 /** axe (WCAG 2.1 A/AA rules) findings of impact serious or critical, as readable lines. */
@@ -68,7 +68,7 @@ test('empty results and unknown pages say what to do', async ({ page }) => {
   expect(await seriousViolations(page)).toEqual([]);
   await saveScreenshot(page, 'deliveries-no-match');
 
-  const response = await page.goto('/deliveries/00000000-0000-7000-8000-000000000000');
+  const response = await page.goto(`/deliveries/${MISSING_DELIVERY_ID}`);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
