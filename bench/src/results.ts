@@ -43,15 +43,16 @@ export function machineDescription(): string {
 }
 
 /**
- * Merges new rows into `results.json` (rows with the same name are replaced), so one section can
- * be re-run without losing the others.
+ * Merges new rows into `results.json`, so one section can be re-run without losing the others:
+ * earlier rows with the same name, or whose name starts with one of `replacePrefixes` (the
+ * re-run section's), are dropped. Rows are kept in section order.
  *
  * @example
  * ```ts
  * saveResults(new URL('../results.json', import.meta.url), rows);
  * ```
  */
-export function saveResults(file: URL, rows: readonly BenchResult[]): BenchReport {
+export function saveResults(file: URL, rows: readonly BenchResult[], replacePrefixes: readonly string[] = []): BenchReport {
   let previous: BenchResult[] = [];
   try {
     previous = (JSON.parse(readFileSync(file, 'utf8')) as BenchReport).results;
@@ -63,10 +64,20 @@ export function saveResults(file: URL, rows: readonly BenchResult[]): BenchRepor
     machine: machineDescription(),
     node: process.version,
     date: new Date().toISOString(),
-    results: [...previous.filter((row) => !names.has(row.name)), ...rows],
+    results: [
+      ...previous.filter((row) => !names.has(row.name) && !replacePrefixes.some((prefix) => row.name.startsWith(prefix))),
+      ...rows,
+    ].sort((a, b) => sectionRank(a.name) - sectionRank(b.name)),
   };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+const SECTION_ORDER = ['core.', 'peer.', 'http.', 'store.', 'memory.'];
+
+function sectionRank(name: string): number {
+  const rank = SECTION_ORDER.findIndex((prefix) => name.startsWith(prefix));
+  return rank < 0 ? SECTION_ORDER.length : rank;
 }
 
 /**

@@ -8,6 +8,13 @@ import { markdownTable, saveResults, updateReadme, type BenchResult } from './re
  */
 const SECTIONS = ['core', 'http', 'store', 'memory'] as const;
 type Section = (typeof SECTIONS)[number];
+/** Row-name prefixes each section owns: a re-run replaces all of them (no stale rows). */
+const SECTION_PREFIXES: Record<Section, readonly string[]> = {
+  core: ['core.', 'peer.'],
+  http: ['http.'],
+  store: ['store.'],
+  memory: ['memory.'],
+};
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
 const unknown = requested.filter((arg) => !(SECTIONS as readonly string[]).includes(arg));
@@ -50,7 +57,7 @@ for (const section of sections) {
   console.log(`(${section}: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
   rows.push(...sectionRows);
   // Saved after every section, so a later failure loses nothing already measured.
-  updateReadme(readmeFile, saveResults(resultsFile, sectionRows));
+  updateReadme(readmeFile, saveResults(resultsFile, sectionRows, SECTION_PREFIXES[section]));
 }
 const missed = rows.filter((row) => !row.met);
 console.log(`\n${rows.length} figures, ${missed.length} target(s) missed${missed.length ? `: ${missed.map((row) => row.name).join(', ')}` : ''}`);
