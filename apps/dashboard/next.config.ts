@@ -20,6 +20,9 @@ const nextConfig: NextConfig = {
   ],
   turbopack: { root: workspaceRoot },
   outputFileTracingRoot: workspaceRoot,
+  // The e2e servers run from a private copy of the build, so a concurrent `next build` cannot
+  // swap chunks under them (see e2e/global-setup.ts).
+  distDir: process.env.HOOKGATE_NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

@@ -88,3 +88,17 @@ test('the JSON API filters, pages and validates', async ({ request, baseURL }) =
   expect((await request.get(`${baseURL}/api/deliveries/${MISSING_DELIVERY_ID}`)).status()).toBe(404);
   expect((await request.get(`${baseURL}/api/deliveries/not-an-id`)).status()).toBe(404);
 });
+
+test('the loopback rule uses the socket address, not headers a client can forge', async ({ request, baseURL }) => {
+  const forged = { 'x-hookgate-peer-address': '203.0.113.9', 'x-forwarded-for': '203.0.113.9' };
+  // From loopback with forged "remote" headers: still served, so the server's own stamp won.
+  expect((await request.get(`${baseURL}/api/deliveries?limit=1`, { headers: forged })).status()).toBe(200);
+
+  const signed = pylonDelivery(newMarker());
+  const result = await send(baseURL!, 'pylon', { ...signed, headers: { ...signed.headers, ...forged } });
+  const delivery = await (await request.get(`${baseURL}/api/deliveries/${result.deliveryId}`)).json();
+  expect(delivery.headers['x-hookgate-peer-address']).toBe('127.0.0.1');
+
+  const get = await request.get(`${baseURL}/api/webhooks/pylon`);
+  expect([get.status(), get.headers().allow]).toEqual([405, 'POST']);
+});

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import { E2E_ENV, E2E_SECRETS, E2E_TOKEN } from './support/env';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nextBin = path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
+/** The servers' copy of the build (`distDir` via HOOKGATE_NEXT_DIST_DIR, see next.config.ts). */
+const E2E_DIST_DIR = '.next-e2e';
 
 /**
  * Builds the app unless `.next` is newer than every source it is made of, then starts two
@@ -23,6 +25,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw new Error(`Chromium is missing at ${executable}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
   }
   buildIfStale();
+  // Serve a private copy: a `next build` started meanwhile (a teammate's turbo run) rewrites
+  // .next, and a server whose chunks vanish answers 404s the browser would report.
+  rmSync(path.join(appDir, E2E_DIST_DIR), { recursive: true, force: true });
+  cpSync(path.join(appDir, '.next'), path.join(appDir, E2E_DIST_DIR), {
+    recursive: true,
+    filter: (source) => !/[\\/]\.next[\\/](cache|dev)([\\/]|$)/.test(source),
+  });
 
   const root = await mkdtemp(path.join(tmpdir(), 'hookgate-e2e-'));
   const logDir = path.join(appDir, 'test-results');
@@ -33,7 +42,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const dataDir = path.join(root, name);
     const child = spawn(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
       cwd: appDir,
-      env: { ...cleanEnv(), NEXT_TELEMETRY_DISABLED: '1', HOOKGATE_DATA_DIR: dataDir, HOOKGATE_STORE: `sqlite:${path.join(dataDir, 'hookgate.db')}`, ...env },
+      env: { ...cleanEnv(), NEXT_TELEMETRY_DISABLED: '1', HOOKGATE_NEXT_DIST_DIR: E2E_DIST_DIR, HOOKGATE_DATA_DIR: dataDir, HOOKGATE_STORE: `sqlite:${path.join(dataDir, 'hookgate.db')}`, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(path.join(logDir, `server-${name}.log`));
@@ -61,6 +70,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     await Promise.all(servers.map((child) => stop(child)));
     await rm(root, { recursive: true, force: true });
+    await rm(path.join(appDir, E2E_DIST_DIR), { recursive: true, force: true });
   };
 }
 

@@ -22,7 +22,7 @@ export const test = base.extend<{ consoleErrors: string[] }>({
         if (message.type() !== 'error') return;
         // A test that opens the missing delivery on purpose gets the browser's own 404 line for it.
         if (message.text().includes('status of 404') && message.location().url.includes(MISSING_DELIVERY_ID)) return;
-        errors.push(`console: ${message.text()}`);
+        errors.push(`console: ${message.text()} (${message.location().url})`);
       });
       page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
       await use(errors);
