@@ -41,7 +41,8 @@ export function TimeSeriesChart({ data, series, kind, bucket, label }: TimeSerie
       <XAxis dataKey="t" tickFormatter={tick} tick={{ fontSize: 12, fill: '#525c6b' }} minTickGap={24} tickLine={false} axisLine={{ stroke: '#c5ccd6' }} />
       <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#525c6b' }} width={40} tickLine={false} axisLine={false} />
       <Tooltip labelFormatter={(value) => formatTooltip(Number(value), bucket)} contentStyle={{ fontSize: 13, borderRadius: 6 }} />
-      <Legend wrapperStyle={{ fontSize: 13 }} iconType="circle" iconSize={9} />
+      {/* Legend text in body colour: series colours alone are below 4.5:1 contrast on white. */}
+      <Legend wrapperStyle={{ fontSize: 13 }} iconType="circle" iconSize={9} formatter={(value) => <span style={{ color: '#1a2230' }}>{value}</span>} />
     </>
   );
   return (
