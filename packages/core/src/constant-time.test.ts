@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { constantTimeEqual } from './constant-time.js';
-import { canonicalDigest } from './digest-encoding.js';
+import { canonicalDigest, decodeDigest } from './digest-encoding.js';
 
 describe('constantTimeEqual', () => {
   it('is true for equal strings and false for any single-character difference', () => {
@@ -69,6 +69,35 @@ describe('canonicalDigest', () => {
     const padded = randomBytes(32).toString('base64');
     expect(canonicalDigest(padded.replace(/=+$/, ''), 'base64', 32)).toBeNull();
     expect(canonicalDigest(`${padded.slice(0, 42)}B=`, 'base64', 32)).toBeNull();
+  });
+});
+
+describe('canonicalDigest agrees with decodeDigest', () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=';
+  it('accepts exactly the strings decodeDigest accepts (random near-canonical strings, every length class)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 3, 20, 31, 32, 33, 64),
+        fc.constantFrom('base64', 'base64url') as fc.Arbitrary<'base64' | 'base64url'>,
+        fc.integer({ min: -2, max: 2 }),
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 100 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        fc.nat(),
+        (byteLength, encoding, lengthDelta, noise, bytes, where) => {
+          // Start from a canonical encoding and disturb it: swap one character, or change the length.
+          const canonical = Buffer.from(bytes.subarray(0, byteLength)).toString(encoding);
+          const chars = [...canonical];
+          if (noise.length > 0) chars[where % chars.length] = noise[where % noise.length]!;
+          let text = chars.join('');
+          if (lengthDelta > 0) text += noise.slice(0, lengthDelta).join('');
+          if (lengthDelta < 0) text = text.slice(0, lengthDelta);
+          const expected = decodeDigest(text, encoding, byteLength) === null ? null : text;
+          expect(canonicalDigest(text, encoding, byteLength)).toBe(expected);
+          expect(canonicalDigest(canonical, encoding, byteLength)).toBe(canonical);
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
 
