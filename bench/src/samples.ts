@@ -4,7 +4,14 @@
  * size stays fixed while fixtures evolve.
  */
 
-/** The shared secret every candidate uses. */
+/**
+ * The shared secret every candidate uses.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ provider: pylon(), secret: SECRET });
+ * ```
+ */
 export const SECRET = 'whsec_bench_0f8a7c2e9d4b4e61a3c5';
 
 /**

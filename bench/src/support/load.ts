@@ -11,6 +11,8 @@ export interface LoadOptions {
   maxRequests: number;
   /** Delivery number `n` → what to send. Called once per request, so every request is unique. */
   delivery: (n: number) => SignedDelivery;
+  /** Parse each 2xx answer for its delivery id (default true); benches turn it off to spare the client. */
+  keepAcks?: boolean | undefined;
   /** Stops the load early when this settles (e.g. shortly after the server was killed). */
   until?: Promise<unknown> | undefined;
 }
@@ -73,7 +75,7 @@ export async function loadWithAcks(options: LoadOptions): Promise<LoadResult> {
             onResponse: (status, body, context) => {
               statuses[status] = (statuses[status] ?? 0) + 1;
               const key = (context as ConnectionContext).key;
-              if (status >= 200 && status < 300 && key !== undefined) {
+              if (options.keepAcks !== false && status >= 200 && status < 300 && key !== undefined) {
                 const parsed = JSON.parse(body) as { deliveryId?: string };
                 acked.set(key, parsed.deliveryId ?? '');
               }

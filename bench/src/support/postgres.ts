@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** Where the test PostgreSQL runs (loopback, trust auth). */
+/**
+ * Where the test PostgreSQL runs (loopback, trust auth); `HOOKGATE_TEST_POSTGRES` overrides it.
+ *
+ * @example
+ * ```ts
+ * new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+ * ```
+ */
 export const POSTGRES_ADMIN_URL = process.env.HOOKGATE_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A database created for one run. */
