@@ -97,6 +97,23 @@ const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('hookgate_dedupe_expires_at_idx').on('hookgate_dedupe').column('expires_at').execute();
     },
   },
+  {
+    version: 2,
+    name: 'partial_variant_index',
+    async up(db) {
+      // For discriminated providers (Pylon) the variant is the event, so an `event` filter's
+      // variant branch (`variant = x` where the event differs) walked every row of that event
+      // through the full variant index only to reject it: 168–190 ms p95 at 1M rows. Indexing
+      // only the rows whose variant differs from their event keeps that branch to real matches.
+      await db.schema.dropIndex('hookgate_deliveries_variant_idx').execute();
+      await db.schema
+        .createIndex('hookgate_deliveries_variant_idx')
+        .on('hookgate_deliveries')
+        .columns(['variant', 'received_at', 'id'])
+        .where(sql.ref('variant'), '<>', sql.ref('event'))
+        .execute();
+    },
+  },
 ];
 
 /**

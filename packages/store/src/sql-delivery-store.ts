@@ -394,7 +394,9 @@ export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect,
   const branch = (match: (eb: DeliveriesExpressionBuilder) => Expression<SqlBool>) =>
     newestFirst(db.selectFrom('hookgate_deliveries').select('id').where((eb) => where(eb, [match(eb)]))).limit(pageSize);
   const byEvent = branch((eb) => eb('event', '=', event));
-  const byVariant = branch((eb) => eb.and([eb('variant', '=', event), eb.or([eb('event', 'is', null), eb('event', '!=', event)])]));
+  // `variant <> event` is the partial index's own predicate (migration 2), spelled the same so
+  // both engines can use it; a row with a variant always has an event, so nothing is lost.
+  const byVariant = branch((eb) => eb.and([eb('variant', '=', event), eb('variant', '<>', eb.ref('event'))]));
   const ids = db
     .selectFrom(byEvent.as('by_event'))
     .select('by_event.id')

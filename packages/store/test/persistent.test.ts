@@ -29,7 +29,10 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
       const store = await open(target.url);
       expect(store.dialect).toBe(target.dialect);
       const versions = await target.rows('hookgate_migrations');
-      expect(versions.map((row) => [Number(row.version), row.name])).toEqual([[1, 'create_deliveries_and_dedupe']]);
+      expect(versions.map((row) => [Number(row.version), row.name])).toEqual([
+        [1, 'create_deliveries_and_dedupe'],
+        [2, 'partial_variant_index'],
+      ]);
       expect(await target.rows('hookgate_deliveries')).toEqual([]);
       expect(await target.rows('hookgate_dedupe')).toEqual([]);
       expect(await store.migrate()).toEqual({ version: SCHEMA_VERSION, applied: [] });
@@ -48,8 +51,8 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
       const target = await fresh();
       const store = await open(target.url, { migrate: false });
       await expect(target.rows('hookgate_migrations')).rejects.toThrow();
-      expect(await store.migrate()).toEqual({ version: SCHEMA_VERSION, applied: [1] });
-      expect(await target.rows('hookgate_migrations')).toHaveLength(1);
+      expect(await store.migrate()).toEqual({ version: SCHEMA_VERSION, applied: [1, 2] });
+      expect(await target.rows('hookgate_migrations')).toHaveLength(2);
     });
 
     it('refuses a database migrated by a newer release', async () => {
