@@ -37,7 +37,8 @@ function providerOf(id: string): SampleProvider {
   return provider;
 }
 
-async function secretFor(provider: string, options: SendOptions): Promise<string> {
+/** The secret to sign with, or a UsageError naming every place that was looked at. */
+export async function secretFor(provider: string, options: SendOptions): Promise<string> {
   const found = await resolveSecret(provider, options);
   if (!found) {
     throw new UsageError(

@@ -1,8 +1,7 @@
 import { SAMPLE_PROVIDERS } from './samples.js';
 import type { Io, SendOptions } from './commands.js';
-import { UsageError } from './commands.js';
+import { secretFor, UsageError } from './commands.js';
 import { endpointFor, postDelivery, type SendResult } from './send.js';
-import { resolveSecret, secretEnvName } from './secrets.js';
 
 /**
  * `hookgate replay <delivery-id>`: reads a recorded delivery from the store and sends its exact
@@ -24,10 +23,9 @@ export async function replayCommand(options: SendOptions & { id: string; store: 
     if (delivery.bodyTruncated) throw new UsageError(`Delivery ${options.id} was stored truncated; its body cannot be replayed exactly.`);
     const provider = SAMPLE_PROVIDERS[delivery.provider as keyof typeof SAMPLE_PROVIDERS];
     if (!provider) throw new UsageError(`Delivery ${options.id} is from "${delivery.provider}", which the CLI cannot sign for.`);
-    const found = await resolveSecret(provider.id, options);
-    if (!found) throw new UsageError(`No secret for ${provider.id}: pass --secret or set ${secretEnvName(provider.id)}.`);
+    const secret = await secretFor(provider.id, options);
     const body = delivery.bodyEncoding === 'base64' ? Buffer.from(delivery.body, 'base64').toString('utf8') : delivery.body;
-    const result = await postDelivery(endpointFor(options.url, provider.id), provider.sign(body, found.secret, Date.now()));
+    const result = await postDelivery(endpointFor(options.url, provider.id), provider.sign(body, secret, Date.now()));
     io.log(`replayed ${options.id} (${delivery.provider} ${delivery.variant ?? delivery.event ?? '?'}) → ${result.status} ${result.kind}${result.deliveryId ? ` ${result.deliveryId}` : ''}`);
     return result;
   } finally {
