@@ -70,6 +70,16 @@ export interface Provider<T extends EventMap = EventMap> {
   readonly '~events'?: T;
 }
 
+/**
+ * The event map of a provider value or provider type (what its handler's types are built from).
+ *
+ * @example
+ * ```ts
+ * type PylonEvents = EventMapOf<ReturnType<typeof pylon>>;
+ * ```
+ */
+export type EventMapOf<P> = P extends Provider<infer T> ? T : never;
+
 type DiscriminatedMap<S extends Record<string, StandardSchemaV1>> = { [E in keyof S & string]: { [K in E]: S[E] } };
 type OneOfMap<G extends Record<string, Record<string, OneOfVariant>>> = {
   [E in keyof G & string]: { [V in keyof G[E] & string]: G[E][V]['schema'] };

@@ -1,4 +1,4 @@
-import { defineProvider, hmacWithTimestamp, parseWithProvider, type ParseResult, type Provider } from '@hookgate/core';
+import { defineProvider, hmacWithTimestamp, parseWithProvider, type EventMapOf, type ParseResult } from '@hookgate/core';
 import { PYLON_EVENT_TYPES, pylonEvents } from './schemas.js';
 
 /**
@@ -84,7 +84,7 @@ export function pylon(options: PylonOptions = {}) {
 /** The provider type {@link pylon} returns. */
 export type PylonProvider = ReturnType<typeof pylon>;
 /** The event map of {@link PylonProvider}. */
-export type PylonEventMap = PylonProvider extends Provider<infer T> ? T : never;
+export type PylonEventMap = EventMapOf<PylonProvider>;
 
 let parser: PylonProvider | undefined;
 

@@ -4,7 +4,7 @@ import {
   hmacWithTimestamp,
   parseWithProvider,
   type ParseResult,
-  type Provider,
+  type EventMapOf,
   type VerificationStrategy,
 } from '@hookgate/core';
 import { webhooksBEvents } from './schemas.js';
@@ -113,7 +113,7 @@ export function webhooksB(options: WebhooksBOptions = {}) {
 /** The provider type {@link webhooksB} returns. */
 export type WebhooksBProvider = ReturnType<typeof webhooksB>;
 /** The event map of {@link WebhooksBProvider} (event → variant → schema). */
-export type WebhooksBEventMap = WebhooksBProvider extends Provider<infer T> ? T : never;
+export type WebhooksBEventMap = EventMapOf<WebhooksBProvider>;
 
 let parser: WebhooksBProvider | undefined;
 
