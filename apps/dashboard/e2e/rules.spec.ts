@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { decideAccess, isLoopbackAddress, safeEqual, safeNextPath, sessionValue } from '../lib/auth';
 import { readConfig } from '../lib/config';
+import { maskCredentials } from '../lib/mask-credentials';
 import { resolveSecrets } from '../lib/secrets-file';
 
 // The dashboard's pure rules, tested without a browser (the servers cannot be reached from a
@@ -69,6 +70,35 @@ test('configuration: defaults, rotation lists and clear errors', () => {
   // Secrets and tokens are named, never echoed.
   expect(message).not.toContain('short-secret');
   expect(message).not.toContain('a,,b');
+});
+
+test('configuration errors never print a password, however the store URL is mistyped', () => {
+  const invalid = [
+    'postgress://app:hunter2@db:5432/hooks',
+    'mysql://root:hun@ter2/x?y#z@db/hooks',
+    'postgres:app:hunter2@db/hooks',
+    'app:hunter2@db/hooks',
+    'host=db user=app password=hunter2 dbname=hooks',
+    "host=db password='hunter2 with spaces'",
+    'sqlit:./x.db?password=hunter2&mode=ro',
+  ];
+  for (const store of invalid) {
+    let message = '';
+    try {
+      readConfig({ HOOKGATE_STORE: store, HOOKGATE_DATA_DIR: `/srv/user:hunter2@host` });
+    } catch (error) {
+      expect((error as { code?: string }).code).toBe('invalid_config');
+      message = (error as Error).message;
+    }
+    expect(message, store).toContain('HOOKGATE_STORE must be');
+    expect(message, store).not.toContain('hunter2');
+    expect(message, store).not.toContain('hun@ter2');
+  }
+  expect(maskCredentials('postgress://app:hunter2@db:5432/hooks')).toBe('postgress://app:***@db:5432/hooks');
+  expect(maskCredentials('mysql://root:p@ss/w?rd@db/x')).toBe('mysql://root:***@db/x');
+  expect(maskCredentials('host=db password=hunter2 dbname=x')).toBe('host=db password=*** dbname=x');
+  expect(maskCredentials('postgres://app@db/x?sslmode=require')).toBe('postgres://app@db/x?sslmode=require');
+  expect(maskCredentials('sqlite:./data/hookgate.db')).toBe('sqlite:./data/hookgate.db');
 });
 
 test('secrets file: generated once with mode 0600, completed but never overwritten, env wins', async () => {

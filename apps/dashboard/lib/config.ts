@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { HookgateError } from '@hookgate/core';
+import { maskCredentials } from './mask-credentials';
 
 /** Provider route ids the dashboard serves at `/api/webhooks/<id>`, with their secret variables. */
 export const PROVIDER_SECRET_ENV = {
@@ -84,7 +85,13 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const shown = name.startsWith('HOOKGATE_SECRET') || name === 'HOOKGATE_DASHBOARD_TOKEN' ? '' : ` (got ${JSON.stringify(env[name])})`;
+      // Secrets and the token are named, never echoed; any other value is shown with its
+      // credentials masked (a store URL typed wrong still carries its password).
+      const value = env[name];
+      const shown =
+        name.startsWith('HOOKGATE_SECRET') || name === 'HOOKGATE_DASHBOARD_TOKEN' || value === undefined
+          ? ''
+          : ` (got ${JSON.stringify(maskCredentials(value))})`;
       return `  - ${name} ${issue.message}${shown}`;
     });
     throw new HookgateError('invalid_config', `Invalid Hookgate dashboard configuration:\n${lines.join('\n')}`);
