@@ -18,6 +18,18 @@ describe('toHttpResponse()', () => {
     expect(toHttpResponse({ status: 413, kind: 'too_large', reason: 'too_large' }).headers.connection).toBe('close');
     expect(toHttpResponse({ status: 200, kind: 'handled' }).headers).not.toHaveProperty('connection');
   });
+
+  it('409 in_progress carries Retry-After in whole seconds, at least 1', () => {
+    const outcome = { status: 409, kind: 'in_progress', reason: 'in_progress', deliveryId: 'd2', retryAfterSeconds: 42 } as const;
+    expect(toHttpResponse(outcome)).toEqual({
+      status: 409,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '42' },
+      body: '{"ok":false,"kind":"in_progress","reason":"in_progress","deliveryId":"d2"}',
+    });
+    expect(toHttpResponse({ ...outcome, retryAfterSeconds: 0.2 }).headers['retry-after']).toBe('1');
+    expect(toHttpResponse({ ...outcome, retryAfterSeconds: 2.1 }).headers['retry-after']).toBe('3');
+    expect(toHttpResponse({ status: 200, kind: 'handled' }).headers).not.toHaveProperty('retry-after');
+  });
 });
 
 describe('methodNotAllowed()', () => {

@@ -47,7 +47,8 @@ export interface HttpResponse {
 
 /**
  * The HTTP answer for an outcome: status from the contract table and the JSON body
- * `{ ok, kind, reason?, deliveryId? }`.
+ * `{ ok, kind, reason?, deliveryId? }`; a `Retry-After` header (seconds) when the outcome says
+ * when to come back (409 `in_progress`).
  *
  * @example
  * ```ts
@@ -59,6 +60,7 @@ export function toHttpResponse(outcome: HandleOutcome): HttpResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   // The sender may still be uploading a body we refused: close rather than drain it.
   if (outcome.kind === 'too_large') headers.connection = 'close';
+  if (outcome.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(outcome.retryAfterSeconds)));
   return { status: outcome.status, headers, body: JSON.stringify(outcomeResponseBody(outcome)) };
 }
 

@@ -6,6 +6,7 @@ import { HookgateError } from './errors.js';
 export type DeliveryStatus =
   | 'handled'
   | 'duplicate'
+  | 'in_progress'
   | 'rejected_signature'
   | 'invalid_payload'
   | 'unknown_event'
@@ -15,6 +16,7 @@ export type DeliveryStatus =
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   'handled',
   'duplicate',
+  'in_progress',
   'rejected_signature',
   'invalid_payload',
   'unknown_event',
@@ -49,7 +51,10 @@ export interface Delivery {
   message: string | null;
   /** The dedupe key (provider event id, or SHA-256 of the signed message); null when unverified. */
   dedupeKey: string | null;
-  /** For a `duplicate`: the id of the delivery that first claimed the key. */
+  /**
+   * For a `duplicate`: the delivery whose handling completed first. For an `in_progress`: the
+   * delivery that was still processing the same key.
+   */
   duplicateOf: string | null;
   /** Index of the configured secret that verified the signature, or null. */
   secretIndex: number | null;
@@ -128,24 +133,75 @@ export interface StatsResult {
   totals: { all: number } & Record<DeliveryStatus, number>;
 }
 
-/** Input of {@link DeliveryStore.claim}. */
+/**
+ * Input of {@link DeliveryStore.claim}.
+ *
+ * @example
+ * ```ts
+ * await store.claim({ provider: 'pylon', dedupeKey: 'evt_1', deliveryId, now: Date.now(), leaseMs: 60_000 });
+ * ```
+ */
 export interface ClaimInput {
   provider: string;
   dedupeKey: string;
-  /** The delivery that would own the key. */
+  /** The delivery that would process the key. */
   deliveryId: string;
-  /** Receipt time in epoch milliseconds; the claim is valid until `now + windowMs`. */
+  /** Claim time in epoch milliseconds (the handler's clock). */
   now: number;
-  windowMs: number;
+  /**
+   * How long the claim stays `processing` without being completed or released: a copy arriving
+   * before `now + leaseMs` is refused as in progress; after it, the attempt counts as crashed or
+   * hung and the next claim takes the key over.
+   */
+  leaseMs: number;
 }
 
-/** `claimed: false` means another delivery holds the key inside its window. */
-export type ClaimResult = { claimed: true } | { claimed: false; firstDeliveryId: string };
+/**
+ * What {@link DeliveryStore.claim} found, a union on `kind`:
+ * - `claimed`: the key is this delivery's to process (new, expired, released, or already its own);
+ * - `in_progress`: another delivery holds a live `processing` lease until `leaseExpiresAt`
+ *   (epoch ms) — the copy should be answered "try later";
+ * - `done`: a delivery completed its handling within the dedupe window — the copy is a duplicate.
+ *
+ * @example
+ * ```ts
+ * const claim = await store.claim(input);
+ * if (claim.kind === 'done') console.log('duplicate of', claim.firstDeliveryId);
+ * if (claim.kind === 'in_progress') console.log('retry after', claim.leaseExpiresAt - input.now, 'ms');
+ * ```
+ */
+export type ClaimResult =
+  | { kind: 'claimed' }
+  | { kind: 'in_progress'; holderDeliveryId: string; leaseExpiresAt: number }
+  | { kind: 'done'; firstDeliveryId: string };
+
+/**
+ * Input of {@link DeliveryStore.complete}.
+ *
+ * @example
+ * ```ts
+ * await store.complete({ delivery: { ...input, status: 'handled' }, now: Date.now(), windowMs: 86_400_000 });
+ * ```
+ */
+export interface CompleteInput {
+  /** The successfully handled delivery to record; its `provider` and `dedupeKey` name the claim. */
+  delivery: DeliveryInput;
+  /** Completion time in epoch milliseconds (the handler's clock). */
+  now: number;
+  /** The key stays `done` (later copies are duplicates) until `now + windowMs`. */
+  windowMs: number;
+}
 
 /**
  * Where deliveries are recorded and dedupe keys claimed. `MemoryStore` (core) and the SQLite /
  * PostgreSQL stores of `@hookgate/store` implement it; every method rejects when the backing
  * store is unavailable, which handlers turn into HTTP 503 so the provider retries.
+ *
+ * A dedupe claim has a lifecycle: {@link DeliveryStore.claim} takes the key as `processing`
+ * under a lease; {@link DeliveryStore.complete} records the handled delivery and marks the key
+ * `done` for the dedupe window; {@link DeliveryStore.release} gives a `processing` claim up when
+ * handling failed. Only `done` makes later copies duplicates, so a copy that overlaps a failing
+ * attempt is refused as in progress instead of being acknowledged and lost.
  *
  * @example
  * ```ts
@@ -157,16 +213,25 @@ export type ClaimResult = { claimed: true } | { claimed: false; firstDeliveryId:
  */
 export interface DeliveryStore {
   /**
-   * Atomically claims `(provider, dedupeKey)` for `deliveryId`. Succeeds when the key is new or
-   * its previous claim has expired; otherwise reports the delivery holding it. Claiming again
-   * for the delivery that already holds the key succeeds (and renews the window), so a retried
-   * claim is safe.
+   * Atomically claims `(provider, dedupeKey)` for `deliveryId` as `processing` until
+   * `now + leaseMs`. Succeeds when the key is new, its `done` window has passed, or its
+   * `processing` lease has expired (a crashed or hung attempt is taken over). Claiming again for
+   * the delivery that already processes the key succeeds and renews the lease, so a retried
+   * claim is safe. Among concurrent claimers exactly one wins, also across processes.
    */
   claim(input: ClaimInput): Promise<ClaimResult>;
-  /** Gives up a claim (a handler failed, so the provider's retry must be processed). Only the owner's claim is removed. */
+  /**
+   * Records a successfully handled delivery and marks its key `done` until `now + windowMs`, in
+   * one atomic step: either both are durable or neither is. Safe to retry (idempotent by
+   * delivery id). When another delivery already completed the key within its window, that first
+   * completion stays the one later copies point at; this delivery is still recorded.
+   */
+  complete(input: CompleteInput): Promise<void>;
+  /**
+   * Gives up a `processing` claim (a listener failed, or the outcome could not be recorded), so
+   * the provider's retry is processed. Only the owner's claim is removed; a `done` key is kept.
+   */
   release(provider: string, dedupeKey: string, deliveryId: string): Promise<void>;
-  /** The delivery id currently holding an unexpired claim on the key, or null. */
-  seen(provider: string, dedupeKey: string, now?: number): Promise<string | null>;
   /**
    * Persists one delivery; resolves only once it is durable. Idempotent by `id`: recording an id
    * that is already stored keeps the first row, so a write retried after a lost connection is safe.

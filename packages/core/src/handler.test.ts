@@ -55,6 +55,9 @@ describe('createWebhookHandler(): configuration', () => {
     ['maxBodyBytes 0', () => createWebhookHandler({ provider: shop, secret: SECRET, maxBodyBytes: 0 })],
     ['maxBodyBytes fractional', () => createWebhookHandler({ provider: shop, secret: SECRET, maxBodyBytes: 1.5 })],
     ['negative dedupe window', () => createWebhookHandler({ provider: shop, secret: SECRET, dedupeWindowSeconds: -1 })],
+    ['leaseSeconds 0', () => createWebhookHandler({ provider: shop, secret: SECRET, leaseSeconds: 0 })],
+    ['negative leaseSeconds', () => createWebhookHandler({ provider: shop, secret: SECRET, leaseSeconds: -5 })],
+    ['leaseSeconds NaN', () => createWebhookHandler({ provider: shop, secret: SECRET, leaseSeconds: Number.NaN })],
   ];
   it.each(cases)('%s → HookgateError invalid_config at construction', (_name, build) => {
     expect(build).toThrow(expect.objectContaining({ name: 'HookgateError', code: 'invalid_config' }));
@@ -486,7 +489,7 @@ describe('handler.handle(): dedupe', () => {
     expect(row!.dedupeKey).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('concurrent deliveries of the same event: exactly one is handled', async () => {
+  it('concurrent deliveries of the same event: exactly one is handled, the overlapping copies are 409 in_progress', async () => {
     const store = new MemoryStore();
     const handler = shopHandler({ store });
     let calls = 0;
@@ -495,8 +498,13 @@ describe('handler.handle(): dedupe', () => {
       await new Promise((resolve) => setImmediate(resolve));
     });
     const outcomes = await Promise.all([1, 2, 3, 4].map(() => handler.handle(signedRequest(shop, paid))));
-    expect(outcomes.map((o) => o.kind).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'handled']);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['handled', 'in_progress', 'in_progress', 'in_progress']);
+    const handled = outcomes.find((o) => o.kind === 'handled')!;
+    for (const copy of outcomes.filter((o) => o.kind === 'in_progress')) {
+      expect(copy).toMatchObject({ status: 409, reason: 'in_progress', duplicateOf: handled.deliveryId, retryAfterSeconds: 60 });
+    }
     expect(calls).toBe(1);
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 200, kind: 'duplicate', duplicateOf: handled.deliveryId });
   });
 
   it('the window expires: the same id after dedupeWindowSeconds is handled again', async () => {
@@ -540,14 +548,169 @@ describe('handler.handle(): dedupe', () => {
   });
 });
 
+/** A promise with its resolve/reject exposed: lets a listener block until the test lets it go. */
+function gate(): { promise: Promise<void>; open(): void; fail(error: Error): void } {
+  let open!: () => void;
+  let fail!: (error: Error) => void;
+  const promise = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  return { promise, open, fail };
+}
+
+/** Lets pending promise callbacks run (no timers involved). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('handler.handle(): claim lifecycle (processing under a lease → done)', () => {
+  it('a copy overlapping a first attempt that later fails is refused 409, and the retry after the failure is handled once', async () => {
+    const store = new FlakyStore();
+    const handler = shopHandler({ store });
+    const firstRun = gate();
+    let runs = 0;
+    let completed = 0;
+    handler.on('order.paid', async () => {
+      runs++;
+      if (runs === 1) {
+        await firstRun.promise; // "sleeps" until the test lets it fail
+        throw new Error('downstream timeout');
+      }
+      completed++;
+    });
+    const first = handler.handle(signedRequest(shop, paid));
+    await settle();
+    expect(runs).toBe(1); // the first attempt is inside its listener, holding the claim
+
+    const overlapping = await handler.handle(signedRequest(shop, paid));
+    expect(overlapping).toMatchObject({ status: 409, kind: 'in_progress', reason: 'in_progress', retryAfterSeconds: 60 });
+    expect(runs).toBe(1); // not dispatched
+
+    firstRun.fail(new Error('downstream timeout'));
+    const failed = await first;
+    expect(failed).toMatchObject({ status: 500, kind: 'handler_error' });
+    expect(overlapping.duplicateOf).toBe(failed.deliveryId);
+    expect(store.released).toEqual([failed.deliveryId]);
+
+    const retry = await handler.handle(signedRequest(shop, paid));
+    expect(retry).toMatchObject({ status: 200, kind: 'handled' });
+    expect(completed).toBe(1);
+    const later = await handler.handle(signedRequest(shop, paid));
+    expect(later).toMatchObject({ status: 200, kind: 'duplicate', duplicateOf: retry.deliveryId });
+    expect(completed).toBe(1);
+
+    // Every delivery recorded exactly once, the 409 with the holder it waited for.
+    expect(await store.get(overlapping.deliveryId!)).toMatchObject({ status: 'in_progress', duplicateOf: failed.deliveryId, dedupeKey: 'ord_1' });
+    const rows = (await store.list()).items;
+    expect(rows.map((row) => row.status).sort()).toEqual(['duplicate', 'handled', 'handler_error', 'in_progress']);
+  });
+
+  it('a hung attempt holds the key for its lease only: the handler clock moves past it and the next copy is handled', async () => {
+    const store = new MemoryStore();
+    let clock = NOW;
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, leaseSeconds: 30, now: () => clock });
+    const hung = gate();
+    let runs = 0;
+    handler.on('order.paid', async () => {
+      runs++;
+      if (runs === 1) await hung.promise;
+    });
+    const first = handler.handle(signedRequest(shop, paid));
+    await settle();
+
+    clock = NOW + 10_000;
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 409, kind: 'in_progress', retryAfterSeconds: 20 });
+    clock = NOW + 29_500;
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 409, retryAfterSeconds: 1 }); // never 0
+    clock = NOW + 30_000;
+    const takeover = await handler.handle(signedRequest(shop, paid));
+    expect(takeover).toMatchObject({ status: 200, kind: 'handled' });
+    expect(runs).toBe(2);
+
+    clock = NOW + 31_000;
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 200, kind: 'duplicate', duplicateOf: takeover.deliveryId });
+    // The hung attempt finally returns: it ran its listeners, so it is recorded as handled, but the
+    // completion that came first stays the one later copies point at.
+    hung.open();
+    const late = await first;
+    expect(late).toMatchObject({ status: 200, kind: 'handled' });
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ kind: 'duplicate', duplicateOf: takeover.deliveryId });
+  });
+
+  it('the done window starts when handling completes, not when the delivery arrived', async () => {
+    const store = new MemoryStore();
+    let clock = NOW;
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, dedupeWindowSeconds: 60, now: () => clock });
+    handler.on('order.paid', () => {
+      clock = NOW + 50_000; // a slow listener: completes 50 s after receipt
+    });
+    expect((await handler.handle(signedRequest(shop, paid))).kind).toBe('handled');
+    clock = NOW + 100_000; // 100 s after receipt, 50 s after completion
+    expect((await handler.handle(signedRequest(shop, paid))).kind).toBe('duplicate');
+    clock = NOW + 110_000;
+    handler.on('order.paid', () => undefined);
+    expect((await handler.handle(signedRequest(shop, paid))).kind).toBe('handled');
+  });
+
+  it('complete failing releases the claim: 503, and the retry is handled', async () => {
+    const store = new FlakyStore();
+    const handler = shopHandler({ store });
+    let calls = 0;
+    handler.on('order.paid', () => calls++);
+    store.failComplete = true;
+    const failed = await handler.handle(signedRequest(shop, paid));
+    expect(failed).toMatchObject({ status: 503, kind: 'store_unavailable' });
+    expect(failed.message).toContain('connection refused (complete)');
+    expect(store.released).toHaveLength(1);
+    expect(store.size).toBe(0); // nothing half-recorded
+    store.failComplete = false;
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 200, kind: 'handled' });
+    expect(calls).toBe(2);
+  });
+
+  it('complete and release both failing: copies get 409 until the lease ends, then the retry is handled', async () => {
+    const store = new FlakyStore();
+    let clock = NOW;
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => clock });
+    let calls = 0;
+    handler.on('order.paid', () => calls++);
+    store.failComplete = true;
+    store.failRelease = true;
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 503 });
+    store.failComplete = false;
+    store.failRelease = false;
+    clock = NOW + 1000;
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 409, kind: 'in_progress', retryAfterSeconds: 59 });
+    clock = NOW + 60_000;
+    expect(await handler.handle(signedRequest(shop, paid))).toMatchObject({ status: 200, kind: 'handled' });
+    expect(calls).toBe(2);
+  });
+
+  it('complete committed but its answer was lost: 503, the done key is kept, and the retry is a duplicate of the recorded row', async () => {
+    const store = new FlakyStore();
+    const handler = shopHandler({ store });
+    let calls = 0;
+    handler.on('order.paid', () => calls++);
+    store.failAfterComplete = true;
+    const lost = await handler.handle(signedRequest(shop, paid));
+    expect(lost).toMatchObject({ status: 503, kind: 'store_unavailable' });
+    store.failAfterComplete = false;
+    const retry = await handler.handle(signedRequest(shop, paid));
+    expect(retry).toMatchObject({ status: 200, kind: 'duplicate' });
+    expect(await store.get(retry.duplicateOf!)).toMatchObject({ status: 'handled' });
+    expect(calls).toBe(1);
+  });
+});
+
 describe('handler.handle(): answers only after the record is durable', () => {
-  it('handle() does not resolve until record() resolves', async () => {
+  it('handle() does not resolve until the handled delivery is recorded (complete() resolves)', async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     class SlowStore extends MemoryStore {
-      override async record(delivery: Parameters<MemoryStore['record']>[0]): Promise<void> {
+      override async complete(input: Parameters<MemoryStore['complete']>[0]): Promise<void> {
         await gate;
-        return super.record(delivery);
+        return super.complete(input);
       }
     }
     const store = new SlowStore();
@@ -582,7 +745,7 @@ describe('handler.handle(): store failures', () => {
     for (const req of [signedRequest(shop, paid), request({}, '{}'), signedRequest(shop, '[]'), signedRequest(shop, { type: 'x' })]) {
       const outcome = await handler.handle(req);
       expect(outcome).toMatchObject({ status: 503, kind: 'store_unavailable', reason: 'store_unavailable' });
-      expect(outcome.message).toContain('connection refused (record)');
+      expect(outcome.message).toMatch(/connection refused \((record|complete)\)/);
       expect(outcome).not.toHaveProperty('deliveryId');
     }
   });
@@ -599,7 +762,7 @@ describe('handler.handle(): store failures', () => {
     expect(calls).toBe(2); // at-least-once: the listener ran for the unrecorded attempt too
   });
 
-  it('release rejecting after a handler error still answers 500 (the claim then expires with its window)', async () => {
+  it('release rejecting after a handler error still answers 500 (the claim then expires with its lease)', async () => {
     const store = new FlakyStore();
     store.failRelease = true;
     const handler = shopHandler({ store });

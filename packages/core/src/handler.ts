@@ -28,6 +28,15 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  * ```
  */
 export const DEFAULT_DEDUPE_WINDOW_SECONDS = 24 * 60 * 60;
+/**
+ * Default lease of a dedupe claim while its delivery is processed: 60 seconds.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ provider, secret, store, leaseSeconds: 5 * DEFAULT_LEASE_SECONDS }); // listeners that take minutes
+ * ```
+ */
+export const DEFAULT_LEASE_SECONDS = 60;
 
 /**
  * Options of {@link createWebhookHandler}.
@@ -52,8 +61,15 @@ export interface WebhookHandlerOptions<T extends EventMap> {
   store?: DeliveryStore | undefined;
   /** Bodies larger than this are refused with 413. Default 1 MiB. */
   maxBodyBytes?: number | undefined;
-  /** A dedupe key seen within this many seconds is a duplicate. Default 86,400 (24 h). */
+  /** A key whose handling completed within this many seconds is a duplicate. Default 86,400 (24 h). */
   dedupeWindowSeconds?: number | undefined;
+  /**
+   * How long a delivery holds its dedupe key while listeners run, in seconds (> 0). Default 60.
+   * A copy arriving meanwhile is answered 409 `in_progress` with `Retry-After`; once the lease
+   * has passed without completion (a crashed or hung attempt), the next copy is processed.
+   * Choose it longer than your slowest listener: a copy after the lease runs listeners again.
+   */
+  leaseSeconds?: number | undefined;
   /** Clock in epoch milliseconds (tests). Default `Date.now`. */
   now?: (() => number) | undefined;
 }
@@ -154,7 +170,7 @@ interface Registration {
  * handler.on('IssueNewEvent', (event) => console.log(event.issue_title));
  * handler.onError((error, ctx) => console.error(ctx.deliveryId, error));
  * const outcome = await handler.handle({ method: 'POST', headers, rawBody });
- * // outcome.status: 200 | 202 | 400 | 401 | 413 | 500 | 503
+ * // outcome.status: 200 | 202 | 400 | 401 | 409 | 413 | 500 | 503
  * ```
  */
 export function createWebhookHandler<T extends EventMap>(options: WebhookHandlerOptions<T>): WebhookHandler<T> {
@@ -175,6 +191,11 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     throw new HookgateError('invalid_config', `dedupeWindowSeconds must be a non-negative number, got ${String(windowSeconds)}.`);
   }
   const windowMs = windowSeconds * 1000;
+  const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+  if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0) {
+    throw new HookgateError('invalid_config', `leaseSeconds must be a positive number, got ${String(leaseSeconds)}.`);
+  }
+  const leaseMs = leaseSeconds * 1000;
   const now = options.now ?? Date.now;
   const knownNames = new Set<string>();
   for (const [event, variants] of Object.entries(provider.events) as Array<[string, readonly string[]]>) {
@@ -273,14 +294,20 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         payload: null,
       };
 
-      /** Records (when there is a store) and turns the status into an outcome. */
-      async function finish(status: DeliveryStatus, fields: Partial<DeliveryInput>, claimed = false): Promise<HandleOutcome> {
+      /**
+       * Records (when there is a store) and turns the status into an outcome. A `claimed` delivery
+       * is handled: it is recorded and its claim marked done in one step (`complete`).
+       */
+      async function finish(status: DeliveryStatus, fields: Partial<DeliveryInput>, claimed = false, retryAfterSeconds?: number): Promise<HandleOutcome> {
         const delivery: DeliveryInput = { ...base, ...fields, status, durationMs: performance.now() - started };
         if (activeStore) {
           try {
             delivery.headers = headersToRecord(request.headers, redact);
-            await activeStore.record(delivery);
+            if (claimed && delivery.dedupeKey) await activeStore.complete({ delivery, now: now(), windowMs });
+            else await activeStore.record(delivery);
           } catch (error) {
+            // Nothing was recorded (complete is atomic), so the retry must be processed: give the
+            // claim up. If that fails too, the lease expires and a later retry takes the key over.
             if (claimed && delivery.dedupeKey) await releaseQuietly(activeStore, delivery.dedupeKey, id);
             return refusal('store_unavailable', `the delivery could not be recorded: ${errorMessage(error)}`);
           }
@@ -292,6 +319,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         if (delivery.event) outcome.event = delivery.event;
         if (delivery.variant) outcome.variant = delivery.variant;
         if (delivery.duplicateOf) outcome.duplicateOf = delivery.duplicateOf;
+        if (retryAfterSeconds !== undefined) outcome.retryAfterSeconds = retryAfterSeconds;
         return outcome;
       }
 
@@ -299,7 +327,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         try {
           await target.release(provider.id, key, owner);
         } catch {
-          // The store is failing anyway; the claim expires with its window.
+          // The store is failing anyway; the claim's lease expires and a later retry takes it over.
         }
       }
 
@@ -351,8 +379,15 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
           return finish('handler_error', { ...fields, reason: 'handler_error', message: `eventId() threw: ${errorMessage(error)}` });
         }
         try {
-          const claim = await activeStore.claim({ provider: provider.id, dedupeKey: fields.dedupeKey, deliveryId: id, now: receivedAtMs, windowMs });
-          if (!claim.claimed) return finish('duplicate', { ...fields, duplicateOf: claim.firstDeliveryId });
+          const claim = await activeStore.claim({ provider: provider.id, dedupeKey: fields.dedupeKey, deliveryId: id, now: receivedAtMs, leaseMs });
+          if (claim.kind === 'done') return finish('duplicate', { ...fields, duplicateOf: claim.firstDeliveryId });
+          if (claim.kind === 'in_progress') {
+            // Not a duplicate yet: the other attempt may still fail. Refuse (non-2xx) so the
+            // provider comes back once that attempt has completed, failed or expired.
+            const retryAfter = Math.max(1, Math.ceil((claim.leaseExpiresAt - receivedAtMs) / 1000));
+            const message = `delivery ${claim.holderDeliveryId} is still processing this event; retry after ${retryAfter} s`;
+            return finish('in_progress', { ...fields, duplicateOf: claim.holderDeliveryId, reason: 'in_progress', message }, false, retryAfter);
+          }
           claimed = true;
         } catch (error) {
           return refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`);

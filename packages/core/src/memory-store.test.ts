@@ -39,9 +39,9 @@ describe('MemoryStore', () => {
     await store.record(input());
     await store.close();
     const calls: Array<[string, () => Promise<unknown>]> = [
-      ['claim', () => store.claim({ provider: 'pylon', dedupeKey: 'k', deliveryId: createDeliveryId(), now: T0, windowMs: 1000 })],
+      ['claim', () => store.claim({ provider: 'pylon', dedupeKey: 'k', deliveryId: createDeliveryId(), now: T0, leaseMs: 1000 })],
+      ['complete', () => store.complete({ delivery: input(), now: T0, windowMs: 1000 })],
       ['release', () => store.release('pylon', 'k', 'x')],
-      ['seen', () => store.seen('pylon', 'k')],
       ['record', () => store.record(input())],
       ['get', () => store.get('x')],
       ['list', () => store.list()],
@@ -103,6 +103,23 @@ describe('MemoryStore', () => {
     } while (cursor !== null);
     expect(seen).toEqual(expected);
     expect(store.size).toBe(times.length);
+  });
+
+  it('complete() changes nothing when the delivery is invalid (no dedupe key, bad receivedAt)', async () => {
+    const store = new MemoryStore();
+    const holder = createDeliveryId(T0);
+    await store.claim({ provider: 'pylon', dedupeKey: 'evt_1', deliveryId: holder, now: T0, leaseMs: 1000 });
+    await expect(store.complete({ delivery: input({ id: holder, dedupeKey: null }), now: T0, windowMs: 1000 })).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(store.complete({ delivery: input({ id: holder, receivedAt: 'never' }), now: T0, windowMs: 1000 })).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
+    expect(store.size).toBe(0);
+    // The claim is still the holder's live processing claim.
+    expect(await store.claim({ provider: 'pylon', dedupeKey: 'evt_1', deliveryId: createDeliveryId(T0), now: T0 + 1, leaseMs: 1000 })).toEqual({
+      kind: 'in_progress',
+      holderDeliveryId: holder,
+      leaseExpiresAt: T0 + 1000,
+    });
   });
 
   it('refuses a negative maxBodyBytes at construction', () => {

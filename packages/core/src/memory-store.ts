@@ -7,6 +7,7 @@ import {
   normalizeStatsQuery,
   type ClaimInput,
   type ClaimResult,
+  type CompleteInput,
   type Delivery,
   type DeliveryInput,
   type DeliveryPage,
@@ -36,8 +37,10 @@ interface Entry {
   readonly payloadJson: string | null;
 }
 
+/** A dedupe claim: `processing` until its lease ends, or `done` until its window ends. */
 interface Claim {
   deliveryId: string;
+  state: 'processing' | 'done';
   expiresAt: number;
 }
 
@@ -83,32 +86,50 @@ export class MemoryStore implements DeliveryStore {
     this.#assertOpen();
     const key = claimKey(input.provider, input.dedupeKey);
     const held = this.#claims.get(key);
-    if (held !== undefined && held.expiresAt > input.now && held.deliveryId !== input.deliveryId) {
-      return { claimed: false, firstDeliveryId: held.deliveryId };
+    // Synchronous from here on: no other call can interleave, so the check and the take are atomic.
+    if (held !== undefined && held.expiresAt > input.now) {
+      if (held.state === 'done') return { kind: 'done', firstDeliveryId: held.deliveryId };
+      if (held.deliveryId !== input.deliveryId) {
+        return { kind: 'in_progress', holderDeliveryId: held.deliveryId, leaseExpiresAt: held.expiresAt };
+      }
     }
-    this.#claims.set(key, { deliveryId: input.deliveryId, expiresAt: input.now + input.windowMs });
-    return { claimed: true };
+    this.#claims.set(key, { deliveryId: input.deliveryId, state: 'processing', expiresAt: input.now + input.leaseMs });
+    return { kind: 'claimed' };
+  }
+
+  async complete(input: CompleteInput): Promise<void> {
+    this.#assertOpen();
+    const { delivery } = input;
+    if (delivery.dedupeKey === null) {
+      throw new HookgateError('invalid_config', 'complete(): the delivery has no dedupeKey to complete');
+    }
+    // Validate and build the row before touching the claim, so a bad input changes nothing.
+    const entry = this.#entry(delivery);
+    const key = claimKey(delivery.provider, delivery.dedupeKey);
+    const held = this.#claims.get(key);
+    const firstStays = held !== undefined && held.state === 'done' && held.expiresAt > input.now && held.deliveryId !== delivery.id;
+    this.#insert(entry);
+    if (!firstStays) this.#claims.set(key, { deliveryId: delivery.id, state: 'done', expiresAt: input.now + input.windowMs });
   }
 
   async release(provider: string, dedupeKey: string, deliveryId: string): Promise<void> {
     this.#assertOpen();
     const key = claimKey(provider, dedupeKey);
-    if (this.#claims.get(key)?.deliveryId === deliveryId) this.#claims.delete(key);
-  }
-
-  async seen(provider: string, dedupeKey: string, now: number = Date.now()): Promise<string | null> {
-    this.#assertOpen();
-    const held = this.#claims.get(claimKey(provider, dedupeKey));
-    return held !== undefined && held.expiresAt > now ? held.deliveryId : null;
+    const held = this.#claims.get(key);
+    if (held?.deliveryId === deliveryId && held.state === 'processing') this.#claims.delete(key);
   }
 
   async record(input: DeliveryInput): Promise<void> {
     this.#assertOpen();
+    this.#insert(this.#entry(input));
+  }
+
+  /** Validates a delivery and builds its entry (throws `invalid_config` for a bad `receivedAt`). */
+  #entry(input: DeliveryInput): Entry {
     const receivedAtMs = Date.parse(input.receivedAt);
     if (Number.isNaN(receivedAtMs)) {
       throw new HookgateError('invalid_config', `record(): receivedAt '${input.receivedAt}' is not a date`);
     }
-    if (this.#byId.has(input.id)) return; // idempotent by id: the first write wins
     // Fields are picked one by one so extra properties on the input never leak into reads.
     const delivery: Omit<Delivery, 'payload'> = {
       id: input.id,
@@ -128,8 +149,15 @@ export class MemoryStore implements DeliveryStore {
       ...encodeStoredBody(input.rawBody, this.#maxBodyBytes),
       durationMs: input.durationMs,
     };
+    // Never throws: a payload too deep (or otherwise unserialisable) is kept as null, not a store outage.
     const payloadJson = input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload);
-    const entry: Entry = { receivedAtMs, delivery, payloadJson };
+    return { receivedAtMs, delivery, payloadJson };
+  }
+
+  /** Adds an entry in (receivedAt, id) order; an id already held keeps its first row. */
+  #insert(entry: Entry): void {
+    const { receivedAtMs, delivery } = entry;
+    if (this.#byId.has(delivery.id)) return; // idempotent by id: the first write wins
     const last = this.#entries.at(-1);
     if (last === undefined || compareEntry(last, receivedAtMs, delivery.id) < 0) {
       this.#entries.push(entry);

@@ -11,6 +11,7 @@ describe('OUTCOME_STATUS', () => {
       invalid_payload: 400,
       rejected_signature: 401,
       unknown_provider: 404,
+      in_progress: 409,
       too_large: 413,
       handler_error: 500,
       store_unavailable: 503,

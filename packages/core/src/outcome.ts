@@ -21,13 +21,16 @@ export interface HandleOutcome {
   readonly deliveryId?: string;
   readonly event?: string;
   readonly variant?: string;
-  /** For a duplicate: the delivery that was processed first. */
+  /** For a duplicate: the delivery whose handling completed first. For `in_progress`: the delivery still processing it. */
   readonly duplicateOf?: string;
+  /** For `in_progress`: seconds until the other attempt's lease ends (at least 1), sent as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
 }
 
 /**
- * HTTP status per outcome kind: 2xx only for what was recorded and need not be resent; 503 for
- * a store outage so the provider retries.
+ * HTTP status per outcome kind: 2xx only for what was recorded and need not be resent; 409 for
+ * a copy that arrived while another attempt was still processing it (retry later); 503 for a
+ * store outage so the provider retries.
  *
  * @example
  * ```ts
@@ -42,6 +45,7 @@ export const OUTCOME_STATUS: Readonly<Record<OutcomeKind, number>> = {
   invalid_payload: 400,
   rejected_signature: 401,
   unknown_provider: 404,
+  in_progress: 409,
   too_large: 413,
   handler_error: 500,
   store_unavailable: 503,

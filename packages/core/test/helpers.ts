@@ -1,7 +1,7 @@
 // Shared test helpers: hand-written Standard Schema values (core has no schema library), two
 // small providers (one discriminated, one oneOf), request builders and a store whose writes fail.
 import { MemoryStore } from '../src/memory-store.js';
-import type { ClaimInput, ClaimResult, DeliveryInput } from '../src/delivery-store.js';
+import type { ClaimInput, ClaimResult, CompleteInput, DeliveryInput } from '../src/delivery-store.js';
 import { defineProvider } from '../src/provider.js';
 import type { HeadersInput, WebhookRequest } from '../src/request.js';
 import { signRequest } from '../src/sign.js';
@@ -155,6 +155,10 @@ export class FlakyStore extends MemoryStore {
   failRecord = false;
   failClaim = false;
   failRelease = false;
+  /** `complete` rejects without changing anything (like a rolled-back transaction). */
+  failComplete = false;
+  /** `complete` commits, then rejects (a commit whose acknowledgement was lost). */
+  failAfterComplete = false;
   readonly recorded: DeliveryInput[] = [];
   readonly released: string[] = [];
 
@@ -167,6 +171,13 @@ export class FlakyStore extends MemoryStore {
     if (this.failRecord) throw new Error('connection refused (record)');
     this.recorded.push(delivery);
     return super.record(delivery);
+  }
+
+  override async complete(input: CompleteInput): Promise<void> {
+    if (this.failRecord || this.failComplete) throw new Error('connection refused (complete)');
+    this.recorded.push(input.delivery);
+    await super.complete(input);
+    if (this.failAfterComplete) throw new Error('connection reset after commit (complete)');
   }
 
   override async release(provider: string, dedupeKey: string, deliveryId: string): Promise<void> {
