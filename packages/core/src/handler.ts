@@ -181,7 +181,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   if (options.secret !== undefined && options.secrets !== undefined) {
     throw new HookgateError('invalid_config', 'Pass either `secret` or `secrets`, not both.');
   }
-  const secrets = prepareSecrets(options.secrets ?? options.secret);
+  const secrets = prepareSecrets(options.secrets ?? options.secret, provider.verification.secretFormat);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new HookgateError('invalid_config', `maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}.`);

@@ -52,3 +52,62 @@ describe('prepareSecrets()', () => {
     }
   });
 });
+
+describe('prepareSecrets(): secret formats', () => {
+  const KEY = Buffer.from('twenty-four bytes of key');
+  const B64 = KEY.toString('base64');
+
+  it("'raw' (the default) keeps the text, whsec_ prefix included (Stripe's rule)", () => {
+    expect(prepareSecrets(`whsec_${B64}`).keys[0]!.export().toString()).toBe(`whsec_${B64}`);
+    expect(prepareSecrets(`whsec_${B64}`, 'raw').keys[0]!.export().toString()).toBe(`whsec_${B64}`);
+  });
+
+  it("'base64' decodes the text; padding is optional", () => {
+    expect(prepareSecrets(B64, 'base64').keys[0]!.export()).toEqual(KEY);
+    expect(prepareSecrets('AQI=', 'base64').keys[0]!.export()).toEqual(Buffer.from([1, 2]));
+    expect(prepareSecrets('AQI', 'base64').keys[0]!.export()).toEqual(Buffer.from([1, 2]));
+  });
+
+  it("'whsec_base64' decodes what follows whsec_, and like the official library also takes bare base64", () => {
+    expect(prepareSecrets(`whsec_${B64}`, 'whsec_base64').keys[0]!.export()).toEqual(KEY);
+    expect(prepareSecrets(B64, 'whsec_base64').keys[0]!.export()).toEqual(KEY);
+  });
+
+  it('byte secrets are the key itself in every format', () => {
+    for (const format of ['raw', 'base64', 'whsec_base64'] as const) {
+      expect(prepareSecrets(new Uint8Array([0xff, 0x00]), format).keys[0]!.export()).toEqual(Buffer.from([0xff, 0x00]));
+    }
+  });
+
+  it.each<[string, string, 'base64' | 'whsec_base64', string]>([
+    ['whsec_ alone', 'whsec_', 'whsec_base64', 'nothing follows'],
+    ['a trailing newline', `${B64}\n`, 'base64', 'whitespace'],
+    ['a space inside', `whsec_${B64.slice(0, 8)} ${B64.slice(8)}`, 'whsec_base64', 'whitespace'],
+    ['base64url characters', 'ab-_cd', 'base64', 'alphabet'],
+    ['whsec_ under base64 (the prefix is not base64)', `whsec_${B64}`, 'base64', 'alphabet'],
+    ['an impossible length', 'abcde', 'base64', 'length'],
+    ['padding on a wrong length', 'abcdef=', 'base64', 'length'],
+    ['only padding', '====', 'base64', 'alphabet'],
+    ['decodes to nothing', '==', 'base64', 'length'],
+  ])('%s → invalid_config naming the problem', (_name, secret, format, problem) => {
+    try {
+      prepareSecrets([B64, secret], format === 'base64' ? 'base64' : 'whsec_base64');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HookgateError);
+      expect((error as HookgateError).code).toBe('invalid_config');
+      const { message } = error as Error;
+      expect(message).toContain('#1');
+      expect(message).toContain(problem);
+      expect(message).not.toContain(secret.trim() === 'whsec_' ? 'whsec_x' : secret.trim());
+    }
+  });
+
+  it('the first secret is checked too, and its index is named', () => {
+    expect(() => prepareSecrets('not base64!', 'base64')).toThrow(/#0.*base64/);
+  });
+
+  it('an unknown format is invalid_config', () => {
+    expect(code(() => prepareSecrets('s', 'hex' as never))).toBe('invalid_config');
+  });
+});

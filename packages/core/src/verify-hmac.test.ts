@@ -363,9 +363,14 @@ describe('property: verify() never throws', () => {
     hmac({ header: 'X-Sig', encoding: 'base64', signature: 'v1={digest}', missingHeader: 'empty', message: '{$request.header.X-Ts}{$request.body}' }),
     hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', encoding: 'base64url', timestamp: 'optional' }),
     hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', timestampUnit: 'ms', algorithm: 'sha512' }),
+    hmacWithTimestamp({ header: 'X-Sig', signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' }, timestamp: 'optional' }),
+    hmacWithTimestamp({
+      header: 'X-Sig', timestampHeader: 'X-Ts', encoding: 'base64', signature: { type: 'versioned', version: 'v1' },
+      message: '{$request.header.X-Id}.{$timestamp}.{$request.body}',
+    }),
   ];
   const value = fc.oneof(fc.string({ maxLength: 120 }), fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }), fc.constant(undefined));
-  const names = fc.oneof(fc.constantFrom('x-sig', 'X-SIG', 'x-ts', 'X-Ts', '__proto__', 'constructor', ''), fc.string({ maxLength: 8 }));
+  const names = fc.oneof(fc.constantFrom('x-sig', 'X-SIG', 'x-ts', 'X-Ts', 'x-id', '__proto__', 'constructor', ''), fc.string({ maxLength: 8 }));
 
   it('for any header record, body, method, path and clock it returns a result', () => {
     fc.assert(
@@ -383,5 +388,143 @@ describe('property: verify() never throws', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('hmacWithTimestamp(): timestamp and signatures in one key-value header (Stripe style)', () => {
+  const strategy = hmacWithTimestamp({ header: 'Stripe-Signature', signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' } });
+  const sig = (ts: string | number, body = BODY, secret = SECRET) => digest(`${ts}.${body}`, 'sha256', secret).toString('hex');
+  const verify = (header: string, body = BODY, now = NOW_MS) => strategy.verify(request({ 'stripe-signature': header }, body), keys, now);
+
+  it('passes t + one v1 over `${t}.${body}`; the strategy names no timestamp header', () => {
+    expect(verify(`t=${NOW_S},v1=${sig(NOW_S)}`)).toMatchObject({ ok: true, secretIndex: 0 });
+    expect(strategy.timestampHeader).toBeUndefined();
+    expect(strategy.redactHeaders).toEqual(['Stripe-Signature']);
+  });
+
+  it('any one of several v1 signatures may match, in any position; v0 entries are ignored', () => {
+    const wrong = sig(NOW_S, BODY, 'retired');
+    expect(verify(`t=${NOW_S},v1=${wrong},v1=${sig(NOW_S)},v0=${wrong}`).ok).toBe(true);
+    expect(verify(`v1=${sig(NOW_S)},t=${NOW_S}`).ok).toBe(true);
+  });
+
+  it('a correct digest under v0 only is malformed (no v1 entry), not accepted', () => {
+    expect(reason(verify(`t=${NOW_S},v0=${sig(NOW_S)}`))).toBe('malformed_signature');
+  });
+
+  it('tampered body, wrong secret and a moved timestamp are mismatches', () => {
+    expect(reason(verify(`t=${NOW_S},v1=${sig(NOW_S)}`, `${BODY} `))).toBe('signature_mismatch');
+    expect(reason(verify(`t=${NOW_S},v1=${sig(NOW_S, BODY, 'other')}`))).toBe('signature_mismatch');
+    expect(reason(verify(`t=${NOW_S + 1},v1=${sig(NOW_S)}`))).toBe('signature_mismatch');
+  });
+
+  it('timestamp_missing / invalid / too old / in the future come from the t entry, before the HMAC', () => {
+    expect(reason(verify(`v1=${sig(NOW_S)}`))).toBe('timestamp_missing');
+    expect(reason(verify(`t=,v1=${sig(NOW_S)}`))).toBe('timestamp_missing');
+    const invalid = verify(`t=soon,v1=${sig('soon')}`);
+    expect(reason(invalid)).toBe('timestamp_invalid');
+    if (!invalid.ok) expect(invalid.message).toContain('t= entry of Stripe-Signature');
+    expect(reason(verify(`t=${NOW_S - 301},v1=garbage`))).toBe('timestamp_too_old');
+    expect(reason(verify(`t=${NOW_S + 301},v1=${sig(NOW_S + 301)}`))).toBe('timestamp_in_future');
+    expect(verify(`t=${NOW_S - 300},v1=${sig(NOW_S - 300)}`).ok).toBe(true);
+  });
+
+  it('two t entries, or more entries than the bound, are malformed', () => {
+    expect(reason(verify(`t=${NOW_S},t=${NOW_S},v1=${sig(NOW_S)}`))).toBe('malformed_signature');
+    const many = [`t=${NOW_S}`, ...Array(40).fill(`v0=${sig(NOW_S)}`), `v1=${sig(NOW_S)}`].join(',');
+    expect(reason(verify(many))).toBe('malformed_signature');
+  });
+
+  it("mode 'optional': without t, the body alone is verified", () => {
+    const optional = hmacWithTimestamp({
+      header: 'X-Sig', signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' }, timestamp: 'optional',
+    });
+    expect(optional.verify(request({ 'x-sig': `v1=${digest(BODY).toString('hex')}` }, BODY), keys, NOW_MS).ok).toBe(true);
+    expect(optional.verify(request({ 'x-sig': `t=${NOW_S},v1=${digest(BODY).toString('hex')}` }, BODY), keys, NOW_MS).ok).toBe(false);
+  });
+
+  it('sign() writes t=…,v1=… and verify() accepts it; several secrets give several v1 entries', () => {
+    const headers = strategy.sign({ secret: SECRET, body: BODY }, NOW_MS);
+    expect(headers).toEqual({ 'Stripe-Signature': `t=${NOW_S},v1=${sig(NOW_S)}` });
+    const rotated = strategy.sign({ secret: ['new-secret', SECRET], body: BODY, timestamp: NOW_S }, NOW_MS);
+    expect(rotated['Stripe-Signature']).toBe(`t=${NOW_S},v1=${sig(NOW_S, BODY, 'new-secret')},v1=${sig(NOW_S)}`);
+    expect(strategy.verify(request(rotated, BODY), keys, NOW_MS)).toMatchObject({ ok: true, secretIndex: 0 });
+    expect(strategy.verify(request(rotated, BODY), prepareSecrets(['x', 'new-secret']), NOW_MS)).toMatchObject({ ok: true, secretIndex: 1 });
+  });
+});
+
+describe('versioned lists and base64 secrets (Standard Webhooks style)', () => {
+  const KEY = Buffer.from('a 24-byte test key here!');
+  const WHSEC = `whsec_${KEY.toString('base64')}`;
+  const strategy = hmacWithTimestamp({
+    header: 'webhook-signature',
+    timestampHeader: 'webhook-timestamp',
+    encoding: 'base64',
+    signature: { type: 'versioned', version: 'v1' },
+    secretFormat: 'whsec_base64',
+    message: '{$request.header.webhook-id}.{$timestamp}.{$request.body}',
+  });
+  const prepared = prepareSecrets(WHSEC, strategy.secretFormat);
+  const sig = (id: string, ts: number, key: Buffer | string = KEY) => createHmac('sha256', key).update(`${id}.${ts}.${BODY}`).digest('base64');
+  const deliver = (signature: string, extra: Record<string, string> = {}) =>
+    strategy.verify(request({ 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW_S), 'webhook-signature': signature, ...extra }, BODY), prepared, NOW_MS);
+
+  it('the key is the base64-decoded secret after whsec_, not the text', () => {
+    expect(strategy.secretFormat).toBe('whsec_base64');
+    expect(deliver(`v1,${sig('msg_1', NOW_S)}`).ok).toBe(true);
+    expect(reason(deliver(`v1,${sig('msg_1', NOW_S, WHSEC)}`))).toBe('signature_mismatch');
+  });
+
+  it('any v1 entry of the list may match; v1a, bare and v2 entries are never candidates', () => {
+    const good = sig('msg_1', NOW_S);
+    expect(deliver(`v1,${sig('msg_1', NOW_S, 'old')} v1,${good}`).ok).toBe(true);
+    for (const header of [good, `v1a,${good}`, `v2,${good}`, `v1a,${good} ${good}`]) {
+      expect(reason(deliver(header)), header).toBe('malformed_signature');
+    }
+  });
+
+  it('the id is signed: another webhook-id is a mismatch, a missing one is missing_header', () => {
+    expect(reason(deliver(`v1,${sig('msg_1', NOW_S)}`, { 'webhook-id': 'msg_2' }))).toBe('signature_mismatch');
+    const noId = strategy.verify(
+      request({ 'webhook-timestamp': String(NOW_S), 'webhook-signature': `v1,${sig('msg_1', NOW_S)}` }, BODY), prepared, NOW_MS,
+    );
+    expect(reason(noId)).toBe('missing_header');
+  });
+
+  it('sign() decodes the secret the same way and writes v1,<base64> (one entry per secret)', () => {
+    const headers = strategy.sign({ secret: [WHSEC, KEY.toString('base64')], body: BODY, headers: { 'webhook-id': 'msg_1' } }, NOW_MS);
+    expect(headers['webhook-signature']).toBe(`v1,${sig('msg_1', NOW_S)} v1,${sig('msg_1', NOW_S)}`);
+    expect(headers['webhook-timestamp']).toBe(String(NOW_S));
+    expect(strategy.verify(request(headers, BODY), prepared, NOW_MS).ok).toBe(true);
+  });
+
+  it('hmac() accepts the new formats too (no timestamp)', () => {
+    const plain = hmac({ header: 'X-Sig', encoding: 'base64', signature: { type: 'versioned', version: 'v1' }, secretFormat: 'base64' });
+    const body64 = createHmac('sha256', KEY).update(BODY).digest('base64');
+    expect(plain.verify(request({ 'x-sig': `v1,${body64}` }, BODY), prepareSecrets(KEY.toString('base64'), 'base64')).ok).toBe(true);
+    const headers = plain.sign({ secret: KEY.toString('base64'), body: BODY });
+    expect(headers['X-Sig']).toBe(`v1,${body64}`);
+  });
+});
+
+describe('configuration errors of the new formats', () => {
+  const kv = { type: 'key-value', signatureKey: 'v1', timestampKey: 't' } as const;
+  const bad: Array<[string, () => unknown, string]> = [
+    ['timestampKey with hmac()', () => hmac({ header: 'X', signature: kv }), 'hmacWithTimestamp'],
+    ['timestampKey and timestampHeader', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', signature: kv }), 'not both'],
+    ['neither timestampKey nor timestampHeader', () => hmacWithTimestamp({ header: 'X', signature: { type: 'key-value', signatureKey: 'v1' } }), 'timestampKey'],
+    ['timestampKey whose template does not sign {$timestamp}', () => hmacWithTimestamp({ header: 'X', signature: kv, message: '{$request.body}' }), '{$timestamp}'],
+    ['unknown secretFormat', () => hmac({ header: 'X', secretFormat: 'hex' as never }), 'secretFormat'],
+    ['versioned with a comma in the label', () => hmac({ header: 'X', signature: { type: 'versioned', version: 'v,1' } }), 'version'],
+  ];
+  it.each(bad)('%s', (_name, build, mention) => {
+    try {
+      build();
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HookgateError);
+      expect((error as HookgateError).code).toBe('invalid_config');
+      expect((error as HookgateError).message).toContain(mention);
+    }
   });
 });

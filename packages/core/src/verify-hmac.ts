@@ -1,11 +1,15 @@
 import { createHmac, type Hmac } from 'node:crypto';
 import { constantTimeEqual } from './constant-time.js';
-import { canonicalDigest, encodeDigest, type DigestEncoding } from './digest-encoding.js';
+import { encodeDigest, type DigestEncoding } from './digest-encoding.js';
 import { HookgateError } from './errors.js';
 import { getHeader, isHeaderName } from './headers.js';
 import { compileTemplate, type MessageChunk, type MessageTemplate } from './message-template.js';
 import type { WebhookRequest } from './request.js';
-import { prepareSecrets, type Secret, type SecretKeys } from './secrets.js';
+import { prepareSecrets, type Secret, type SecretFormat, type SecretKeys } from './secrets.js';
+import { compileSignatureFormat, type SignatureFormat, type SignatureHeaderCodec } from './signature-header.js';
+
+export type { KeyValueSignatureFormat, SignatureFormat, VersionedSignatureFormat } from './signature-header.js';
+export { MAX_SIGNATURE_ENTRIES } from './signature-header.js';
 
 /** HMAC hash functions Hookgate verifies. */
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
@@ -50,7 +54,8 @@ export type VerificationResult = VerificationSuccess | VerificationFailure;
 
 /** What {@link VerificationStrategy.sign} needs to produce a sender's headers. */
 export interface SignInput {
-  secret: Secret;
+  /** One secret, or several: one signature per secret in the header (a sender rotating its secret). */
+  secret: Secret | readonly Secret[];
   body: string | Uint8Array;
   /** Default `POST`. */
   method?: string | undefined;
@@ -59,14 +64,16 @@ export interface SignInput {
   headers?: Readonly<Record<string, string>> | undefined;
   /**
    * Timestamp strategies: the value in the strategy's unit (default: now). `null` omits the
-   * timestamp header (a body-only signature where the strategy allows one).
+   * timestamp (a body-only signature where the strategy allows one).
    */
   timestamp?: number | string | null | undefined;
 }
 
 /**
- * A verification strategy value: knows its headers, algorithm, encoding and templates. Build one
- * with {@link hmac} or {@link hmacWithTimestamp}; providers carry one.
+ * A verification strategy: the extension point for senders the built-in {@link hmac} and
+ * {@link hmacWithTimestamp} cannot describe. Providers carry one; the handler calls `verify`
+ * with the secrets prepared once (in `secretFormat`) and the request's clock. `verify` must
+ * never throw: every failure is a {@link VerificationFailure} with a fixed reason code.
  *
  * @example
  * ```ts
@@ -76,11 +83,17 @@ export interface SignInput {
  * ```
  */
 export interface VerificationStrategy {
-  readonly type: 'hmac' | 'hmac_timestamp';
-  readonly algorithm: HmacAlgorithm;
-  readonly encoding: DigestEncoding;
+  /** `'hmac'` or `'hmac_timestamp'` for the built-in strategies; a custom strategy names itself. */
+  readonly type: 'hmac' | 'hmac_timestamp' | (string & {});
+  /** The HMAC hash (built-in strategies). */
+  readonly algorithm?: HmacAlgorithm | undefined;
+  /** How digests are written (built-in strategies). */
+  readonly encoding?: DigestEncoding | undefined;
   readonly signatureHeader: string;
-  readonly timestampHeader: string | undefined;
+  /** The timestamp's own header, when it has one. */
+  readonly timestampHeader?: string | undefined;
+  /** How text secrets become key bytes (see {@link prepareSecrets}). Default `'raw'`. */
+  readonly secretFormat?: SecretFormat | undefined;
   /** Headers that must never be recorded in clear (signature headers). */
   readonly redactHeaders: readonly string[];
   /** Verifies `request` against prepared secrets; `now` is epoch milliseconds. Never throws. */
@@ -104,8 +117,16 @@ export interface HmacOptions {
   algorithm?: HmacAlgorithm | undefined;
   /** Default `hex`. */
   encoding?: DigestEncoding | undefined;
-  /** How the digest sits in the header value, e.g. `v1={digest}` or `sha256={digest}`. Default `{digest}`. */
-  signature?: string | undefined;
+  /**
+   * How signatures sit in the header (see {@link SignatureFormat}): a template such as
+   * `v1={digest}` or `sha256={digest}` (default `{digest}`), a key-value list
+   * `{ type: 'key-value', signatureKey: 'v1', timestampKey: 't' }` (Stripe) or a versioned list
+   * `{ type: 'versioned', version: 'v1' }` (Standard Webhooks). Any one signature may match; at
+   * most {@link MAX_SIGNATURE_ENTRIES} entries are read.
+   */
+  signature?: SignatureFormat | undefined;
+  /** How text secrets become key bytes: `'raw'` (default), `'base64'` or `'whsec_base64'`. */
+  secretFormat?: SecretFormat | undefined;
   /** Signed-message template (see `compileTemplate`). Default `{$request.body}`. */
   message?: string | undefined;
   /**
@@ -116,18 +137,22 @@ export interface HmacOptions {
 }
 
 /**
- * Options of {@link hmacWithTimestamp}.
+ * Options of {@link hmacWithTimestamp}. The timestamp comes from its own `timestampHeader`, or
+ * from the signature header when `signature` is a key-value list with a `timestampKey`.
  *
  * @example
  * ```ts
- * const options: HmacWithTimestampOptions = {
+ * const pylon: HmacWithTimestampOptions = {
  *   header: 'X-Pylon-Signature', timestampHeader: 'X-Pylon-Timestamp', toleranceSeconds: 300, timestamp: 'optional',
+ * };
+ * const stripe: HmacWithTimestampOptions = {
+ *   header: 'Stripe-Signature', signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' },
  * };
  * ```
  */
 export interface HmacWithTimestampOptions extends HmacOptions {
-  /** Header carrying the timestamp, e.g. `X-Pylon-Timestamp`. */
-  timestampHeader: string;
+  /** Header carrying the timestamp, e.g. `X-Pylon-Timestamp`. Omit when the signature header carries it. */
+  timestampHeader?: string | undefined;
   /** Unit of the timestamp value. Default `s`. */
   timestampUnit?: 's' | 'ms' | undefined;
   /** Accepted clock skew in seconds, in both directions. Default 300. */
@@ -135,7 +160,7 @@ export interface HmacWithTimestampOptions extends HmacOptions {
   /**
    * `'required'` (default): no timestamp → `timestamp_missing`. `'optional'`: with a timestamp
    * only the timestamped message is accepted; without one, `messageWithoutTimestamp`.
-   * `'ignore'`: never read the header, always `messageWithoutTimestamp`.
+   * `'ignore'`: never read the timestamp, always `messageWithoutTimestamp`.
    */
   timestamp?: 'required' | 'optional' | 'ignore' | undefined;
   /** Template with the timestamp. Default `{$timestamp}.{$request.body}`. */
@@ -145,7 +170,6 @@ export interface HmacWithTimestampOptions extends HmacOptions {
 }
 
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
-const SIGNATURE_SEPARATORS = /[\s,]+/;
 
 /**
  * Plain HMAC: a signature header over a signed-message template.
@@ -164,6 +188,9 @@ const SIGNATURE_SEPARATORS = /[\s,]+/;
  */
 export function hmac(options: HmacOptions): VerificationStrategy {
   const config = baseConfig(options);
+  if (config.codec.timestampKey !== undefined) {
+    throw new HookgateError('invalid_config', 'A signature `timestampKey` needs hmacWithTimestamp(); hmac() reads no timestamp.');
+  }
   const signatureName = options.header.toLowerCase();
   const template = compileTemplate(options.message ?? '{$request.body}');
   if (template.usesTimestamp) {
@@ -175,26 +202,31 @@ export function hmac(options: HmacOptions): VerificationStrategy {
     encoding: config.encoding,
     signatureHeader: options.header,
     timestampHeader: undefined,
+    secretFormat: config.secretFormat,
     redactHeaders: [options.header],
     verify(request, secrets) {
       const header = getHeader(request.headers, options.header, signatureName);
       if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
+      const content = config.codec.read(header);
+      if (!content.ok) return fail('malformed_signature', content.message);
       const built = template.build(request, { missingHeader: config.missingHeader });
       if (!built.ok) return built;
-      return compareSignatures(config, header, built.chunks, secrets);
+      return compareSignatures(config, content.candidates, built.chunks, secrets);
     },
     sign(input) {
       const request = signingRequest(input, input.headers ?? {});
       const built = template.build(request, { missingHeader: 'empty' });
       const chunks = built.ok ? built.chunks : [];
-      return { ...input.headers, [options.header]: signatureValue(config, chunks, input.secret) };
+      return { ...input.headers, [options.header]: signatureValue(config, chunks, input.secret, undefined) };
     },
   };
 }
 
 /**
- * HMAC over a message that includes a timestamp header, with a tolerance window checked
- * **before** the HMAC so stale replays are refused cheaply.
+ * HMAC over a message that includes a timestamp, with a tolerance window (both directions)
+ * checked **before** the HMAC so stale replays are refused cheaply. The timestamp comes from its
+ * own header (`timestampHeader`) or from the signature header (a key-value `signature` with a
+ * `timestampKey`, as Stripe sends `t=…,v1=…`).
  *
  * @example
  * ```ts
@@ -203,13 +235,36 @@ export function hmac(options: HmacOptions): VerificationStrategy {
  * const pylon = hmacWithTimestamp({
  *   header: 'X-Pylon-Signature', timestampHeader: 'X-Pylon-Timestamp', timestamp: 'optional',
  * });
+ * // Stripe: `Stripe-Signature: t=…,v1=…,v1=…` over `${t}.${body}`
+ * const stripe = hmacWithTimestamp({
+ *   header: 'Stripe-Signature', signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' },
+ * });
+ * // Standard Webhooks: `webhook-signature: v1,<base64> …` over `${id}.${timestamp}.${body}`
+ * const standard = hmacWithTimestamp({
+ *   header: 'webhook-signature', timestampHeader: 'webhook-timestamp', encoding: 'base64',
+ *   signature: { type: 'versioned', version: 'v1' }, secretFormat: 'whsec_base64',
+ *   message: '{$request.header.webhook-id}.{$timestamp}.{$request.body}',
+ * });
  * ```
  */
 export function hmacWithTimestamp(options: HmacWithTimestampOptions): VerificationStrategy {
   const config = baseConfig(options);
-  if (!options.timestampHeader) throw new HookgateError('invalid_config', 'hmacWithTimestamp() needs a `timestampHeader`.');
-  if (!isHeaderName(options.timestampHeader)) {
-    throw new HookgateError('invalid_config', `"${options.timestampHeader}" is not a valid HTTP header name.`);
+  const timestampKey = config.codec.timestampKey;
+  const timestampHeader = options.timestampHeader || undefined;
+  if (timestampKey !== undefined && timestampHeader !== undefined) {
+    throw new HookgateError(
+      'invalid_config',
+      `The timestamp is read from one place: give either \`timestampHeader\` or the signature's \`timestampKey\` ("${timestampKey}"), not both.`,
+    );
+  }
+  if (timestampKey === undefined && timestampHeader === undefined) {
+    throw new HookgateError(
+      'invalid_config',
+      "hmacWithTimestamp() needs a `timestampHeader`, or a key-value `signature` with a `timestampKey` (e.g. { type: 'key-value', signatureKey: 'v1', timestampKey: 't' }).",
+    );
+  }
+  if (timestampHeader !== undefined && !isHeaderName(timestampHeader)) {
+    throw new HookgateError('invalid_config', `"${timestampHeader}" is not a valid HTTP header name.`);
   }
   const unit = options.timestampUnit ?? 's';
   if (unit !== 's' && unit !== 'ms') throw new HookgateError('invalid_config', `Unknown timestampUnit "${String(unit)}": use 's' or 'ms'.`);
@@ -223,36 +278,44 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
     throw new HookgateError('invalid_config', `Unknown timestamp mode "${String(mode)}": use 'required', 'optional' or 'ignore'.`);
   }
   const timed = compileTemplate(options.message ?? '{$timestamp}.{$request.body}');
-  const timestampName = options.timestampHeader.toLowerCase();
+  const timestampName = timestampHeader?.toLowerCase();
   const signatureName = options.header.toLowerCase();
   // An unsigned timestamp can be replaced by a replayer, which would make the window worthless.
   if (mode !== 'ignore' && !timed.usesTimestamp && !timed.headers.some((name) => name.toLowerCase() === timestampName)) {
     throw new HookgateError(
       'invalid_config',
-      `Message template "${timed.source}" does not sign the timestamp: include {$timestamp} or {$request.header.${options.timestampHeader}}.`,
+      `Message template "${timed.source}" does not sign the timestamp: include {$timestamp}` +
+        (timestampHeader === undefined ? '.' : ` or {$request.header.${timestampHeader}}.`),
     );
   }
   const untimed: MessageTemplate = compileTemplate(options.messageWithoutTimestamp ?? '{$request.body}');
   const digits = unit === 's' ? /^\d{1,12}$/ : /^\d{1,15}$/;
   const toMs = unit === 's' ? 1000 : 1;
+  const source = timestampHeader === undefined ? `the ${timestampKey}= entry of ${options.header}` : `header ${timestampHeader}`;
 
   return {
     type: 'hmac_timestamp',
     algorithm: config.algorithm,
     encoding: config.encoding,
     signatureHeader: options.header,
-    timestampHeader: options.timestampHeader,
+    timestampHeader,
+    secretFormat: config.secretFormat,
     redactHeaders: [options.header],
     verify(request, secrets, now = Date.now()) {
       const header = getHeader(request.headers, options.header, signatureName);
       if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
-      const timestamp = mode === 'ignore' ? undefined : getHeader(request.headers, options.timestampHeader, timestampName) || undefined;
+      const content = config.codec.read(header);
+      if (!content.ok) return fail('malformed_signature', content.message);
+      const timestamp =
+        mode === 'ignore'
+          ? undefined
+          : (timestampHeader === undefined ? content.timestamp : getHeader(request.headers, timestampHeader, timestampName)) || undefined;
       let template = untimed;
       if (timestamp === undefined) {
-        if (mode === 'required') return fail('timestamp_missing', `header ${options.timestampHeader} is missing or empty`);
+        if (mode === 'required') return fail('timestamp_missing', `${source} is missing or empty`);
       } else {
         if (!digits.test(timestamp)) {
-          return fail('timestamp_invalid', `header ${options.timestampHeader} is not an integer Unix time in ${unit === 's' ? 'seconds' : 'milliseconds'}`);
+          return fail('timestamp_invalid', `${source} is not an integer Unix time in ${unit === 's' ? 'seconds' : 'milliseconds'}`);
         }
         const skew = now - Number(timestamp) * toMs;
         if (skew > toleranceMs) return fail('timestamp_too_old', `timestamp is ${Math.round(skew / 1000)} s old; tolerance is ${tolerance} s`);
@@ -261,18 +324,18 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
       }
       const built = template.build(request, { timestamp, missingHeader: config.missingHeader });
       if (!built.ok) return built;
-      return compareSignatures(config, header, built.chunks, secrets);
+      return compareSignatures(config, content.candidates, built.chunks, secrets);
     },
     sign(input, now = Date.now()) {
       const headers: Record<string, string> = { ...input.headers };
       let timestamp: string | undefined;
       if (input.timestamp !== null && mode !== 'ignore') {
         timestamp = String(input.timestamp ?? (unit === 's' ? Math.floor(now / 1000) : now));
-        headers[options.timestampHeader] = timestamp;
+        if (timestampHeader !== undefined) headers[timestampHeader] = timestamp;
       }
       const request = signingRequest(input, headers);
       const built = (timestamp === undefined ? untimed : timed).build(request, { timestamp, missingHeader: 'empty' });
-      headers[options.header] = signatureValue(config, built.ok ? built.chunks : [], input.secret);
+      headers[options.header] = signatureValue(config, built.ok ? built.chunks : [], input.secret, timestamp);
       return headers;
     },
   };
@@ -282,8 +345,8 @@ interface BaseConfig {
   algorithm: HmacAlgorithm;
   encoding: DigestEncoding;
   digestBytes: number;
-  prefix: string;
-  suffix: string;
+  codec: SignatureHeaderCodec;
+  secretFormat: SecretFormat;
   missingHeader: 'fail' | 'empty';
 }
 
@@ -298,24 +361,21 @@ function baseConfig(options: HmacOptions): BaseConfig {
   if (encoding !== 'hex' && encoding !== 'base64' && encoding !== 'base64url') {
     throw new HookgateError('invalid_config', `Unknown encoding "${String(encoding)}": use hex, base64 or base64url.`);
   }
-  const valueTemplate = options.signature ?? '{digest}';
-  const at = valueTemplate.indexOf('{digest}');
-  if (at < 0 || valueTemplate.indexOf('{digest}', at + 1) >= 0 || SIGNATURE_SEPARATORS.test(valueTemplate)) {
-    throw new HookgateError(
-      'invalid_config',
-      `Signature template "${valueTemplate}" must contain {digest} exactly once and no spaces or commas.`,
-    );
+  const secretFormat = options.secretFormat ?? 'raw';
+  if (secretFormat !== 'raw' && secretFormat !== 'base64' && secretFormat !== 'whsec_base64') {
+    throw new HookgateError('invalid_config', `Unknown secretFormat "${String(secretFormat)}": use raw, base64 or whsec_base64.`);
   }
   const missingHeader = options.missingHeader ?? 'fail';
   if (missingHeader !== 'fail' && missingHeader !== 'empty') {
     throw new HookgateError('invalid_config', `Unknown missingHeader "${String(missingHeader)}": use 'fail' or 'empty'.`);
   }
+  const digestBytes = DIGEST_BYTES[algorithm];
   return {
     algorithm,
     encoding,
-    digestBytes: DIGEST_BYTES[algorithm],
-    prefix: valueTemplate.slice(0, at),
-    suffix: valueTemplate.slice(at + '{digest}'.length),
+    digestBytes,
+    codec: compileSignatureFormat(options.signature ?? '{digest}', encoding, digestBytes),
+    secretFormat,
     missingHeader,
   };
 }
@@ -354,31 +414,20 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** Parses every candidate in the header, then tries each secret against the well-formed ones. */
+/** Tries each secret against the well-formed candidates read from the header. */
 function compareSignatures(
   config: BaseConfig,
-  header: string,
+  candidates: readonly string[],
   chunks: readonly MessageChunk[],
   secrets: SecretKeys,
 ): VerificationResult {
   // Candidates stay text: the expected digest is produced in the same encoding and compared
   // character by character in constant time, which saves decoding the header and a Buffer
   // digest on every request.
-  const candidates: string[] = [];
-  // Any whitespace separates (tabs too, as HTTP allows); the split is skipped for the common single value.
-  for (const value of SIGNATURE_SEPARATORS.test(header) ? header.split(SIGNATURE_SEPARATORS) : [header]) {
-    if (!value.startsWith(config.prefix) || !value.endsWith(config.suffix)) continue;
-    const digest = canonicalDigest(
-      value.slice(config.prefix.length, value.length - config.suffix.length),
-      config.encoding,
-      config.digestBytes,
-    );
-    if (digest !== null) candidates.push(digest);
-  }
   if (candidates.length === 0) {
     return fail(
       'malformed_signature',
-      `no value in the signature header has the form ${config.prefix}{digest}${config.suffix} with a ${config.digestBytes}-byte ${config.encoding} digest`,
+      `no entry in the signature header has the form ${config.codec.description} with a ${config.digestBytes}-byte ${config.encoding} digest`,
     );
   }
   const keys = secrets.keys;
@@ -400,7 +449,15 @@ function signingRequest(input: SignInput, headers: Readonly<Record<string, strin
   };
 }
 
-function signatureValue(config: BaseConfig, chunks: readonly MessageChunk[], secret: Secret): string {
-  const [key] = prepareSecrets(secret).keys;
-  return `${config.prefix}${encodeDigest(macOf(config, key!, chunks).digest(), config.encoding)}${config.suffix}`;
+/** The signature header value: one signature per secret, in the strategy's format. */
+function signatureValue(
+  config: BaseConfig,
+  chunks: readonly MessageChunk[],
+  secret: Secret | readonly Secret[],
+  timestamp: string | undefined,
+): string {
+  const digests = prepareSecrets(secret, config.secretFormat).keys.map((key) =>
+    encodeDigest(macOf(config, key, chunks).digest(), config.encoding),
+  );
+  return config.codec.write(digests, timestamp);
 }
