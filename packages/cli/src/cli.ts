@@ -1,30 +1,55 @@
 import { parseArgs } from 'node:util';
-import { demoCommand, sendCommand, UsageError, type Io } from './commands.js';
+import { eventNames, providerIds, type HookgateConfig } from '@hookgate/config';
+import { loadConfig } from '@hookgate/config/load';
+import { demoCommand, sendCommand, type Io } from './commands.js';
 import { replayCommand } from './replay.js';
+import { UsageError } from './usage-error.js';
 
-export const USAGE = `hookgate — send signed sample webhook deliveries
+/**
+ * The usage text; with a loaded config it lists the registered providers and their events.
+ *
+ * @example
+ * ```ts
+ * console.log(usage(config));
+ * ```
+ */
+export function usage(config?: HookgateConfig): string {
+  const providers = config
+    ? `Providers (from the Hookgate config):\n${config.providers
+        .map((entry) => `  ${entry.id.padEnd(14)} ${entry.sign && entry.fixtures ? eventNames(entry).join(', ') : '(no signer/fixtures: cannot send)'}`)
+        .join('\n')}`
+    : 'Providers: those registered in hookgate.config.ts (none loaded).';
+  const example = config?.providers[0]?.id ?? '<provider>';
+  return `hookgate — send signed sample webhook deliveries
 
 Usage:
   hookgate send <provider> [--event NAME] [--count N] [--url URL] [--secret S]
+  hookgate send --provider <id> --event <name>
   hookgate demo [--url URL]
   hookgate replay <delivery-id> [--store URL] [--url URL] [--secret S]
 
-Providers: pylon, webhooks-b
+${providers}
+
 Options:
+  --config FILE   the provider registry (default $HOOKGATE_CONFIG, else the nearest hookgate.config.ts from here up)
   --url URL       base URL the provider id is appended to (default http://127.0.0.1:$PORT/api/webhooks, PORT=3000)
-  --secret S      signing secret (default: HOOKGATE_SECRET_<PROVIDER>, else <data-dir>/secrets.json)
+  --secret S      signing secret (default: the provider's HOOKGATE_SECRET_<ID>, else <data-dir>/secrets.json)
   --data-dir DIR  where the dashboard keeps secrets.json (default $HOOKGATE_DATA_DIR or ./data)
   --event NAME    an event or variant name (default: all, in turn)
   --count N       how many deliveries (default 1)
   --store URL     store to replay from (default $HOOKGATE_STORE or sqlite:<data-dir>/hookgate.db)
+
+Example: hookgate send ${example} --count 3
 `;
+}
 
 /**
- * Runs the CLI with `argv` (without `node` and the script); resolves to the exit code.
+ * Runs the CLI with `argv` (without `node` and the script); resolves to the exit code:
+ * 0 as expected, 1 an answer was not (or nothing listens), 2 usage or config error.
  *
  * @example
  * ```ts
- * process.exitCode = await runCli(['send', 'pylon', '--count', '3'], console);
+ * process.exitCode = await runCli(['send', 'acme', '--count', '3'], console);
  * ```
  */
 export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -34,6 +59,8 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
       args: [...argv],
       allowPositionals: true,
       options: {
+        config: { type: 'string' },
+        provider: { type: 'string' },
         url: { type: 'string' },
         secret: { type: 'string' },
         'data-dir': { type: 'string' },
@@ -44,26 +71,33 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
       },
     });
   } catch (error) {
-    io.error(`${(error as Error).message}\n\n${USAGE}`);
+    io.error(`${(error as Error).message}\n\n${usage()}`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [command, target] = positionals;
-  if (values.help || !command) {
-    io.log(USAGE);
-    return command || values.help ? 0 : 2;
-  }
   const dataDir = values['data-dir'] ?? env.HOOKGATE_DATA_DIR ?? './data';
-  const common = {
-    url: values.url ?? `http://127.0.0.1:${env.PORT ?? 3000}/api/webhooks`,
-    dataDir,
-    secret: values.secret,
-  };
+  const url = values.url ?? `http://127.0.0.1:${env.PORT ?? 3000}/api/webhooks`;
+  const configFile = values.config ?? (env.HOOKGATE_CONFIG || undefined);
+  if (values.help || !command) {
+    let config: HookgateConfig | undefined;
+    try {
+      config = (await loadConfig({ file: configFile })).config;
+    } catch (error) {
+      io.error((error as Error).message);
+    }
+    io.log(usage(config));
+    return values.help ? 0 : 2;
+  }
   try {
+    const { config } = await loadConfig({ file: configFile });
+    const common = { config, url, dataDir, secret: values.secret, env };
     switch (command) {
       case 'send': {
-        if (!target) throw new UsageError('send needs a provider: hookgate send pylon');
-        const results = await sendCommand({ ...common, provider: target, event: values.event, count: Number(values.count ?? 1) }, io);
+        const provider = values.provider ?? target;
+        if (!provider) throw new UsageError(`send needs a provider: hookgate send --provider <id>. Registered: ${providerIds(config).join(', ')}.`);
+        if (values.provider && target && target !== values.provider) throw new UsageError(`Two providers given: "${target}" and --provider ${values.provider}.`);
+        const results = await sendCommand({ ...common, provider, event: values.event, count: Number(values.count ?? 1) }, io);
         return results.every((r) => r.status < 300) ? 0 : 1;
       }
       case 'demo':
@@ -75,16 +109,20 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
         return result.status < 300 ? 0 : 1;
       }
       default:
-        throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+        throw new UsageError(`Unknown command "${command}".\n\n${usage(config)}`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
       io.error(error.message);
       return 2;
     }
+    if ((error as { code?: unknown } | null)?.code === 'invalid_config') {
+      io.error((error as Error).message);
+      return 2;
+    }
     const cause = (error as { cause?: { code?: string } }).cause;
     if (cause?.code === 'ECONNREFUSED') {
-      io.error(`Nothing is listening at ${common.url}. Start the gateway first (pnpm start) or pass --url.`);
+      io.error(`Nothing is listening at ${url}. Start the gateway first (pnpm start) or pass --url.`);
       return 1;
     }
     io.error(error instanceof Error ? error.message : String(error));

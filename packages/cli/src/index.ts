@@ -1,6 +1,16 @@
-export { runCli, USAGE } from './cli.js';
-export { sendCommand, demoCommand, demoPlan, UsageError, type Io, type SendOptions, type PlannedDelivery } from './commands.js';
+export { runCli, usage } from './cli.js';
+export {
+  sendCommand,
+  demoCommand,
+  demoPlan,
+  registeredProvider,
+  secretFor,
+  formatResult,
+  UsageError,
+  type Io,
+  type SendOptions,
+  type PlannedDelivery,
+} from './commands.js';
 export { replayCommand } from './replay.js';
 export { postDelivery, endpointFor, type SendResult } from './send.js';
-export { resolveSecret, secretEnvName } from './secrets.js';
-export { SAMPLE_PROVIDERS, selectVariants, uniqueSampleBody, type SampleProvider, type SignedSample } from './samples.js';
+export { sampleKit, signCase, caseBody, type SampleKit, type SampleCase, type SignedSample, type ExpectedOutcome } from './samples.js';

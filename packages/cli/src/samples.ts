@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { fixtures as pylonFixtures, pylon, signPylon, type PylonFixtureCase } from '@hookgate/provider-pylon';
-import { fixtures as webhooksBFixtures, signWebhooksB, webhooksB, type WebhooksBFixtureCase } from '@hookgate/provider-webhooks-b';
+import {
+  eventOfVariant,
+  selectVariants,
+  type ProviderSampleCase,
+  type ProviderSigner,
+  type RegisteredProvider,
+} from '@hookgate/config';
+import { OUTCOME_STATUS, type OutcomeKind } from '@hookgate/core';
+import { UsageError } from './usage-error.js';
 
 /** A body and the signed headers to send with it. */
 export interface SignedSample {
@@ -8,93 +15,120 @@ export interface SignedSample {
   body: string;
 }
 
-/** A fixture case from a provider package: a JSON payload or a raw body, with its expected outcome. */
-type FixtureCase = PylonFixtureCase | WebhooksBFixtureCase;
+/** What the gateway should answer a sample: an HTTP status and outcome kind. */
+export interface ExpectedOutcome {
+  status: number;
+  kind: OutcomeKind;
+}
 
-/** What the CLI knows about one provider: its event names, samples and signer. */
-export interface SampleProvider {
-  readonly id: string;
-  /** Event name → the variant names it covers (equal for discriminated providers). */
-  readonly events: Readonly<Record<string, readonly string[]>>;
-  /** One valid payload per variant. */
-  readonly valid: Readonly<Record<string, unknown>>;
-  /** Bodies the receiver must answer 202 (verified, not a known event). */
-  readonly unknown: Readonly<Record<string, FixtureCase>>;
-  /** Bodies the receiver must answer 400 (Pylon) or 202 (Webhooks B treats them as unknown). */
-  readonly invalid: Readonly<Record<string, FixtureCase>>;
-  sign(body: string, secret: string, now: number): SignedSample;
+/** A fixture case with the answer it must get. */
+export interface SampleCase {
+  name: string;
+  sample: ProviderSampleCase;
+  expect: ExpectedOutcome;
+}
+
+/** Everything the CLI can send for one registered provider: its signer and samples. */
+export interface SampleKit {
+  readonly entry: RegisteredProvider;
+  /** Variant names with a valid sample, in the provider's order. */
+  readonly variants: readonly string[];
+  /** The variants an `--event` value selects (an event name selects all its variants). */
+  select(event: string | undefined): string[];
+  /** A valid sample of `variant`, made unique with a `sample_id` field so repeats are new deliveries. */
+  uniqueBody(variant: string): string;
+  /** Signs an exact body as the provider's sender would; `event` defaults to the variant's event. */
+  sign(body: string, secret: string, now: number, variant?: string, event?: string): SignedSample;
+  /** Bodies answered as unknown events (unknown and ambiguous fixtures). */
+  unknownCases(): SampleCase[];
+  /** Bodies answered as invalid payloads (or unknown events, as the fixture says). */
+  invalidCases(): SampleCase[];
 }
 
 /**
- * The providers `hookgate send` and `hookgate demo` can sign for, by route id.
+ * The sample kit of a registered provider: its `sign` and `fixtures` from the config.
  *
+ * @throws {UsageError} when the provider has no signer or no valid fixtures in the config.
  * @example
  * ```ts
- * const { headers, body } = SAMPLE_PROVIDERS.pylon.sign('{"event_type":"issue_new"}', 'secret', Date.now());
+ * const kit = sampleKit(findProvider(config, 'acme')!);
+ * const { headers, body } = kit.sign(kit.uniqueBody(kit.variants[0]!), 'secret', Date.now());
  * ```
  */
-export const SAMPLE_PROVIDERS: Readonly<Record<'pylon' | 'webhooks-b', SampleProvider>> = {
-  pylon: {
-    id: 'pylon',
-    events: pylon().events,
-    get valid() {
-      return pylonFixtures.valid;
+export function sampleKit(entry: RegisteredProvider): SampleKit {
+  const { sign, fixtures } = entry;
+  if (!sign || !fixtures) {
+    throw new UsageError(
+      `The CLI cannot send to "${entry.id}": its entry in the Hookgate config has no ${!sign ? 'sign' : 'fixtures'} ` +
+        '(add the provider package\'s sign… helper and fixtures, e.g. { provider, sign, fixtures }).',
+    );
+  }
+  const valid = fixtures.valid;
+  const variants = selectVariants(entry, undefined).filter((variant) => Object.hasOwn(valid, variant));
+  const cases = (groups: ReadonlyArray<Readonly<Record<string, ProviderSampleCase>> | undefined>, fallback: OutcomeKind): SampleCase[] =>
+    groups.flatMap((group) =>
+      Object.entries(group ?? {}).map(([name, sample]) => {
+        const kind = isOutcomeKind(sample.expected?.kind) ? sample.expected.kind : fallback;
+        return { name, sample, expect: { status: OUTCOME_STATUS[kind], kind } };
+      }),
+    );
+  return {
+    entry,
+    variants,
+    select(event) {
+      let selected: string[];
+      try {
+        selected = selectVariants(entry, event);
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code === 'unknown_event_name') throw new UsageError((error as Error).message);
+        throw error;
+      }
+      const sendable = selected.filter((variant) => variants.includes(variant));
+      if (sendable.length === 0) throw new UsageError(`No sample for ${event ?? 'any event'} of ${entry.id} in its fixtures. Samples: ${variants.join(', ')}.`);
+      return sendable;
     },
-    get unknown() {
-      return pylonFixtures.unknown;
+    uniqueBody(variant) {
+      const payload = valid[variant];
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return JSON.stringify(payload);
+      return JSON.stringify({ ...payload, sample_id: randomUUID() });
     },
-    get invalid() {
-      return pylonFixtures.invalid;
+    sign(body, secret, now, variant, event) {
+      return signWith(sign, { body, secret, now, variant, event: event ?? (variant === undefined ? undefined : eventOfVariant(entry, variant)) });
     },
-    sign: (body, secret, now) => signPylon({ body, secret, now }),
-  },
-  'webhooks-b': {
-    id: 'webhooks-b',
-    events: webhooksB().events,
-    get valid() {
-      return webhooksBFixtures.valid;
-    },
-    get unknown() {
-      return { ...webhooksBFixtures.unknown, ...webhooksBFixtures.ambiguous };
-    },
-    get invalid() {
-      return webhooksBFixtures.invalid;
-    },
-    sign: (body, secret, now) => signWebhooksB({ body, secret, now }),
-  },
-};
-
-/**
- * The variant names an `--event` value selects: a variant itself, or every variant of an event.
- * Undefined selects all; an unknown name returns an empty list.
- *
- * @example
- * ```ts
- * selectVariants(SAMPLE_PROVIDERS['webhooks-b'], 'inventoryChangeEvent'); // 3 variants
- * ```
- */
-export function selectVariants(provider: SampleProvider, event: string | undefined): string[] {
-  const all = Object.values(provider.events).flat();
-  if (event === undefined) return all;
-  if (provider.events[event]) return [...provider.events[event]];
-  return all.includes(event) ? [event] : [];
+    unknownCases: () => cases([fixtures.unknown, fixtures.ambiguous], 'unknown_event'),
+    invalidCases: () => cases([fixtures.invalid], 'invalid_payload'),
+  };
 }
 
 /**
- * A sample body for a variant, made unique with a `sample_id` field (both providers keep extra
- * keys) so repeated sends are distinct deliveries rather than duplicates.
+ * Signs a fixture case's exact body (with the event name it announces, if any).
  *
  * @example
  * ```ts
- * uniqueSampleBody(SAMPLE_PROVIDERS.pylon, 'IssueNewEvent');
+ * const signed = signCase(kit, kit.unknownCases()[0]!.sample, 'secret', Date.now());
  * ```
  */
-export function uniqueSampleBody(provider: SampleProvider, variant: string): string {
-  const payload = provider.valid[variant];
-  return JSON.stringify({ ...(payload as Record<string, unknown>), sample_id: randomUUID() });
+export function signCase(kit: SampleKit, sample: ProviderSampleCase, secret: string, now: number): SignedSample {
+  return signWith(kit.entry.sign!, { body: caseBody(sample), secret, now, event: sample.event, variant: undefined });
 }
 
-/** The exact body of a fixture case. */
-export function caseBody(sample: FixtureCase): string {
+/**
+ * The exact body of a fixture case.
+ *
+ * @example
+ * ```ts
+ * caseBody({ raw: '{"truncated"' }); // '{"truncated"'
+ * ```
+ */
+export function caseBody(sample: ProviderSampleCase): string {
   return sample.raw ?? JSON.stringify(sample.payload);
+}
+
+function signWith(sign: ProviderSigner, input: Parameters<ProviderSigner>[0]): SignedSample {
+  const signed = sign(input);
+  return { headers: signed.headers, body: typeof signed.body === 'string' ? signed.body : Buffer.from(signed.body).toString('utf8') };
+}
+
+function isOutcomeKind(kind: string | undefined): kind is OutcomeKind {
+  return kind !== undefined && Object.hasOwn(OUTCOME_STATUS, kind);
 }

@@ -12,7 +12,7 @@ export interface SendResult {
  *
  * @example
  * ```ts
- * const result = await postDelivery('http://127.0.0.1:3000/api/webhooks/pylon', { headers, body });
+ * const result = await postDelivery('http://127.0.0.1:3000/api/webhooks/acme', { headers, body });
  * ```
  */
 export async function postDelivery(url: string, delivery: { headers: Record<string, string>; body: string }): Promise<SendResult> {
@@ -32,11 +32,11 @@ export async function postDelivery(url: string, delivery: { headers: Record<stri
 }
 
 /**
- * The endpoint for a provider under a base URL: `http://host/api/webhooks` + `/pylon`.
+ * The endpoint for a provider under a base URL: `http://host/api/webhooks` + `/acme`.
  *
  * @example
  * ```ts
- * endpointFor('http://127.0.0.1:3000/api/webhooks/', 'pylon'); // 'http://127.0.0.1:3000/api/webhooks/pylon'
+ * endpointFor('http://127.0.0.1:3000/api/webhooks/', 'acme'); // 'http://127.0.0.1:3000/api/webhooks/acme'
  * ```
  */
 export function endpointFor(baseUrl: string, provider: string): string {

@@ -4,15 +4,19 @@ import type { Server } from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { MemoryStore, type Delivery } from '@hookgate/core';
 import { createExpressMiddleware } from '@hookgate/adapter-express';
-import { pylon } from '@hookgate/provider-pylon';
-import { webhooksB } from '@hookgate/provider-webhooks-b';
-import { demoPlan, runCli, type Io } from '../src/index.js';
+import { gatewayFromConfig, selectVariants, type HookgateConfig } from '@hookgate/config';
+import { loadConfig } from '@hookgate/config/load';
+import { openStore } from '@hookgate/store';
+import { demoPlan, runCli, sampleKit, usage, type Io } from '../src/index.js';
 
-const SECRETS = { pylon: 'pylon-cli-test-secret', 'webhooks-b': 'webhooks-b-cli-test-secret' };
+// Every test runs against the repository's own hookgate.config.ts: whatever providers it
+// registers, the CLI must sign for each of them and the real gateway must accept what it sends.
+const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 function capture(): Io & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -20,25 +24,32 @@ function capture(): Io & { lines: string[]; errors: string[] } {
   return { lines, errors, log: (line) => lines.push(line), error: (line) => errors.push(line) };
 }
 
-describe('hookgate CLI against a real gateway', () => {
+async function listen(app: express.Express): Promise<Server> {
+  return new Promise<Server>((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('hookgate CLI against a real gateway built from the registry', () => {
+  let config: HookgateConfig;
   let server: Server;
   let store: MemoryStore;
   let baseUrl: string;
   let dataDir: string;
-  const seen: string[] = [];
+  let secrets: Record<string, string>;
 
   beforeAll(async () => {
+    ({ config } = await loadConfig());
+    // Secrets made by each provider's own generator, so its format is what the gateway reads.
+    secrets = Object.fromEntries(config.providers.map((entry) => [entry.id, entry.secret.generate()]));
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookgate-cli-'));
-    await writeFile(path.join(dataDir, 'secrets.json'), JSON.stringify({ pylon: [SECRETS.pylon], 'webhooks-b': [SECRETS['webhooks-b']] }));
+    const file = Object.fromEntries(config.providers.map((entry) => [entry.secret.key, [secrets[entry.id]]]));
+    await writeFile(path.join(dataDir, 'secrets.json'), JSON.stringify(file));
     store = new MemoryStore();
-    const pylonHandler = createWebhookHandler({ provider: pylon(), secret: SECRETS.pylon }).onAny((e) => void seen.push(e.variant));
-    const bHandler = createWebhookHandler({ provider: webhooksB(), secret: SECRETS['webhooks-b'] }).onAny((e) => void seen.push(e.variant));
-    const gateway = createGateway({ handlers: { pylon: pylonHandler, 'webhooks-b': bHandler }, store });
+    const gateway = gatewayFromConfig(config, { secrets: Object.fromEntries(Object.entries(secrets).map(([id, s]) => [id, [s]])), store });
     const app = express();
     app.use('/api/webhooks', createExpressMiddleware(gateway));
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    server = await listen(app);
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks`;
   });
 
@@ -48,55 +59,142 @@ describe('hookgate CLI against a real gateway', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('demo: every planned answer matches, and the store holds each delivery with its status', async () => {
+  const recorded = async (provider: string): Promise<Delivery[]> => (await store.list({ provider, limit: 500 })).items;
+
+  it('the repository config registers providers the CLI can sign for', () => {
+    expect(config.providers.length).toBeGreaterThanOrEqual(2);
+    for (const entry of config.providers) {
+      expect(entry.sign, entry.id).toBeTypeOf('function');
+      expect(sampleKit(entry).variants.length, entry.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('demo: every planned answer matches for every provider, and the store holds each delivery with its status', async () => {
     const io = capture();
-    const code = await runCli(['demo', '--url', baseUrl, '--data-dir', dataDir], io);
+    const code = await runCli(['demo', '--url', baseUrl, '--data-dir', dataDir], io, {});
+    expect(io.errors).toEqual([]);
+    expect(io.lines.filter((line) => line.startsWith('✗'))).toEqual([]);
+    expect(code).toBe(0);
+    for (const entry of config.providers) {
+      const plan = demoPlan(sampleKit(entry), secrets[entry.id]!);
+      const items = await recorded(entry.id);
+      expect(items, entry.id).toHaveLength(plan.length);
+      const count = (status: string) => items.filter((d) => d.status === status).length;
+      expect(count('handled'), entry.id).toBe(sampleKit(entry).variants.length);
+      expect(count('duplicate'), entry.id).toBe(1);
+      expect(count('rejected_signature'), entry.id).toBe(1);
+      expect(count('unknown_event') + count('invalid_payload'), entry.id).toBeGreaterThan(0);
+    }
+    expect(io.lines.at(-1)).toMatch(new RegExp(`^\\d+ deliveries sent to ${config.providers.length} providers, \\d+ answered as expected\\.$`));
+  });
+
+  it('send --provider <id> --event <name> works for every registered provider (secret from secrets.json)', async () => {
+    for (const entry of config.providers) {
+      const [event, variants] = Object.entries(entry.provider.events as Record<string, readonly string[]>).sort((a, b) => b[1].length - a[1].length)[0]!;
+      const before = (await recorded(entry.id)).length;
+      const io = capture();
+      const code = await runCli(['send', '--provider', entry.id, '--event', event, '--count', String(variants.length), '--url', baseUrl, '--data-dir', dataDir], io, {});
+      expect(io.errors, entry.id).toEqual([]);
+      expect(code, entry.id).toBe(0);
+      const all = await recorded(entry.id); // newest first
+      const fresh = all.slice(0, all.length - before);
+      expect(fresh.map((d) => d.status), entry.id).toEqual(variants.map(() => 'handled'));
+      expect(fresh.map((d) => d.variant).sort(), entry.id).toEqual([...variants].sort());
+    }
+  });
+
+  it('send: repeated sends of one variant are distinct deliveries, not duplicates; the secret may come from the variable', async () => {
+    const entry = config.providers[0]!;
+    const variant = selectVariants(entry, undefined)[0]!;
+    const io = capture();
+    const code = await runCli(['send', entry.id, '--event', variant, '--count', '2', '--url', baseUrl], io, { [entry.secret.env]: `${secrets[entry.id]},an-older-one` });
     expect(io.errors).toEqual([]);
     expect(code).toBe(0);
-    const expected = [...demoPlan('pylon', SECRETS.pylon), ...demoPlan('webhooks-b', SECRETS['webhooks-b'])];
-    const { items } = await store.list({ limit: 500 });
-    expect(items).toHaveLength(expected.length);
-    const count = (status: string) => items.filter((d: { status: string }) => d.status === status).length;
-    expect(count('duplicate')).toBe(2);
-    expect(count('rejected_signature')).toBe(2);
-    expect(count('handled')).toBe(4 + 9);
-    expect(count('invalid_payload')).toBeGreaterThan(0);
-    expect(count('unknown_event')).toBeGreaterThan(0);
-    expect(io.lines.at(-1)).toMatch(/^\d+ deliveries sent, \d+ answered as expected\.$/);
-  });
-
-  it('send: a webhooks-b event name sends each of its variants, read from secrets.json', async () => {
-    seen.length = 0;
-    const io = capture();
-    const code = await runCli(['send', 'webhooks-b', '--event', 'inventoryChangeEvent', '--count', '3', '--url', baseUrl, '--data-dir', dataDir], io);
-    expect(code).toBe(0);
-    expect(seen.sort()).toEqual(['InventoryStockDecreaseEvent', 'InventoryStockDepletedEvent', 'InventoryStockIncreaseEvent']);
-  });
-
-  it('send: repeated sends of one event are distinct deliveries, not duplicates', async () => {
-    seen.length = 0;
-    const code = await runCli(['send', 'pylon', '--event', 'IssueNewEvent', '--count', '2', '--url', baseUrl, '--secret', SECRETS.pylon], capture());
-    expect(code).toBe(0);
-    expect(seen).toEqual(['IssueNewEvent', 'IssueNewEvent']);
+    expect(io.lines).toHaveLength(2);
+    for (const line of io.lines) expect(line).toMatch(/→ 200 handled /);
   });
 
   it('send: a wrong secret is answered 401 and the exit code says so', async () => {
     const io = capture();
-    const code = await runCli(['send', 'pylon', '--url', baseUrl, '--secret', 'not-the-secret'], io);
+    const code = await runCli(['send', config.providers[0]!.id, '--url', baseUrl, '--secret', 'not-the-secret'], io, {});
     expect(code).toBe(1);
-    expect(io.lines[0]).toMatch(/401 rejected_signature signature_mismatch/);
+    expect(io.lines[0]).toMatch(/401 rejected_signature/);
   });
 
-  it('usage errors name the fix', async () => {
+  it('replay: a recorded delivery is re-signed and sent again', async () => {
+    const dbDir = await mkdtemp(path.join(os.tmpdir(), 'hookgate-cli-replay-'));
+    const storeUrl = `sqlite:${path.join(dbDir, 'hookgate.db')}`;
+    const sqlite = await openStore(storeUrl);
+    const gateway = gatewayFromConfig(config, { secrets: Object.fromEntries(Object.entries(secrets).map(([id, s]) => [id, [s]])), store: sqlite });
+    const app = express();
+    app.use('/api/webhooks', createExpressMiddleware(gateway));
+    const replayServer = await listen(app);
+    const url = `http://127.0.0.1:${(replayServer.address() as AddressInfo).port}/api/webhooks`;
+    try {
+      for (const entry of config.providers) {
+        const sent = capture();
+        expect(await runCli(['send', entry.id, '--url', url, '--data-dir', dataDir], sent, {}), `${entry.id}: ${sent.lines.join('\n')} ${sent.errors.join('\n')}`).toBe(0);
+        const [original] = (await sqlite.list({ provider: entry.id, limit: 1 })).items;
+        const io = capture();
+        const code = await runCli(['replay', original!.id, '--store', storeUrl, '--url', url, '--data-dir', dataDir], io, {});
+        expect(io.errors, entry.id).toEqual([]);
+        expect(code, entry.id).toBe(0);
+        expect(io.lines[0], entry.id).toMatch(new RegExp(`^replayed ${original!.id} \\(${entry.id} .*\\) → 200 (handled|duplicate)`));
+        const [copy] = (await sqlite.list({ provider: entry.id, limit: 1 })).items;
+        expect(copy!.id, entry.id).not.toBe(original!.id);
+        expect(copy!.body, entry.id).toBe(original!.body);
+      }
+    } finally {
+      await new Promise((resolve) => replayServer.close(resolve));
+      await sqlite.close();
+      await rm(dbDir, { recursive: true, force: true });
+    }
+  });
+
+  it('usage errors name the fix and list the choices', async () => {
+    const ids = config.providers.map((entry) => entry.id);
     const unknown = capture();
-    expect(await runCli(['send', 'stripe', '--url', baseUrl], unknown)).toBe(2);
-    expect(unknown.errors[0]).toMatch(/Unknown provider "stripe"/);
+    expect(await runCli(['send', '--provider', 'no-such-provider', '--url', baseUrl], unknown, {})).toBe(2);
+    expect(unknown.errors[0]).toContain('Unknown provider "no-such-provider"');
+    for (const id of ids) expect(unknown.errors[0]).toContain(id);
+
+    const entry = config.providers[0]!;
     const noSecret = capture();
-    expect(await runCli(['send', 'pylon', '--url', baseUrl, '--data-dir', path.join(dataDir, 'nope')], noSecret, {})).toBe(2);
-    expect(noSecret.errors[0]).toMatch(/HOOKGATE_SECRET_PYLON/);
+    expect(await runCli(['send', entry.id, '--url', baseUrl, '--data-dir', path.join(dataDir, 'nope')], noSecret, {})).toBe(2);
+    expect(noSecret.errors[0]).toContain(entry.secret.env);
+
     const badEvent = capture();
-    expect(await runCli(['send', 'pylon', '--event', 'Nope', '--secret', 'x', '--url', baseUrl], badEvent)).toBe(2);
-    expect(badEvent.errors[0]).toMatch(/IssueNewEvent/);
+    expect(await runCli(['send', '--provider', entry.id, '--event', 'Nope', '--secret', 'x', '--url', baseUrl], badEvent, {})).toBe(2);
+    expect(badEvent.errors[0]).toContain(`Unknown event "Nope" for ${entry.id}`);
+    for (const name of Object.keys(entry.provider.events)) expect(badEvent.errors[0]).toContain(name);
+
+    const noProvider = capture();
+    expect(await runCli(['send', '--url', baseUrl], noProvider, {})).toBe(2);
+    expect(noProvider.errors[0]).toContain(ids.join(', '));
+  });
+
+  it('usage text lists every registered provider with its events', async () => {
+    const io = capture();
+    expect(await runCli(['--help'], io, {})).toBe(0);
+    for (const entry of config.providers) {
+      expect(io.lines[0]).toContain(`  ${entry.id}`);
+      expect(io.lines[0]).toContain(Object.keys(entry.provider.events)[0]!);
+    }
+    expect(usage(config)).toBe(io.lines[0]);
+  });
+
+  it('an invalid config is refused with every problem listed (exit 2, nothing sent)', async () => {
+    const io = capture();
+    const code = await runCli(['send', 'x', '--config', path.join(fixturesDir, 'invalid.config.ts'), '--url', baseUrl], io, {});
+    expect(code).toBe(2);
+    expect(io.errors[0]).toContain('Invalid Hookgate config');
+    expect(io.errors[0]).toContain('providers[0].provider is a function; call it');
+    expect(io.errors[0]).toContain('providers[1] (acme): unknown option "secrets"');
+    expect(io.errors[0]).toContain('invalid.config.ts');
+
+    const missing = capture();
+    expect(await runCli(['demo', '--url', baseUrl], missing, { HOOKGATE_CONFIG: path.join(fixturesDir, 'nope.config.ts') })).toBe(2);
+    expect(missing.errors[0]).toMatch(/nope\.config\.ts does not exist/);
   });
 
   it('a closed port is reported as "nothing is listening", not a stack trace', async () => {
@@ -107,7 +205,7 @@ describe('hookgate CLI against a real gateway', () => {
       });
     });
     const io = capture();
-    const code = await runCli(['send', 'pylon', '--secret', 'x', '--url', `http://127.0.0.1:${closed}/api/webhooks`], io);
+    const code = await runCli(['send', config.providers[0]!.id, '--secret', 'x', '--url', `http://127.0.0.1:${closed}/api/webhooks`], io, {});
     expect(code).toBe(1);
     expect(io.errors[0]).toMatch(/Nothing is listening/);
   });

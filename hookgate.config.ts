@@ -1,0 +1,14 @@
+// The provider registry: every provider this gateway serves. The dashboard (webhook routes,
+// filters, charts) and the CLI (`send`, `demo`, `replay`) derive everything from this list.
+// Adding a provider is one line here (and its package installed at the repo root).
+// Secrets: HOOKGATE_SECRET_<ID> (e.g. HOOKGATE_SECRET_WEBHOOKS_B), else data/secrets.json, generated on first start.
+import { defineConfig } from '@hookgate/config';
+import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
+import { fixtures as webhooksBFixtures, signWebhooksB, webhooksB } from '@hookgate/provider-webhooks-b';
+
+export default defineConfig({
+  providers: [
+    { provider: pylon(), sign: signPylon, fixtures: pylonFixtures },
+    { provider: webhooksB(), sign: signWebhooksB, fixtures: webhooksBFixtures },
+  ],
+});

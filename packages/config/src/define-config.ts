@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { HookgateError, type EventMap, type Provider, type WebhookHandlerOptions } from '@hookgate/core';
+
+/**
+ * A sample body that is not a valid event, with the outcome a receiver must give it (the shape
+ * of a provider package's `fixtures.invalid` / `fixtures.unknown` entries).
+ */
+export interface ProviderSampleCase {
+  readonly description?: string;
+  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
+  readonly payload?: unknown;
+  /** The exact body text, for bodies that are not JSON. */
+  readonly raw?: string;
+  /** The event name the sender would announce (for providers that name it in a header). */
+  readonly event?: string;
+  /** What the gateway answers: an outcome kind such as `invalid_payload` or `unknown_event`. */
+  readonly expected?: { readonly kind: string; readonly reason?: string };
+}
+
+/**
+ * Sample deliveries of a provider — what its package exports as `fixtures` — used by
+ * `hookgate send`, `hookgate demo` and tests. Read lazily: nothing is accessed at config time.
+ */
+export interface ProviderFixtures {
+  /** One valid payload per variant name (the names in `provider.events`). */
+  readonly valid: Readonly<Record<string, unknown>>;
+  /** Bodies the gateway refuses as invalid payloads (or, for some providers, unknown events). */
+  readonly invalid?: Readonly<Record<string, ProviderSampleCase>>;
+  /** Well-formed bodies of events the provider does not define. */
+  readonly unknown?: Readonly<Record<string, ProviderSampleCase>>;
+  /** Bodies that match several variants (oneOf providers). */
+  readonly ambiguous?: Readonly<Record<string, ProviderSampleCase>>;
+}
+
+/** What a {@link ProviderSigner} is asked to sign. */
+export interface SampleSignInput {
+  /** The exact body, sent unchanged. */
+  body: string;
+  secret: string;
+  /** Clock in epoch milliseconds for the timestamp. */
+  now: number;
+  /** The event name being sent (for senders that announce it in a header). */
+  event?: string | undefined;
+  /** The variant name being sent, when known. */
+  variant?: string | undefined;
+}
+
+/**
+ * Signs a body as the provider's sender would — a provider package's `sign…` helper
+ * (`signPylon`, `signWebhooksB`, …) fits as it is.
+ */
+export type ProviderSigner = (input: SampleSignInput) => { headers: Record<string, string>; body: string | Uint8Array };
+
+/** Per-provider handler options (see `createWebhookHandler`); validated by core when the gateway is built. */
+export type ProviderHandlerOptions = Omit<WebhookHandlerOptions<EventMap>, 'provider' | 'secret' | 'secrets' | 'store' | 'now'>;
+
+/** Where a provider's secret comes from, in order: the environment variable, then `secrets.json`, then generated. */
+export interface ProviderSecretSource {
+  /** Environment variable holding the secret (several, comma-separated, during rotation). Default `HOOKGATE_SECRET_<ID>`. */
+  readonly env?: string;
+  /** Key in `<data dir>/secrets.json`. Default the route id. */
+  readonly key?: string;
+  /**
+   * Makes a secret when neither the variable nor the file has one. Default: 32 random bytes as
+   * hex, or as base64 (`whsec_` + base64) when the provider's verification reads base64 secrets.
+   */
+  readonly generate?: () => string;
+}
+
+/** One provider the gateway serves: the provider itself, and optionally how to sign samples for it. */
+export interface ProviderEntry {
+  /** The provider definition, e.g. `pylon()` or your own `defineProvider(…)`. */
+  readonly provider: Provider<EventMap>;
+  /** Route id: deliveries arrive at `/api/webhooks/<id>` and are recorded under it. Default `provider.id`. */
+  readonly id?: string;
+  readonly secret?: ProviderSecretSource;
+  /** Signs sample bodies (`hookgate send`, `demo`, `replay`); without it the CLI cannot send to this provider. */
+  readonly sign?: ProviderSigner;
+  /** Sample bodies; `send` and `demo` need `fixtures.valid`. */
+  readonly fixtures?: ProviderFixtures;
+  /** Per-provider handler options (`maxBodyBytes`, `dedupeWindowSeconds`, …). */
+  readonly handler?: ProviderHandlerOptions;
+}
+
+/** What `defineConfig()` takes: `{ providers: [...] }`. A bare provider is short for `{ provider }`. */
+export interface HookgateConfigInput {
+  readonly providers: ReadonlyArray<ProviderEntry | Provider<EventMap>>;
+}
+
+/** A validated {@link ProviderEntry} with every default filled in. */
+export interface RegisteredProvider extends ProviderEntry {
+  readonly id: string;
+  readonly secret: Required<ProviderSecretSource>;
+  readonly handler: ProviderHandlerOptions;
+}
+
+/** The validated registry: the providers the gateway serves, in display order. */
+export interface HookgateConfig {
+  readonly providers: readonly RegisteredProvider[];
+}
+
+const ROUTE_ID = /^[a-z0-9][a-z0-9._-]*$/i;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENTRY_KEYS = new Set(['provider', 'id', 'secret', 'sign', 'fixtures', 'handler']);
+const SECRET_KEYS = new Set(['env', 'key', 'generate']);
+
+/**
+ * The environment variable a route id reads its secret from by default: `HOOKGATE_SECRET_` and the
+ * id in upper case, other characters as `_`.
+ *
+ * @example
+ * ```ts
+ * defaultSecretEnv('acme-eu'); // 'HOOKGATE_SECRET_ACME_EU'
+ * ```
+ */
+export function defaultSecretEnv(id: string): string {
+  return `HOOKGATE_SECRET_${id.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+}
+
+/**
+ * Declares the providers a Hookgate gateway serves — the one registry the dashboard (routes,
+ * filters, charts) and the CLI (`send`, `demo`, `replay`) derive from. Validates everything at
+ * once and fills in defaults (route id, secret variable, `secrets.json` key, secret generator).
+ *
+ * @throws {HookgateError} `invalid_config`, listing every problem with its path.
+ * @example
+ * ```ts
+ * // hookgate.config.ts
+ * import { defineConfig } from '@hookgate/config';
+ * import { acme, fixtures, signAcme } from './acme-provider';
+ *
+ * export default defineConfig({
+ *   providers: [{ provider: acme(), sign: signAcme, fixtures }],
+ * });
+ * ```
+ */
+export function defineConfig(input: HookgateConfigInput): HookgateConfig {
+  return validateConfig(input);
+}
+
+/**
+ * Validates a config value of unknown origin (a loaded module's default export) exactly as
+ * {@link defineConfig} does; an already validated config passes unchanged in meaning.
+ *
+ * @throws {HookgateError} `invalid_config`, listing every problem; `source` (a file name) is named in the message.
+ * @example
+ * ```ts
+ * const config = validateConfig((await import('./hookgate.config.js')).default, 'hookgate.config.js');
+ * ```
+ */
+export function validateConfig(input: unknown, source?: string): HookgateConfig {
+  const issues: string[] = [];
+  const providers: RegisteredProvider[] = [];
+  if (!isObject(input)) {
+    issues.push(`the config must be an object like { providers: [...] } (got ${describe(input)})`);
+  } else {
+    for (const key of Object.keys(input)) if (key !== 'providers') issues.push(`unknown option "${key}" (known: providers)`);
+    const list = input.providers;
+    if (!Array.isArray(list)) issues.push(`providers must be a list of { provider, … } entries (got ${describe(list)})`);
+    else if (list.length === 0) issues.push('providers is empty: list at least one provider');
+    else list.forEach((entry, index) => {
+      const registered = validateEntry(entry, `providers[${index}]`, issues);
+      if (registered) providers.push(registered);
+    });
+  }
+  checkUnique(providers, (p) => p.id, 'route id', 'give one of them its own `id`', issues);
+  checkUnique(providers, (p) => p.secret.env, 'secret.env', 'give each provider its own variable', issues);
+  checkUnique(providers, (p) => p.secret.key, 'secret.key', 'give each provider its own key', issues);
+  if (issues.length > 0) {
+    throw new HookgateError('invalid_config', `Invalid Hookgate config${source ? ` (${source})` : ''}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+  }
+  return { providers };
+}
+
+function validateEntry(value: unknown, at: string, issues: string[]): RegisteredProvider | undefined {
+  if (isProvider(value)) value = { provider: value };
+  if (!isObject(value)) {
+    issues.push(`${at} must be an entry like { provider: acme() } (got ${describe(value)})`);
+    return undefined;
+  }
+  const entry = value;
+  const before = issues.length;
+  const provider = entry.provider;
+  const label = isProvider(provider) ? `${at} (${provider.id})` : at;
+  for (const key of Object.keys(entry)) {
+    if (!ENTRY_KEYS.has(key)) issues.push(`${label}: unknown option "${key}" (known: ${[...ENTRY_KEYS].join(', ')})`);
+  }
+  if (typeof provider === 'function') {
+    issues.push(`${label}.provider is a function; call it to get the provider: provider: ${provider.name || 'acme'}()`);
+  } else if (!isProvider(provider)) {
+    issues.push(`${label}.provider must be a provider built with defineProvider() (got ${describe(provider)})`);
+  }
+  const id = entry.id ?? (isProvider(provider) ? provider.id : undefined);
+  if (entry.id !== undefined && (typeof entry.id !== 'string' || !ROUTE_ID.test(entry.id))) {
+    issues.push(`${label}.id must be URL-safe (letters, digits, . _ -, not starting with . _ -) (got ${describe(entry.id)})`);
+  }
+  const secret = entry.secret;
+  if (secret !== undefined) {
+    if (!isObject(secret)) issues.push(`${label}.secret must be an object like { env: 'MY_SECRET' } (got ${describe(secret)})`);
+    else {
+      for (const key of Object.keys(secret)) if (!SECRET_KEYS.has(key)) issues.push(`${label}.secret: unknown option "${key}" (known: env, key, generate)`);
+      if (secret.env !== undefined && (typeof secret.env !== 'string' || !ENV_NAME.test(secret.env))) {
+        issues.push(`${label}.secret.env must be an environment variable name such as HOOKGATE_SECRET_ACME (got ${describe(secret.env)})`);
+      }
+      if (secret.key !== undefined && (typeof secret.key !== 'string' || secret.key.length === 0)) {
+        issues.push(`${label}.secret.key must be a non-empty string (got ${describe(secret.key)})`);
+      }
+      if (secret.generate !== undefined && typeof secret.generate !== 'function') {
+        issues.push(`${label}.secret.generate must be a function returning a new secret (got ${describe(secret.generate)})`);
+      }
+    }
+  }
+  if (entry.sign !== undefined && typeof entry.sign !== 'function') {
+    issues.push(`${label}.sign must be a function such as the provider package's sign… helper (got ${describe(entry.sign)})`);
+  }
+  // Only the shape: fixtures are read lazily (provider packages read files on access).
+  if (entry.fixtures !== undefined && !(isObject(entry.fixtures) && 'valid' in entry.fixtures)) {
+    issues.push(`${label}.fixtures must be an object with \`valid\` samples, such as the provider package's \`fixtures\` (got ${describe(entry.fixtures)})`);
+  }
+  if (entry.handler !== undefined) {
+    if (!isObject(entry.handler)) issues.push(`${label}.handler must be an object of handler options (got ${describe(entry.handler)})`);
+    else {
+      for (const [key, option] of Object.entries(entry.handler)) {
+        if (option !== undefined && (typeof option !== 'number' || !Number.isFinite(option) || option < 0)) {
+          issues.push(`${label}.handler.${key} must be a non-negative number (got ${describe(option)})`);
+        }
+      }
+    }
+  }
+  if (issues.length > before || !isProvider(provider) || typeof id !== 'string') return undefined;
+  const source = (isObject(secret) ? secret : {}) as ProviderSecretSource;
+  return {
+    ...(entry as unknown as ProviderEntry),
+    provider,
+    id,
+    secret: {
+      env: source.env ?? defaultSecretEnv(id),
+      key: source.key ?? id,
+      generate: source.generate ?? secretGenerator(provider),
+    },
+    handler: (entry.handler ?? {}) as ProviderHandlerOptions,
+  };
+}
+
+// Secrets are generated in the format the provider's verification reads, so a generated secret
+// always verifies what the CLI signs with it.
+function secretGenerator(provider: Provider<EventMap>): () => string {
+  const format = (provider.verification as { secretFormat?: unknown }).secretFormat;
+  if (format === 'whsec_base64') return () => `whsec_${randomBytes(32).toString('base64')}`;
+  if (format === 'base64') return () => randomBytes(32).toString('base64');
+  return () => randomBytes(32).toString('hex');
+}
+
+function checkUnique(
+  providers: readonly RegisteredProvider[],
+  key: (provider: RegisteredProvider) => string,
+  what: string,
+  fix: string,
+  issues: string[],
+): void {
+  const seen = new Map<string, string>();
+  for (const provider of providers) {
+    const value = key(provider);
+    const first = seen.get(value);
+    if (first !== undefined) issues.push(`${what} "${value}" is used by both ${first} and ${provider.id}; ${fix}`);
+    else seen.set(value, provider.id);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isProvider(value: unknown): value is Provider<EventMap> {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    isObject(value.events) &&
+    typeof value.parse === 'function' &&
+    isObject(value.verification) &&
+    typeof value.verification.verify === 'function'
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return 'an object';
+  return JSON.stringify(value);
+}

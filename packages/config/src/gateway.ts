@@ -1,0 +1,41 @@
+import { createGateway, createWebhookHandler, type DeliveryStore, type Gateway, type WebhookEndpoint } from '@hookgate/core';
+import type { HookgateConfig } from './define-config.js';
+
+/**
+ * One handler per registered provider, keyed by route id, with its secrets and handler options.
+ *
+ * @throws {HookgateError} `invalid_config` from core when a provider has no secret or an option is out of range.
+ * @example
+ * ```ts
+ * const handlers = handlersFromConfig(config, { acme: ['secret'] });
+ * handlers.acme!.handle(request);
+ * ```
+ */
+export function handlersFromConfig(
+  config: HookgateConfig,
+  secrets: Readonly<Record<string, readonly string[]>>,
+): Record<string, WebhookEndpoint> {
+  return Object.fromEntries(
+    config.providers.map((entry) => [
+      entry.id,
+      createWebhookHandler({ ...entry.handler, provider: entry.provider, secrets: Object.hasOwn(secrets, entry.id) ? secrets[entry.id] : undefined }),
+    ]),
+  );
+}
+
+/**
+ * A gateway serving every registered provider at its route id (`/webhooks/:id` behind an adapter).
+ *
+ * @throws {HookgateError} `invalid_config` as {@link handlersFromConfig}.
+ * @example
+ * ```ts
+ * const gateway = gatewayFromConfig(config, { secrets, store: await openStore('sqlite:./data/hookgate.db') });
+ * app.use('/webhooks', createExpressMiddleware(gateway));
+ * ```
+ */
+export function gatewayFromConfig(
+  config: HookgateConfig,
+  options: { secrets: Readonly<Record<string, readonly string[]>>; store?: DeliveryStore | undefined },
+): Gateway {
+  return createGateway({ handlers: handlersFromConfig(config, options.secrets), store: options.store });
+}
