@@ -60,6 +60,8 @@ export function toHttpResponse(outcome: HandleOutcome): HttpResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   // The sender may still be uploading a body we refused: close rather than drain it.
   if (outcome.kind === 'too_large') headers.connection = 'close';
+  // RFC 9110 §15.5.16: a 415 caused by a content coding says which codings are accepted.
+  if (outcome.kind === 'unsupported_encoding') headers['accept-encoding'] = 'identity';
   if (outcome.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(outcome.retryAfterSeconds)));
   return { status: outcome.status, headers, body: JSON.stringify(outcomeResponseBody(outcome)) };
 }

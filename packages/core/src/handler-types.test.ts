@@ -110,7 +110,7 @@ describe('types: verifyAndParse() and handle()', () => {
         expectTypeOf(result.reason).toEqualTypeOf<'invalid_json' | 'no_variant_matched' | 'ambiguous_variants' | 'unknown_event_type'>();
       } else {
         expectTypeOf(result.kind).toEqualTypeOf<'invalid_payload'>();
-        expectTypeOf(result.reason).toEqualTypeOf<'invalid_json' | 'schema_mismatch'>();
+        expectTypeOf(result.reason).toEqualTypeOf<'invalid_json' | 'json_too_deep' | 'schema_mismatch'>();
       }
     };
     expectTypeOf(notifyHandler.verifyAndParse).returns.resolves.toEqualTypeOf<

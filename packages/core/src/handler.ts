@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createDeliveryId } from './delivery-id.js';
 import type { DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
-import { CREDENTIAL_HEADERS, headersToRecord } from './headers.js';
+import { CREDENTIAL_HEADERS, getHeader, headersToRecord } from './headers.js';
+import { DEFAULT_MAX_JSON_DEPTH, setJsonDepthLimit } from './json-body.js';
 import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
 import type { Provider } from './provider.js';
@@ -72,6 +73,36 @@ export interface WebhookHandlerOptions<T extends EventMap> {
   leaseSeconds?: number | undefined;
   /** Clock in epoch milliseconds (tests). Default `Date.now`. */
   now?: (() => number) | undefined;
+  /**
+   * Deepest nesting of arrays/objects a body may have (a positive integer). Deeper bodies are
+   * refused before `JSON.parse` as 400 `invalid_payload` / `json_too_deep`, and recorded. Default
+   * 256 ({@link DEFAULT_MAX_JSON_DEPTH}).
+   */
+  maxJsonDepth?: number | undefined;
+  /**
+   * More header names (case-insensitive) whose values are recorded as `[redacted]`, besides the
+   * provider's signature headers and {@link CREDENTIAL_HEADERS}.
+   */
+  redactHeaders?: readonly string[] | undefined;
+  /**
+   * Where the handler writes its one line when a listener throws and no `onError` listener is
+   * registered: delivery id, provider, event and the error's message (never the body, headers
+   * or a secret). Default `console`.
+   */
+  logger?: HandlerLogger | undefined;
+}
+
+/**
+ * What a handler logs to (see `logger` in {@link WebhookHandlerOptions}): `console`, pino, winston…
+ *
+ * @example
+ * ```ts
+ * const logger: HandlerLogger = { error: (message) => process.stderr.write(`${message}\n`) };
+ * createWebhookHandler({ provider, secret, logger });
+ * ```
+ */
+export interface HandlerLogger {
+  error(message: string): void;
 }
 
 /**
@@ -202,12 +233,19 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     knownNames.add(event);
     for (const variant of variants) knownNames.add(variant);
   }
-  const redact = [...provider.verification.redactHeaders, ...CREDENTIAL_HEADERS];
+  const redact = [...provider.verification.redactHeaders, ...CREDENTIAL_HEADERS, ...(options.redactHeaders ?? [])];
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (!Number.isInteger(maxJsonDepth) || maxJsonDepth <= 0) {
+    throw new HookgateError('invalid_config', `maxJsonDepth must be a positive integer, got ${String(maxJsonDepth)}.`);
+  }
+  const logger = options.logger ?? console;
   const registrations: Registration[] = [];
   const errorListeners: ErrorListener[] = [];
   let store = options.store;
 
   async function verifyAndParse(request: WebhookRequest, at: number) {
+    // Every JSON parse of this body (template pointers, the provider's parse) applies our limit.
+    setJsonDepthLimit(request.rawBody, maxJsonDepth);
     const verification = provider.verification.verify(request, secrets, at);
     if (!verification.ok) {
       return { verification, result: { kind: 'signature_failure', reason: verification.reason, message: verification.message } as const };
@@ -227,6 +265,14 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   }
 
   async function reportError(error: unknown, context: HandlerContext): Promise<void> {
+    if (errorListeners.length === 0) {
+      try {
+        logger.error(listenerFailureLine(error, context));
+      } catch {
+        // A logger that throws must not turn a 500 into an unhandled rejection either.
+      }
+      return;
+    }
     for (const listener of errorListeners) {
       try {
         await listener(error, context);
@@ -273,6 +319,11 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       const started = performance.now();
       if (request.rawBody.byteLength > maxBodyBytes) {
         return refusal('too_large', `body is ${request.rawBody.byteLength} bytes; the limit is ${maxBodyBytes}`);
+      }
+      const encoding = unsupportedEncoding(request);
+      if (encoding !== undefined) {
+        // Not decoded, so neither verifiable nor parseable: refused before anything is recorded, like 413.
+        return refusal('unsupported_encoding', `Content-Encoding ${encoding} is not supported; send the body unencoded (identity)`);
       }
       const id = createDeliveryId(receivedAtMs);
       const activeStore = store;
@@ -415,6 +466,35 @@ function dedupeKeyOf(provider: Provider<EventMap>, payload: unknown, request: We
   const hash = createHash('sha256');
   for (const chunk of signed) hash.update(chunk);
   return hash.digest('hex');
+}
+
+/**
+ * The first `Content-Encoding` that is not `identity` (lower-cased, at most 64 characters), or
+ * undefined. Core does not decode bodies: the signature covers the bytes as sent, and inflating
+ * sender-chosen bytes would need a bound of its own (zip bombs).
+ */
+function unsupportedEncoding(request: WebhookRequest): string | undefined {
+  const header = getHeader(request.headers, 'content-encoding');
+  if (header === undefined) return undefined;
+  for (const coding of header.split(',')) {
+    const name = coding.trim().toLowerCase();
+    if (name !== '' && name !== 'identity') return JSON.stringify(name.slice(0, 64));
+  }
+  return undefined;
+}
+
+/**
+ * The default log line when a listener (or a provider hook) threw and no `onError` listener is
+ * registered: one line, no body, headers or secret.
+ */
+function listenerFailureLine(error: unknown, context: HandlerContext): string {
+  // The message is the listener's, but may quote sender data: keep it on one bounded line.
+  const message = errorMessage(error).replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 500);
+  const name = error instanceof Error ? error.name : typeof error;
+  return (
+    `[hookgate] listener failed (answered 500 handler_error): delivery ${context.deliveryId} provider ${context.provider} ` +
+    `event ${context.event}: ${name}: ${message} — register handler.onError() to handle it yourself`
+  );
 }
 
 function errorMessage(error: unknown): string {

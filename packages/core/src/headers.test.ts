@@ -75,7 +75,37 @@ describe('headersToRecord()', () => {
     expect(headersToRecord(headers, ['x-sig', ...CREDENTIAL_HEADERS])).toEqual({ 'x-sig': REDACTED, authorization: REDACTED });
   });
 
-  it('CREDENTIAL_HEADERS covers authorization, proxy-authorization and cookies', () => {
-    expect([...CREDENTIAL_HEADERS].sort()).toEqual(['authorization', 'cookie', 'proxy-authorization', 'set-cookie']);
+  it('CREDENTIAL_HEADERS covers HTTP auth, cookies, API keys, tokens and secrets sent in clear', () => {
+    for (const name of [
+      'authorization',
+      'proxy-authorization',
+      'cookie',
+      'set-cookie',
+      'x-api-key',
+      'api-key',
+      'x-auth-token',
+      'x-access-token',
+      'x-csrf-token',
+      'x-amz-security-token',
+      'x-gitlab-token',
+    ]) {
+      expect(CREDENTIAL_HEADERS).toContain(name);
+    }
+    // Lower-case, unique and valid header names: redaction compares lower-cased names.
+    expect(new Set(CREDENTIAL_HEADERS).size).toBe(CREDENTIAL_HEADERS.length);
+    for (const name of CREDENTIAL_HEADERS) {
+      expect(name).toBe(name.toLowerCase());
+      expect(isHeaderName(name)).toBe(true);
+    }
+  });
+
+  it('redacts every CREDENTIAL_HEADERS name whatever its case, and nothing else', () => {
+    const sent: Record<string, string> = { 'Content-Type': 'application/json', 'X-Request-Id': 'req_1' };
+    for (const name of CREDENTIAL_HEADERS) sent[name.toUpperCase()] = `secret-${name}`;
+    const record = headersToRecord(sent, CREDENTIAL_HEADERS);
+    for (const name of CREDENTIAL_HEADERS) expect(record[name]).toBe(REDACTED);
+    expect(record['content-type']).toBe('application/json');
+    expect(record['x-request-id']).toBe('req_1');
+    expect(JSON.stringify(record)).not.toContain('secret-');
   });
 });

@@ -91,14 +91,45 @@ export const REDACTED = '[redacted]';
 
 /**
  * Headers that carry credentials: always redacted in recorded deliveries, in addition to a
- * provider's signature headers.
+ * provider's signature headers and a handler's `redactHeaders`. HTTP auth and cookies, the
+ * common API-key and token headers, and the headers in which some senders put their webhook
+ * secret itself (GitLab's `X-Gitlab-Token`, Asana's `X-Hook-Secret`).
  *
  * @example
  * ```ts
  * headersToRecord(req.headers, [provider.verification.signatureHeader, ...CREDENTIAL_HEADERS]);
  * ```
  */
-export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+export const CREDENTIAL_HEADERS: readonly string[] = [
+  // HTTP authentication and sessions
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  // API keys
+  'api-key',
+  'apikey',
+  'x-api-key',
+  'x-apikey',
+  'x-goog-api-key',
+  'x-functions-key',
+  'ocp-apim-subscription-key',
+  // tokens
+  'x-auth-token',
+  'x-access-token',
+  'x-refresh-token',
+  'x-session-token',
+  'x-id-token',
+  'x-csrf-token',
+  'x-xsrf-token',
+  'x-amz-security-token',
+  'x-shopify-access-token',
+  // webhook secrets sent in clear
+  'x-gitlab-token',
+  'x-hook-secret',
+  'x-webhook-secret',
+  'x-webhook-token',
+];
 
 function isFetchHeaders(headers: HeadersInput): headers is Headers {
   return typeof (headers as Headers).get === 'function' && typeof (headers as Headers).forEach === 'function';

@@ -7,6 +7,8 @@ export * from './digest-encoding.js';
 export * from './message-template.js';
 export * from './verify-hmac.js';
 export * from './results.js';
+// setJsonDepthLimit / jsonDepthLimitOf stay internal: only the handler annotates a body.
+export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonBody, serializePayload, type JsonBodyResult } from './json-body.js';
 export * from './provider.js';
 export * from './delivery-id.js';
 export * from './delivery-store.js';

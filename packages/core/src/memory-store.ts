@@ -19,6 +19,7 @@ import {
   type StatsResult,
 } from './delivery-store.js';
 import { HookgateError } from './errors.js';
+import { serializePayload } from './json-body.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -150,7 +151,7 @@ export class MemoryStore implements DeliveryStore {
       durationMs: input.durationMs,
     };
     // Never throws: a payload too deep (or otherwise unserialisable) is kept as null, not a store outage.
-    const payloadJson = input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload);
+    const payloadJson = serializePayload(input.payload);
     return { receivedAtMs, delivery, payloadJson };
   }
 

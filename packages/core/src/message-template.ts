@@ -1,5 +1,6 @@
 import { HookgateError } from './errors.js';
 import { getHeader, isHeaderName } from './headers.js';
+import { jsonDepthExceeds, jsonDepthLimitOf } from './json-body.js';
 import type { WebhookRequest } from './request.js';
 
 /** A piece of a signed message: text (encoded as UTF-8) or raw bytes. */
@@ -158,6 +159,8 @@ function parsePointer(expression: string, source: string): Part {
 const decoder = new TextDecoder();
 
 function parseJsonOrUndefined(bytes: Uint8Array): unknown {
+  // A body nested too deep has no value to sign: JSON.stringify of a pointed-to value would overflow.
+  if (jsonDepthExceeds(bytes, jsonDepthLimitOf(bytes))) return undefined;
   try {
     return JSON.parse(decoder.decode(bytes));
   } catch {

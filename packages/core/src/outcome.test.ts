@@ -13,6 +13,7 @@ describe('OUTCOME_STATUS', () => {
       unknown_provider: 404,
       in_progress: 409,
       too_large: 413,
+      unsupported_encoding: 415,
       handler_error: 500,
       store_unavailable: 503,
     });
@@ -42,6 +43,7 @@ describe('outcomeResponseBody()', () => {
 describe('refusal()', () => {
   it.each([
     ['too_large', 413],
+    ['unsupported_encoding', 415],
     ['unknown_provider', 404],
     ['store_unavailable', 503],
   ] as const)('%s → %i with reason = kind', (kind, status) => {

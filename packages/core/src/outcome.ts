@@ -1,7 +1,7 @@
 import type { DeliveryStatus } from './delivery-store.js';
 
 /** Every outcome of `handle()`: a delivery status, or a refusal before anything was recorded. */
-export type OutcomeKind = DeliveryStatus | 'store_unavailable' | 'too_large' | 'unknown_provider';
+export type OutcomeKind = DeliveryStatus | 'store_unavailable' | 'too_large' | 'unsupported_encoding' | 'unknown_provider';
 
 /**
  * What `handle()` returns: the HTTP status to answer and why. Recorded outcomes carry the
@@ -47,6 +47,7 @@ export const OUTCOME_STATUS: Readonly<Record<OutcomeKind, number>> = {
   unknown_provider: 404,
   in_progress: 409,
   too_large: 413,
+  unsupported_encoding: 415,
   handler_error: 500,
   store_unavailable: 503,
 };
@@ -76,13 +77,17 @@ export function outcomeResponseBody(outcome: HandleOutcome): OutcomeResponseBody
 }
 
 /**
- * Builds an outcome that is not a recorded delivery (too large, unknown provider, store down).
+ * Builds an outcome that is not a recorded delivery (too large, a `Content-Encoding` core does not
+ * decode, unknown provider, store down).
  *
  * @example
  * ```ts
  * refusal('too_large', 'body exceeds 1048576 bytes'); // { status: 413, kind: 'too_large', … }
  * ```
  */
-export function refusal(kind: 'too_large' | 'unknown_provider' | 'store_unavailable', message: string): HandleOutcome {
+export function refusal(
+  kind: 'too_large' | 'unsupported_encoding' | 'unknown_provider' | 'store_unavailable',
+  message: string,
+): HandleOutcome {
   return { status: OUTCOME_STATUS[kind], kind, reason: kind, message };
 }

@@ -1,4 +1,5 @@
 import { HookgateError } from './errors.js';
+import { parseJsonBody } from './json-body.js';
 import type { WebhookRequest } from './request.js';
 import type { EventMap, InvalidPayload, ParseResult, UnknownEvent } from './results.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
@@ -122,15 +123,14 @@ export function defineProvider(
   return 'oneOf' in options ? defineOneOf(options) : defineDiscriminated(options);
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** Parses body bytes as JSON; undefined when not valid UTF-8 JSON. */
-function parseJson(rawBody: Uint8Array): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(decoder.decode(rawBody)) };
-  } catch {
-    return undefined;
-  }
+/**
+ * Parses body bytes as JSON under the handler's nesting-depth limit (see json-body.ts); undefined
+ * when not valid UTF-8 JSON, an `invalid_payload` (`json_too_deep`) when nested too deep.
+ */
+function parseJson(rawBody: Uint8Array): { value: unknown } | InvalidPayload | undefined {
+  const parsed = parseJsonBody(rawBody);
+  if (parsed.ok) return { value: parsed.value };
+  return parsed.reason === 'json_too_deep' ? { kind: 'invalid_payload', reason: 'json_too_deep', message: parsed.message } : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -155,6 +155,7 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Record<string
     parse(rawBody) {
       const json = parseJson(rawBody);
       if (!json) return invalidJson(jsonKind, 'body is not valid JSON');
+      if (!('value' in json)) return json;
       if (!isObject(json.value)) return invalidJson(jsonKind, 'body is not a JSON object');
       const body = json.value;
       const name = options.eventType(body);
@@ -218,6 +219,7 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
     parse(rawBody) {
       const json = parseJson(rawBody);
       if (!json) return invalidJson(jsonKind, rawBody.byteLength === 0 ? 'body is empty' : 'body is not valid JSON');
+      if (!('value' in json)) return json;
       const body = json.value;
       if (!isObject(body)) return noVariant('body is not a JSON object');
       // Pre-check required keys so a body is validated against plausible variants only.

@@ -36,8 +36,11 @@ export type ParsedEvent<T extends EventMap> = ParsedPayload<T> & { readonly secr
 /** Reasons an otherwise acceptable body is not a known event (answered 202, not retried). */
 export type UnknownEventReason = 'invalid_json' | 'no_variant_matched' | 'ambiguous_variants' | 'unknown_event_type';
 
-/** Reasons a body is refused as malformed (answered 400). */
-export type InvalidPayloadReason = 'invalid_json' | 'schema_mismatch';
+/**
+ * Reasons a body is refused as malformed (answered 400). `json_too_deep`: arrays/objects nest
+ * deeper than the handler's `maxJsonDepth` (default 256).
+ */
+export type InvalidPayloadReason = 'invalid_json' | 'json_too_deep' | 'schema_mismatch';
 
 /** The signature did not verify. */
 export interface SignatureVerificationFailure {

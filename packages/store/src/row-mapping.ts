@@ -1,4 +1,4 @@
-import { HookgateError, encodeStoredBody, type Delivery, type DeliveryInput, type DeliveryStatus } from '@hookgate/core';
+import { HookgateError, encodeStoredBody, serializePayload, type Delivery, type DeliveryInput, type DeliveryStatus } from '@hookgate/core';
 import type { DeliveriesTable } from './schema.js';
 
 /**
@@ -37,7 +37,8 @@ export function toDeliveryRow(input: DeliveryInput, maxBodyBytes: number, stripN
     body: body.body,
     body_encoding: body.bodyEncoding,
     body_truncated: body.bodyTruncated ? 1 : 0,
-    payload: input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload),
+    // Never throws: a payload too deep (or otherwise unserialisable) is kept as null, not a store outage.
+    payload: serializePayload(input.payload),
     duration_ms: input.durationMs,
   };
 }

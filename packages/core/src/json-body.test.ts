@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_MAX_JSON_DEPTH,
+  jsonDepthExceeds,
+  jsonDepthLimitOf,
+  parseJsonBody,
+  serializePayload,
+  setJsonDepthLimit,
+} from './json-body.js';
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const nested = (depth: number, open = '[', close = ']', inner = '1'): string => open.repeat(depth) + inner + close.repeat(depth);
+
+/** The depth of a parsed value, by definition (recursion is fine for the small values generated). */
+function depthOf(value: unknown): number {
+  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
+  if (typeof value === 'object' && value !== null) return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+  return 0;
+}
+
+describe('jsonDepthExceeds()', () => {
+  it('counts arrays and objects alike; a scalar is depth 0', () => {
+    expect(jsonDepthExceeds(bytes('"a"'), 0)).toBe(false);
+    expect(jsonDepthExceeds(bytes('[]'), 0)).toBe(true);
+    expect(jsonDepthExceeds(bytes('{"a":{"b":[1]}}'), 3)).toBe(false);
+    expect(jsonDepthExceeds(bytes('{"a":{"b":[1]}}'), 2)).toBe(true);
+  });
+
+  it('a body at exactly the limit passes, one level more does not', () => {
+    expect(jsonDepthExceeds(bytes(nested(DEFAULT_MAX_JSON_DEPTH)), DEFAULT_MAX_JSON_DEPTH)).toBe(false);
+    expect(jsonDepthExceeds(bytes(nested(DEFAULT_MAX_JSON_DEPTH + 1)), DEFAULT_MAX_JSON_DEPTH)).toBe(true);
+    expect(jsonDepthExceeds(bytes(nested(300, '{"k":', '}')), 299)).toBe(true);
+    expect(jsonDepthExceeds(bytes(nested(300, '{"k":', '}')), 300)).toBe(false);
+  });
+
+  it('ignores brackets inside strings, escaped quotes included', () => {
+    const inString = `[${JSON.stringify('['.repeat(500))}]`;
+    expect(jsonDepthExceeds(bytes(inString), 1)).toBe(false);
+    // An escaped quote does not end the string; an escaped backslash before a quote does.
+    expect(jsonDepthExceeds(bytes(`["\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["]`), 1)).toBe(false);
+    expect(jsonDepthExceeds(bytes(`["\\\\", ${nested(40)}]`), 40)).toBe(true);
+    expect(jsonDepthExceeds(bytes(`["\\\\", ${nested(40)}]`), 41)).toBe(false);
+  });
+
+  it('ignores brackets in multi-byte UTF-8 text and siblings that close before the next opens', () => {
+    expect(jsonDepthExceeds(bytes(`["🎉[[[[", "é{{{{{"]`), 1)).toBe(false);
+    const siblings = `[${Array.from({ length: 400 }, () => '[[1]]').join(',')}]`;
+    expect(jsonDepthExceeds(bytes(siblings), 3)).toBe(false);
+    expect(jsonDepthExceeds(bytes(siblings), 2)).toBe(true);
+  });
+
+  it('handles the depth that overflowed JSON.stringify (10,000 levels) without recursion', () => {
+    expect(jsonDepthExceeds(bytes(nested(10_000)), DEFAULT_MAX_JSON_DEPTH)).toBe(true);
+  });
+
+  it('agrees with the depth of the parsed value for any JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 10 }), (value, limit) => {
+        const text = JSON.stringify(value);
+        expect(jsonDepthExceeds(bytes(text), limit)).toBe(depthOf(value) > limit);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('agrees with the parsed depth for strings full of brackets, quotes and backslashes', () => {
+    const tricky = fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', 'a', 'é') });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, tricky, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(tricky, tie('node'), { maxKeys: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: 6 }), (generated, limit) => {
+        expect(jsonDepthExceeds(bytes(JSON.stringify(generated)), limit)).toBe(depthOf(generated) > limit);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('parseJsonBody()', () => {
+  it('parses JSON within the limit', () => {
+    expect(parseJsonBody(bytes('{"a":[1,{"b":null}]}'))).toEqual({ ok: true, value: { a: [1, { b: null }] } });
+    const atLimit = parseJsonBody(bytes(nested(DEFAULT_MAX_JSON_DEPTH)));
+    expect(atLimit.ok).toBe(true);
+  });
+
+  it('refuses a body nested deeper than the limit before parsing it', () => {
+    expect(parseJsonBody(bytes(nested(DEFAULT_MAX_JSON_DEPTH + 1)))).toEqual({
+      ok: false,
+      reason: 'json_too_deep',
+      message: `body nests arrays/objects deeper than ${DEFAULT_MAX_JSON_DEPTH} levels`,
+    });
+    expect(parseJsonBody(bytes('[[[]]]'), 2)).toMatchObject({ ok: false, reason: 'json_too_deep' });
+  });
+
+  it('reports invalid JSON, invalid UTF-8 and an empty body as invalid_json', () => {
+    expect(parseJsonBody(bytes('{"a":'))).toEqual({ ok: false, reason: 'invalid_json', message: 'body is not valid JSON' });
+    expect(parseJsonBody(new Uint8Array([0x22, 0xff, 0x22]))).toMatchObject({ ok: false, reason: 'invalid_json' });
+    expect(parseJsonBody(new Uint8Array())).toEqual({ ok: false, reason: 'invalid_json', message: 'body is empty' });
+  });
+
+  it('applies the limit a handler set for that exact body, and the default to any other', () => {
+    const deep = bytes(nested(400));
+    const copy = bytes(nested(400));
+    expect(parseJsonBody(deep).ok).toBe(false);
+    setJsonDepthLimit(deep, 400);
+    expect(jsonDepthLimitOf(deep)).toBe(400);
+    expect(parseJsonBody(deep).ok).toBe(true);
+    expect(parseJsonBody(copy).ok).toBe(false);
+    setJsonDepthLimit(deep, 3);
+    expect(parseJsonBody(deep)).toMatchObject({ ok: false, reason: 'json_too_deep' });
+    setJsonDepthLimit(deep, DEFAULT_MAX_JSON_DEPTH);
+    expect(jsonDepthLimitOf(deep)).toBe(DEFAULT_MAX_JSON_DEPTH);
+  });
+});
+
+describe('serializePayload()', () => {
+  it('is JSON.stringify for what it can serialise', () => {
+    expect(serializePayload({ a: [1, 'x'], b: null })).toBe('{"a":[1,"x"],"b":null}');
+    expect(serializePayload('text')).toBe('"text"');
+  });
+
+  it('is null for no payload and for what would throw: too deep, BigInt, cycles', () => {
+    expect(serializePayload(null)).toBeNull();
+    expect(serializePayload(undefined)).toBeNull();
+    expect(serializePayload(JSON.parse(nested(20_000)))).toBeNull();
+    expect(serializePayload({ amount: 10n })).toBeNull();
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(serializePayload(cycle)).toBeNull();
+    expect(serializePayload(() => 1)).toBeNull();
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Default deepest nesting of arrays and objects a JSON body may have: 256 levels. Webhook
+ * payloads nest a handful of levels; a sender-chosen `[[[[…]]]]` thousands deep would overflow
+ * the stack of every recursive consumer (`JSON.stringify` in a store, a listener, a pretty
+ * printer), so a deeper body is refused as `invalid_payload` / `json_too_deep` before it is parsed.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ provider, secret, maxJsonDepth: 2 * DEFAULT_MAX_JSON_DEPTH }); // 512 levels
+ * ```
+ */
+export const DEFAULT_MAX_JSON_DEPTH = 256;
+
+/**
+ * What {@link parseJsonBody} yields: the parsed value, or why there is none.
+ * `json_too_deep` means the nesting exceeded the limit (JSON.parse was never called).
+ */
+export type JsonBodyResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly reason: 'invalid_json' | 'json_too_deep'; readonly message: string };
+
+const OPEN_BRACKET = 0x5b; // [
+const CLOSE_BRACKET = 0x5d; // ]
+const OPEN_BRACE = 0x7b; // {
+const CLOSE_BRACE = 0x7d; // }
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** `[` | 0x20 is `{` and `]` | 0x20 is `}`: one comparison finds both kinds of bracket. */
+const CASE_BIT = 0x20;
+
+/**
+ * True when the JSON text in `bytes` nests arrays/objects deeper than `maxDepth` (`[]` is depth 1,
+ * a scalar 0). One pass over the bytes, brackets inside strings ignored (escape-aware); nothing
+ * is allocated. Bodies with no more opening brackets than `maxDepth` — nearly all of them — are
+ * settled by a cheaper counting pass. Malformed JSON is not judged here: `JSON.parse` refuses it.
+ *
+ * @example
+ * ```ts
+ * jsonDepthExceeds(new TextEncoder().encode('[[1]]'), 2); // false
+ * jsonDepthExceeds(new TextEncoder().encode('[[[1]]]'), 2); // true
+ * jsonDepthExceeds(new TextEncoder().encode('["[[[[["]'), 2); // false: brackets in a string
+ * ```
+ */
+export function jsonDepthExceeds(bytes: Uint8Array, maxDepth: number): boolean {
+  const length = bytes.length;
+  if (length <= maxDepth) return false;
+  // Counting every opening bracket (strings included) over-estimates the depth: when even that
+  // stays within the limit, the exact scan is not needed.
+  let opened = 0;
+  for (let i = 0; i < length; i++) {
+    if ((bytes[i]! | CASE_BIT) === OPEN_BRACE) opened++;
+  }
+  if (opened <= maxDepth) return false;
+  let depth = 0;
+  for (let i = 0; i < length; i++) {
+    const byte = bytes[i]!;
+    if (byte === QUOTE) {
+      // Skip the string: UTF-8 continuation bytes are >= 0x80, so only ASCII `"` and `\` matter.
+      for (i++; i < length; i++) {
+        const inner = bytes[i]!;
+        if (inner === BACKSLASH) i++;
+        else if (inner === QUOTE) break;
+      }
+    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      if (++depth > maxDepth) return true;
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+const limits = new WeakMap<Uint8Array, number>();
+
+/**
+ * Sets the depth limit that {@link parseJsonBody} (and so every provider's `parse` and the
+ * `{$request.body#/…}` template pointer) applies to this exact body, instead of
+ * {@link DEFAULT_MAX_JSON_DEPTH}. The handler calls it with its `maxJsonDepth` for each request,
+ * so the limit is checked once, where the body is parsed, without a second scan. Not exported
+ * from the package: a body is only ever annotated by the handler that received it.
+ *
+ * @example
+ * ```ts
+ * setJsonDepthLimit(request.rawBody, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
+ * await provider.parse(request.rawBody, request); // applies that limit
+ * ```
+ */
+export function setJsonDepthLimit(bytes: Uint8Array, maxDepth: number): void {
+  if (maxDepth === DEFAULT_MAX_JSON_DEPTH) limits.delete(bytes);
+  else limits.set(bytes, maxDepth);
+}
+
+/**
+ * The depth limit that applies to `bytes`: the handler's (see {@link setJsonDepthLimit}), else
+ * {@link DEFAULT_MAX_JSON_DEPTH}.
+ *
+ * @example
+ * ```ts
+ * if (jsonDepthExceeds(bytes, jsonDepthLimitOf(bytes))) return undefined;
+ * ```
+ */
+export function jsonDepthLimitOf(bytes: Uint8Array): number {
+  return limits.get(bytes) ?? DEFAULT_MAX_JSON_DEPTH;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses body bytes as UTF-8 JSON with a nesting-depth limit checked before `JSON.parse` runs.
+ * Never throws: invalid UTF-8 or JSON is `invalid_json`, too deep is `json_too_deep`.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseJsonBody(new TextEncoder().encode('{"a":[1]}'));
+ * if (parsed.ok) console.log(parsed.value); // { a: [1] }
+ * parseJsonBody(new TextEncoder().encode('[[[]]]'), 2); // { ok: false, reason: 'json_too_deep', … }
+ * ```
+ */
+export function parseJsonBody(bytes: Uint8Array, maxDepth: number = jsonDepthLimitOf(bytes)): JsonBodyResult {
+  if (jsonDepthExceeds(bytes, maxDepth)) {
+    return { ok: false, reason: 'json_too_deep', message: `body nests arrays/objects deeper than ${maxDepth} levels` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(decoder.decode(bytes)) };
+  } catch {
+    return { ok: false, reason: 'invalid_json', message: bytes.byteLength === 0 ? 'body is empty' : 'body is not valid JSON' };
+  }
+}
+
+/**
+ * A parsed payload as the JSON text a store keeps, or null when there is none or it cannot be
+ * serialised (nesting that overflows the stack, a `BigInt` or a cycle from a schema transform).
+ * Stores use it so that a payload can never make `record()` throw, which the handler would
+ * report as a store outage (503) and the provider would retry forever; the raw body is kept anyway.
+ *
+ * @example
+ * ```ts
+ * serializePayload({ a: 1 }); // '{"a":1}'
+ * serializePayload({ n: 1n }); // null
+ * serializePayload(undefined); // null
+ * ```
+ */
+export function serializePayload(payload: unknown): string | null {
+  if (payload === undefined || payload === null) return null;
+  try {
+    // JSON.stringify yields undefined for a bare function or symbol.
+    return JSON.stringify(payload) ?? null;
+  } catch {
+    return null;
+  }
+}
