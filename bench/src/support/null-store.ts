@@ -1,7 +1,7 @@
 import type { ClaimResult, Delivery, DeliveryPage, DeliveryStore, StatsResult, StatsQuery } from '@hookgate/core';
 
 /**
- * A {@link DeliveryStore} that keeps nothing: every claim succeeds, every record is dropped.
+ * A {@link DeliveryStore} that keeps nothing: every claim succeeds, every record (and completion) is dropped.
  * The memory bench uses it so heap growth can only come from the request path itself.
  *
  * @example
@@ -12,12 +12,12 @@ import type { ClaimResult, Delivery, DeliveryPage, DeliveryStore, StatsResult, S
 export class NullStore implements DeliveryStore {
   recorded = 0;
   async claim(): Promise<ClaimResult> {
-    return { claimed: true };
+    return { kind: 'claimed' };
+  }
+  async complete(): Promise<void> {
+    this.recorded++;
   }
   async release(): Promise<void> {}
-  async seen(): Promise<string | null> {
-    return null;
-  }
   async record(): Promise<void> {
     this.recorded++;
   }

@@ -114,6 +114,19 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 3,
+    name: 'dedupe_claim_state',
+    async up(db) {
+      // Claims become `processing` (under a lease) until their delivery is handled, then `done`.
+      // A claim made before this version was taken for its whole dedupe window at once: reading
+      // it as `done` keeps the behaviour it was made with until it expires.
+      await db.schema
+        .alterTable('hookgate_dedupe')
+        .addColumn('state', 'text', (column) => column.notNull().defaultTo('done'))
+        .execute();
+    },
+  },
 ];
 
 /**

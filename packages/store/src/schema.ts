@@ -38,20 +38,35 @@ export interface DeliveriesTable {
 }
 
 /**
- * `hookgate_dedupe`: the claim on (provider, dedupe_key) that makes dedupe atomic across processes.
+ * `hookgate_dedupe`: the claim on (provider, dedupe_key) that makes dedupe atomic across
+ * processes. A claim is `processing` (its delivery's listeners are running) until `expires_at`,
+ * the end of its lease, or `done` (handled) until `expires_at`, the end of the dedupe window.
+ * Either way a row whose `expires_at` has passed no longer holds the key.
  *
  * @example
  * ```ts
- * db.selectFrom('hookgate_dedupe').select('delivery_id').where('expires_at', '>', Date.now());
+ * db.selectFrom('hookgate_dedupe').select('delivery_id').where('state', '=', 'done').where('expires_at', '>', Date.now());
  * ```
  */
 export interface DedupeTable {
   provider: string;
   dedupe_key: string;
   delivery_id: string;
+  /** `processing` or `done` (migration 3; claims made before it read as `done`). */
+  state: ClaimState;
   claimed_at: number;
   expires_at: number;
 }
+
+/**
+ * The lifecycle state of a row of {@link DedupeTable}.
+ *
+ * @example
+ * ```ts
+ * const state: ClaimState = 'processing';
+ * ```
+ */
+export type ClaimState = 'processing' | 'done';
 
 /**
  * `hookgate_migrations`: the schema versions applied to this database.

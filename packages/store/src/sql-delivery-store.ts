@@ -7,6 +7,7 @@ import {
   normalizeStatsQuery,
   type ClaimInput,
   type ClaimResult,
+  type CompleteInput,
   type Delivery,
   type DeliveryInput,
   type DeliveryPage,
@@ -123,15 +124,81 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
     return this.#track(() =>
       this.#backend.write(async (db) => {
         for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-          // Insert, or take over a claim that expired (or that this very delivery already holds,
-          // so a claim retried after a lost connection still succeeds). One statement, so the
-          // database decides the single winner among concurrent claimers.
+          // Insert, or take over a claim whose lease or window has passed (or that this very
+          // delivery already processes, so a claim retried after a lost connection still
+          // succeeds). One statement, so the database decides the single winner among
+          // concurrent claimers, in this process or another.
           const won = await db
             .insertInto('hookgate_dedupe')
             .values({
               provider: input.provider,
               dedupe_key: input.dedupeKey,
               delivery_id: input.deliveryId,
+              state: 'processing',
+              claimed_at: input.now,
+              expires_at: input.now + input.leaseMs,
+            })
+            .onConflict((conflict) =>
+              conflict
+                .columns(['provider', 'dedupe_key'])
+                .doUpdateSet((eb) => ({
+                  delivery_id: eb.ref('excluded.delivery_id'),
+                  state: eb.ref('excluded.state'),
+                  claimed_at: eb.ref('excluded.claimed_at'),
+                  expires_at: eb.ref('excluded.expires_at'),
+                }))
+                .where((eb) =>
+                  eb.or([
+                    eb('hookgate_dedupe.expires_at', '<=', input.now),
+                    eb.and([
+                      eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
+                      eb('hookgate_dedupe.state', '=', 'processing'),
+                    ]),
+                  ]),
+                ),
+            )
+            .returning('delivery_id')
+            .executeTakeFirst();
+          if (won !== undefined) return { kind: 'claimed' };
+          const holder = await db
+            .selectFrom('hookgate_dedupe')
+            .select(['delivery_id', 'state', 'expires_at'])
+            .where('provider', '=', input.provider)
+            .where('dedupe_key', '=', input.dedupeKey)
+            .executeTakeFirst();
+          // The holder released its claim in between: try again.
+          if (holder === undefined) continue;
+          if (holder.state === 'done') return { kind: 'done', firstDeliveryId: holder.delivery_id };
+          return { kind: 'in_progress', holderDeliveryId: holder.delivery_id, leaseExpiresAt: Number(holder.expires_at) };
+        }
+        throw new Error(`claim(): the key kept changing hands during ${CLAIM_ATTEMPTS} attempts`);
+      }),
+    );
+  }
+
+  complete(input: CompleteInput): Promise<void> {
+    return this.#track(async () => {
+      const { delivery } = input;
+      const dedupeKey = delivery.dedupeKey;
+      if (dedupeKey === null) throw new HookgateError('invalid_config', 'complete(): the delivery has no dedupeKey to complete');
+      const row = this.#toRow(delivery); // validate before joining a batch
+      const provider = row.provider;
+      await this.#backend.write((db) =>
+        this.#atomically(db, async (trx) => {
+          await trx
+            .insertInto('hookgate_deliveries')
+            .values(row)
+            .onConflict((conflict) => conflict.column('id').doNothing())
+            .execute();
+          // Done from now for the window, unless another delivery already completed the key
+          // within its window: the first completion stays the one later copies point at.
+          await trx
+            .insertInto('hookgate_dedupe')
+            .values({
+              provider,
+              dedupe_key: dedupeKey,
+              delivery_id: delivery.id,
+              state: 'done',
               claimed_at: input.now,
               expires_at: input.now + input.windowMs,
             })
@@ -140,31 +207,21 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
                 .columns(['provider', 'dedupe_key'])
                 .doUpdateSet((eb) => ({
                   delivery_id: eb.ref('excluded.delivery_id'),
-                  claimed_at: eb.ref('excluded.claimed_at'),
+                  state: eb.ref('excluded.state'),
                   expires_at: eb.ref('excluded.expires_at'),
                 }))
                 .where((eb) =>
                   eb.or([
+                    eb('hookgate_dedupe.state', '<>', 'done'),
                     eb('hookgate_dedupe.expires_at', '<=', input.now),
                     eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
                   ]),
                 ),
             )
-            .returning('delivery_id')
-            .executeTakeFirst();
-          if (won !== undefined) return { claimed: true };
-          const holder = await db
-            .selectFrom('hookgate_dedupe')
-            .select('delivery_id')
-            .where('provider', '=', input.provider)
-            .where('dedupe_key', '=', input.dedupeKey)
-            .executeTakeFirst();
-          // The holder released its claim in between: try again.
-          if (holder !== undefined) return { claimed: false, firstDeliveryId: holder.delivery_id };
-        }
-        throw new Error(`claim(): the key kept changing hands during ${CLAIM_ATTEMPTS} attempts`);
-      }),
-    );
+            .execute();
+        }),
+      );
+    });
   }
 
   release(provider: string, dedupeKey: string, deliveryId: string): Promise<void> {
@@ -175,22 +232,8 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
           .where('provider', '=', provider)
           .where('dedupe_key', '=', dedupeKey)
           .where('delivery_id', '=', deliveryId)
+          .where('state', '=', 'processing')
           .execute();
-      }),
-    );
-  }
-
-  seen(provider: string, dedupeKey: string, now: number = Date.now()): Promise<string | null> {
-    return this.#track(() =>
-      this.#backend.read(async (db) => {
-        const row = await db
-          .selectFrom('hookgate_dedupe')
-          .select('delivery_id')
-          .where('provider', '=', provider)
-          .where('dedupe_key', '=', dedupeKey)
-          .where('expires_at', '>', now)
-          .executeTakeFirst();
-        return row?.delivery_id ?? null;
       }),
     );
   }
@@ -331,6 +374,26 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
       })();
     }
     return this.#closing;
+  }
+
+  /**
+   * Runs several statements as one unit. PostgreSQL: a transaction of its own. SQLite: writes
+   * already run inside the group commit's transaction, where a failing statement is undone alone,
+   * so a savepoint makes the statements succeed or fail together within that commit.
+   */
+  async #atomically<T>(db: Kysely<StoreDatabase>, operation: (trx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres') return db.transaction().execute(operation);
+    await sql`savepoint hookgate_atomic`.execute(db);
+    try {
+      const result = await operation(db);
+      await sql`release savepoint hookgate_atomic`.execute(db);
+      return result;
+    } catch (error) {
+      // SQLite may already have rolled the whole transaction back (then the batch fails as a whole).
+      await sql`rollback to savepoint hookgate_atomic`.execute(db).catch(() => undefined);
+      await sql`release savepoint hookgate_atomic`.execute(db).catch(() => undefined);
+      throw error;
+    }
   }
 
   #toRow(delivery: DeliveryInput): DeliveriesTable {

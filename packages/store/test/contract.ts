@@ -1,4 +1,4 @@
-import { HookgateError, createDeliveryId, type Delivery, type DeliveryPage, type DeliveryStatus, type DeliveryStore, type ListQuery } from '@hookgate/core';
+import { HookgateError, createDeliveryId, type ClaimResult, type Delivery, type DeliveryPage, type DeliveryStatus, type DeliveryStore, type ListQuery } from '@hookgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bulkInsert } from '../src/index.js';
 import { T0, everyStoreCall, makeDelivery } from './helpers.js';
@@ -338,7 +338,7 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
             { reason: 'signature_mismatch', count: 2 },
             { reason: 'schema_mismatch', count: 1 },
           ],
-          totals: { all: 6, handled: 3, duplicate: 0, rejected_signature: 2, invalid_payload: 1, unknown_event: 0, handler_error: 0 },
+          totals: { all: 6, handled: 3, duplicate: 0, in_progress: 0, rejected_signature: 2, invalid_payload: 1, unknown_event: 0, handler_error: 0 },
         });
         const byHour = await store.stats({ from, to, bucket: 'hour', provider: 'pylon' });
         expect(byHour.series).toEqual([
@@ -376,78 +376,159 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         const empty = await store.stats({ from: new Date(T0), to: new Date(T0 + HOUR), bucket: 'minute' });
         expect(empty.series).toEqual([]);
         expect(empty.reasons).toEqual([]);
-        expect(empty.totals).toEqual({ all: 0, handled: 0, duplicate: 0, rejected_signature: 0, invalid_payload: 0, unknown_event: 0, handler_error: 0 });
+        expect(empty.totals).toEqual({ all: 0, handled: 0, duplicate: 0, in_progress: 0, rejected_signature: 0, invalid_payload: 0, unknown_event: 0, handler_error: 0 });
         await expect(store.stats({ from: 'yesterday-ish', to: new Date(), bucket: 'hour' })).rejects.toMatchObject({ code: 'invalid_config' });
       });
     });
 
-    describe('claim, seen and release', () => {
-      const window = 10_000;
+    describe('claim lifecycle: claim (processing under a lease), complete (done), release', () => {
+      const lease = 5_000;
+      const window = 60_000;
       const claimInput = (deliveryId: string, now: number, dedupeKey = 'evt_1', provider = 'pylon') => ({
         provider,
         dedupeKey,
         deliveryId,
         now,
-        windowMs: window,
+        leaseMs: lease,
       });
+      const handled = (id: string, dedupeKey = 'evt_1') => ({ ...makeDelivery({ dedupeKey }), id });
 
-      it('gives a new key to the first delivery and reports it to later ones inside the window', async () => {
+      it('gives a new key to the first delivery; a copy during its lease is in_progress with the holder and the lease end', async () => {
         const { store } = await open();
         const first = createDeliveryId();
         const second = createDeliveryId();
-        expect(await store.claim(claimInput(first, T0))).toEqual({ claimed: true });
-        expect(await store.claim(claimInput(second, T0 + window - 1))).toEqual({ claimed: false, firstDeliveryId: first });
-        expect(await store.seen('pylon', 'evt_1', T0 + window - 1)).toBe(first);
-        expect(await store.seen('pylon', 'evt_2', T0)).toBeNull();
+        expect(await store.claim(claimInput(first, T0))).toEqual({ kind: 'claimed' });
+        expect(await store.claim(claimInput(second, T0 + lease - 1))).toEqual({ kind: 'in_progress', holderDeliveryId: first, leaseExpiresAt: T0 + lease });
+        expect(await store.claim(claimInput(second, T0, 'evt_2'))).toEqual({ kind: 'claimed' });
       });
 
-      it('makes the key new again once the window has passed', async () => {
+      it('lets the next claim take over a processing claim whose lease has passed (a crashed or hung attempt)', async () => {
+        const { store } = await open();
+        const hung = createDeliveryId();
+        const next = createDeliveryId();
+        await store.claim(claimInput(hung, T0));
+        expect(await store.claim(claimInput(next, T0 + lease))).toEqual({ kind: 'claimed' });
+        expect(await store.claim(claimInput(hung, T0 + lease + 1))).toEqual({ kind: 'in_progress', holderDeliveryId: next, leaseExpiresAt: T0 + 2 * lease });
+      });
+
+      it('lets the holder claim again (a retried claim succeeds) and renews its lease', async () => {
         const { store } = await open();
         const first = createDeliveryId();
+        await store.claim(claimInput(first, T0));
+        expect(await store.claim(claimInput(first, T0 + 4000))).toEqual({ kind: 'claimed' });
+        expect(await store.claim(claimInput(createDeliveryId(), T0 + lease + 1000))).toEqual({
+          kind: 'in_progress',
+          holderDeliveryId: first,
+          leaseExpiresAt: T0 + 4000 + lease,
+        });
+      });
+
+      it('complete records the handled delivery and marks the key done for the window from completion', async () => {
+        const { store } = await open();
+        const first = handled(createDeliveryId());
+        await store.claim(claimInput(first.id, T0));
+        const completedAt = T0 + 3000;
+        await store.complete({ delivery: first, now: completedAt, windowMs: window });
+        expect(await store.get(first.id)).toMatchObject({ id: first.id, status: 'handled', dedupeKey: 'evt_1' });
+        // Done outlives the lease: copies are duplicates for the whole window after completion.
+        expect(await store.claim(claimInput(createDeliveryId(), completedAt + window - 1))).toEqual({ kind: 'done', firstDeliveryId: first.id });
         const later = createDeliveryId();
-        await store.claim(claimInput(first, T0));
-        expect(await store.seen('pylon', 'evt_1', T0 + window)).toBeNull();
-        expect(await store.claim(claimInput(later, T0 + window))).toEqual({ claimed: true });
-        expect(await store.seen('pylon', 'evt_1', T0 + window)).toBe(later);
-        expect(await store.claim(claimInput(first, T0 + window + 1))).toEqual({ claimed: false, firstDeliveryId: later });
+        expect(await store.claim(claimInput(later, completedAt + window))).toEqual({ kind: 'claimed' });
       });
 
-      it('lets the holder claim again (a retried claim succeeds) and renews its window', async () => {
+      it('complete is idempotent: completing again (a retry after a lost answer) keeps one row and the key done', async () => {
         const { store } = await open();
-        const first = createDeliveryId();
-        await store.claim(claimInput(first, T0));
-        expect(await store.claim(claimInput(first, T0 + 5000))).toEqual({ claimed: true });
-        expect(await store.seen('pylon', 'evt_1', T0 + window + 1000)).toBe(first);
+        const first = handled(createDeliveryId());
+        await store.claim(claimInput(first.id, T0));
+        await store.complete({ delivery: first, now: T0, windowMs: window });
+        await store.complete({ delivery: { ...first, message: 'again' }, now: T0 + 1, windowMs: window });
+        expect((await store.list()).items.map((item) => [item.id, item.message])).toEqual([[first.id, null]]);
+        expect(await store.claim(claimInput(createDeliveryId(), T0 + 2))).toEqual({ kind: 'done', firstDeliveryId: first.id });
+      });
+
+      it('an attempt whose lease was taken over still completes: both are recorded, the first completion stays', async () => {
+        const { store } = await open();
+        const slow = handled(createDeliveryId());
+        const takeover = handled(createDeliveryId());
+        await store.claim(claimInput(slow.id, T0));
+        expect(await store.claim(claimInput(takeover.id, T0 + lease))).toEqual({ kind: 'claimed' });
+        await store.complete({ delivery: slow, now: T0 + lease + 10, windowMs: window }); // the hung attempt returns first
+        await store.complete({ delivery: takeover, now: T0 + lease + 20, windowMs: window });
+        expect((await store.get(slow.id))?.status).toBe('handled');
+        expect((await store.get(takeover.id))?.status).toBe('handled');
+        expect(await store.claim(claimInput(createDeliveryId(), T0 + lease + 30))).toEqual({ kind: 'done', firstDeliveryId: slow.id });
+      });
+
+      it('complete after the claim was lost entirely (released, expired and pruned) still records and marks done', async () => {
+        const { store } = await open();
+        const lone = handled(createDeliveryId(), 'orphan');
+        await store.complete({ delivery: lone, now: T0, windowMs: window });
+        expect(await store.claim(claimInput(createDeliveryId(), T0 + 1, 'orphan'))).toEqual({ kind: 'done', firstDeliveryId: lone.id });
       });
 
       it('keeps keys apart per provider', async () => {
         const { store } = await open();
         const a = createDeliveryId();
         const b = createDeliveryId();
-        expect(await store.claim(claimInput(a, T0, 'same', 'pylon'))).toEqual({ claimed: true });
-        expect(await store.claim(claimInput(b, T0, 'same', 'webhooks-b'))).toEqual({ claimed: true });
+        expect(await store.claim(claimInput(a, T0, 'same', 'pylon'))).toEqual({ kind: 'claimed' });
+        expect(await store.claim(claimInput(b, T0, 'same', 'webhooks-b'))).toEqual({ kind: 'claimed' });
       });
 
-      it('releases only the owner’s claim', async () => {
+      it('release gives up only the owner’s processing claim; a done key is kept', async () => {
         const { store } = await open();
         const owner = createDeliveryId();
         const other = createDeliveryId();
         await store.claim(claimInput(owner, T0));
         await store.release('pylon', 'evt_1', other);
-        expect(await store.seen('pylon', 'evt_1', T0)).toBe(owner);
+        expect(await store.claim(claimInput(other, T0 + 1))).toMatchObject({ kind: 'in_progress', holderDeliveryId: owner });
         await store.release('pylon', 'evt_1', owner);
-        expect(await store.seen('pylon', 'evt_1', T0)).toBeNull();
-        expect(await store.claim(claimInput(other, T0 + 1))).toEqual({ claimed: true });
+        expect(await store.claim(claimInput(other, T0 + 2))).toEqual({ kind: 'claimed' });
         await store.release('pylon', 'never-claimed', owner); // no-op, no error
+
+        const done = handled(createDeliveryId(), 'kept');
+        await store.claim(claimInput(done.id, T0, 'kept'));
+        await store.complete({ delivery: done, now: T0, windowMs: window });
+        await store.release('pylon', 'kept', done.id); // a late release (lost answer) must not undo the completion
+        expect(await store.claim(claimInput(createDeliveryId(), T0 + 1, 'kept'))).toEqual({ kind: 'done', firstDeliveryId: done.id });
       });
 
-      it('has exactly one winner among concurrent claims', async () => {
+      it('has exactly one winner among concurrent claims; the others see it processing', async () => {
         const { store } = await open();
         const ids = Array.from({ length: 25 }, () => createDeliveryId());
         const results = await Promise.all(ids.map((id) => store.claim(claimInput(id, T0))));
-        const winners = ids.filter((_, index) => results[index]!.claimed);
+        const winners = ids.filter((_, index) => results[index]!.kind === 'claimed');
         expect(winners).toHaveLength(1);
-        for (const result of results) if (!result.claimed) expect(result.firstDeliveryId).toBe(winners[0]);
+        for (const result of results) {
+          if (result.kind !== 'claimed') expect(result).toEqual({ kind: 'in_progress', holderDeliveryId: winners[0], leaseExpiresAt: T0 + lease });
+        }
+      });
+
+      it('has exactly one winner among concurrent claims taking over an expired lease', async () => {
+        const { store } = await open();
+        await store.claim(claimInput(createDeliveryId(), T0));
+        const ids = Array.from({ length: 25 }, () => createDeliveryId());
+        const results = await Promise.all(ids.map((id) => store.claim(claimInput(id, T0 + lease + 1))));
+        const winners = ids.filter((_, index) => results[index]!.kind === 'claimed');
+        expect(winners).toHaveLength(1);
+        for (const result of results) if (result.kind !== 'claimed') expect(result).toMatchObject({ kind: 'in_progress', holderDeliveryId: winners[0] });
+      });
+
+      it('claims racing a completion never win the key: each sees it processing or done', async () => {
+        const { store } = await open();
+        const first = handled(createDeliveryId());
+        await store.claim(claimInput(first.id, T0));
+        const ids = Array.from({ length: 20 }, () => createDeliveryId());
+        const [, ...results] = await Promise.all([
+          store.complete({ delivery: first, now: T0 + 1, windowMs: window }),
+          ...ids.map((id) => store.claim(claimInput(id, T0 + 1))),
+        ]);
+        for (const result of results) {
+          expect(result).toSatisfy(
+            (value: ClaimResult) =>
+              (value.kind === 'in_progress' && value.holderDeliveryId === first.id) || (value.kind === 'done' && value.firstDeliveryId === first.id),
+          );
+        }
+        expect(await store.claim(claimInput(createDeliveryId(), T0 + 2))).toEqual({ kind: 'done', firstDeliveryId: first.id });
       });
     });
 
@@ -469,9 +550,13 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         const { store } = await open();
         const holder = createDeliveryId();
         const now = Date.now();
-        await store.claim({ provider: 'pylon', dedupeKey: 'live', deliveryId: holder, now, windowMs: DAY });
+        await store.claim({ provider: 'pylon', dedupeKey: 'live', deliveryId: holder, now, leaseMs: DAY });
+        await store.claim({ provider: 'pylon', dedupeKey: 'gone', deliveryId: createDeliveryId(), now: now - DAY, leaseMs: 1000 });
         await store.prune({ olderThan: new Date(now + DAY) });
-        expect(await store.seen('pylon', 'live', now)).toBe(holder);
+        expect(await store.claim({ provider: 'pylon', dedupeKey: 'live', deliveryId: createDeliveryId(), now, leaseMs: DAY })).toMatchObject({
+          kind: 'in_progress',
+          holderDeliveryId: holder,
+        });
       });
     });
 
@@ -513,15 +598,22 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         for (const input of inputs.slice(10)) await store.record(input);
         const holder = createDeliveryId();
         const now = Date.now();
-        await store.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: holder, now, windowMs: DAY });
+        await store.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: holder, now, leaseMs: DAY });
+        const done = { ...makeDelivery({ dedupeKey: 'finished' }), id: createDeliveryId() };
+        await store.claim({ provider: 'pylon', dedupeKey: 'finished', deliveryId: done.id, now, leaseMs: DAY });
+        await store.complete({ delivery: done, now, windowMs: DAY });
         const before = await listAll(store);
         const again = await reopen();
         expect(await listAll(again)).toEqual(before);
         for (const input of inputs) expect((await again.get(input.id))?.status).toBe(input.status);
-        expect(await again.seen('pylon', 'kept', now)).toBe(holder);
-        expect(await again.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: createDeliveryId(), now, windowMs: DAY })).toEqual({
-          claimed: false,
-          firstDeliveryId: holder,
+        expect(await again.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: createDeliveryId(), now, leaseMs: DAY })).toEqual({
+          kind: 'in_progress',
+          holderDeliveryId: holder,
+          leaseExpiresAt: now + DAY,
+        });
+        expect(await again.claim({ provider: 'pylon', dedupeKey: 'finished', deliveryId: createDeliveryId(), now, leaseMs: DAY })).toEqual({
+          kind: 'done',
+          firstDeliveryId: done.id,
         });
       });
     });
@@ -533,6 +625,6 @@ function compareDesc(a: string, b: string): number {
 }
 
 function statusAt(index: number): DeliveryStatus {
-  const statuses: DeliveryStatus[] = ['handled', 'duplicate', 'rejected_signature', 'invalid_payload', 'unknown_event', 'handler_error'];
+  const statuses: DeliveryStatus[] = ['handled', 'duplicate', 'in_progress', 'rejected_signature', 'invalid_payload', 'unknown_event', 'handler_error'];
   return statuses[index % statuses.length]!;
 }

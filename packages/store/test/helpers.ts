@@ -126,9 +126,9 @@ export const DATABASE_TARGETS = [
 /** One call of every DeliveryStore method, by name (for "every call rejects" checks). */
 export function everyStoreCall(store: DeliveryStore): Record<string, () => Promise<unknown>> {
   return {
-    claim: () => store.claim({ provider: 'pylon', dedupeKey: 'k', deliveryId: createDeliveryId(), now: T0, windowMs: 1000 }),
+    claim: () => store.claim({ provider: 'pylon', dedupeKey: 'k', deliveryId: createDeliveryId(), now: T0, leaseMs: 1000 }),
+    complete: () => store.complete({ delivery: makeDelivery({ dedupeKey: 'k' }), now: T0, windowMs: 1000 }),
     release: () => store.release('pylon', 'k', createDeliveryId()),
-    seen: () => store.seen('pylon', 'k'),
     record: () => store.record(makeDelivery()),
     get: () => store.get(createDeliveryId()),
     list: () => store.list(),

@@ -32,6 +32,7 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
       expect(versions.map((row) => [Number(row.version), row.name])).toEqual([
         [1, 'create_deliveries_and_dedupe'],
         [2, 'partial_variant_index'],
+        [3, 'dedupe_claim_state'],
       ]);
       expect(await target.rows('hookgate_deliveries')).toEqual([]);
       expect(await target.rows('hookgate_dedupe')).toEqual([]);
@@ -51,8 +52,27 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
       const target = await fresh();
       const store = await open(target.url, { migrate: false });
       await expect(target.rows('hookgate_migrations')).rejects.toThrow();
-      expect(await store.migrate()).toEqual({ version: SCHEMA_VERSION, applied: [1, 2] });
-      expect(await target.rows('hookgate_migrations')).toHaveLength(2);
+      expect(await store.migrate()).toEqual({ version: SCHEMA_VERSION, applied: [1, 2, 3] });
+      expect(await target.rows('hookgate_migrations')).toHaveLength(3);
+    });
+
+    it('migration 3 reads claims made before it as done, so they keep deduplicating until they expire', async () => {
+      const target = await fresh();
+      await (await openStore(target.url)).close();
+      // Back to version 2, with a claim as version 2 made it (taken for the whole window at once).
+      await target.exec(`alter table {schema}.hookgate_dedupe drop column state`);
+      await target.exec(`delete from {schema}.hookgate_migrations where version = 3`);
+      const old = createDeliveryId();
+      const now = Date.now();
+      await target.exec(
+        `insert into {schema}.hookgate_dedupe (provider, dedupe_key, delivery_id, claimed_at, expires_at) values ('pylon', 'old', '${old}', ${now}, ${now + 60_000})`,
+      );
+      const store = await open(target.url);
+      expect((await target.rows('hookgate_dedupe')).map((row) => row.state)).toEqual(['done']);
+      expect(await store.claim({ provider: 'pylon', dedupeKey: 'old', deliveryId: createDeliveryId(), now, leaseMs: 1000 })).toEqual({
+        kind: 'done',
+        firstDeliveryId: old,
+      });
     });
 
     it('refuses a database migrated by a newer release', async () => {
@@ -78,6 +98,39 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       const stored = (await target.rows('hookgate_deliveries')).map((row) => row.id);
       expect(stored.sort()).toEqual(good.map((delivery) => delivery.id).sort());
+    });
+
+    it('complete is atomic: when marking the key done fails, the delivery row is not kept either, and other writes of the moment commit', async () => {
+      const target = await fresh();
+      const store = await open(target.url);
+      // Sabotage: any write that would put the key 'boom' into the dedupe table fails.
+      if (target.dialect === 'sqlite') {
+        for (const event of ['insert', 'update']) {
+          await target.exec(
+            `create trigger boom_${event} before ${event} on hookgate_dedupe when new.dedupe_key = 'boom' and new.state = 'done' begin select raise(abort, 'sabotaged'); end`,
+          );
+        }
+      } else {
+        await target.exec(
+          `create function {schema}.boom() returns trigger language plpgsql as $$ begin raise exception 'sabotaged'; end $$`,
+        );
+        await target.exec(
+          `create trigger boom before insert or update on {schema}.hookgate_dedupe for each row when (new.dedupe_key = 'boom' and new.state = 'done') execute function {schema}.boom()`,
+        );
+      }
+      const handled = makeDelivery({ dedupeKey: 'boom' });
+      expect(await store.claim({ provider: 'pylon', dedupeKey: 'boom', deliveryId: handled.id, now: Date.now(), leaseMs: 60_000 })).toEqual({
+        kind: 'claimed',
+      });
+      const other = makeDelivery();
+      const results = await Promise.allSettled([store.complete({ delivery: handled, now: Date.now(), windowMs: 60_000 }), store.record(other)]);
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+      expect(String((results[0] as PromiseRejectedResult).reason)).toContain('sabotaged');
+      expect((await target.rows('hookgate_deliveries')).map((row) => row.id)).toEqual([other.id]);
+      expect((await target.rows('hookgate_dedupe')).map((row) => [row.delivery_id, row.state])).toEqual([[handled.id, 'processing']]);
+      // So the handler's release frees the key and the provider's retry is processed.
+      await store.release('pylon', 'boom', handled.id);
+      expect(await target.rows('hookgate_dedupe')).toEqual([]);
     });
 
     it('insertMany takes an async iterable, chunks it and skips ids already stored', async () => {
@@ -135,8 +188,8 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
       const target = await fresh();
       const store = await open(target.url);
       const now = Date.now();
-      await store.claim({ provider: 'pylon', dedupeKey: 'expired', deliveryId: createDeliveryId(), now: now - 120_000, windowMs: 60_000 });
-      await store.claim({ provider: 'pylon', dedupeKey: 'live', deliveryId: createDeliveryId(), now, windowMs: 60_000 });
+      await store.claim({ provider: 'pylon', dedupeKey: 'expired', deliveryId: createDeliveryId(), now: now - 120_000, leaseMs: 60_000 });
+      await store.claim({ provider: 'pylon', dedupeKey: 'live', deliveryId: createDeliveryId(), now, leaseMs: 60_000 });
       await store.prune({ olderThan: new Date(0) });
       expect((await target.rows('hookgate_dedupe')).map((row) => row.dedupe_key)).toEqual(['live']);
     });

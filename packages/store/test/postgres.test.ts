@@ -47,7 +47,7 @@ describe('PostgreSQL store', () => {
     const store = await openStore(`${schema.url}&application_name=${application}`, { poolSize: 3 });
     cleanups.push(() => store.close());
     const first = makeDelivery();
-    await Promise.all([store.record(first), store.list(), store.seen('pylon', 'x')]); // fill the pool
+    await Promise.all([store.record(first), store.list(), store.get(first.id)]); // fill the pool
     const killed = await adminQuery<{ ok: boolean }>(
       'select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1',
       [application],
@@ -57,7 +57,10 @@ describe('PostgreSQL store', () => {
     const second = makeDelivery({ at: 1 });
     await store.record(second);
     expect((await store.list()).items.map((item) => item.id)).toEqual([second.id, first.id]);
-    expect(await store.claim({ provider: 'pylon', dedupeKey: 'after', deliveryId: second.id, now: T0, windowMs: 1000 })).toEqual({ claimed: true });
+    expect(await store.claim({ provider: 'pylon', dedupeKey: 'after', deliveryId: second.id, now: T0, leaseMs: 1000 })).toEqual({ kind: 'claimed' });
+    const third = makeDelivery({ at: 2, dedupeKey: 'after' });
+    await store.complete({ delivery: third, now: T0, windowMs: 1000 });
+    expect(await store.get(third.id)).toMatchObject({ status: 'handled' });
   });
 
   it('refreshes planner statistics after a large insertMany', async () => {
