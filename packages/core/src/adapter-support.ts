@@ -57,6 +57,14 @@ export interface HttpResponse {
  * ```
  */
 export function toHttpResponse(outcome: HandleOutcome): HttpResponse {
+  if (outcome.reply !== undefined && outcome.status < 300) {
+    const { reply } = outcome;
+    return {
+      status: reply.status ?? outcome.status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...reply.headers },
+      body: reply.body,
+    };
+  }
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   // The sender may still be uploading a body we refused: close rather than drain it.
   if (outcome.kind === 'too_large') headers.connection = 'close';

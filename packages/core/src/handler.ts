@@ -6,7 +6,7 @@ import { CREDENTIAL_HEADERS, getHeader, headersToRecord } from './headers.js';
 import { DEFAULT_MAX_JSON_DEPTH, setJsonDepthLimit } from './json-body.js';
 import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
-import type { Provider } from './provider.js';
+import type { Provider, ProviderReply } from './provider.js';
 import type { WebhookRequest } from './request.js';
 import type { EventMap, EventName, ParsedPayload, PayloadOf, VerifyAndParseResult } from './results.js';
 import { prepareSecrets, type Secret } from './secrets.js';
@@ -250,7 +250,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     if (!verification.ok) {
       return { verification, result: { kind: 'signature_failure', reason: verification.reason, message: verification.message } as const };
     }
-    const parsed = await provider.parse(request.rawBody);
+    const parsed = await provider.parse(request.rawBody, request);
     return { verification, result: { ...parsed, secretIndex: verification.secretIndex } as VerifyAndParseResult<T> };
   }
 
@@ -344,6 +344,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         rawBody: request.rawBody,
         payload: null,
       };
+      /** The provider's own answer for this event (Slack's challenge), written for handled and duplicate outcomes. */
+      let reply: ProviderReply | undefined;
 
       /**
        * Records (when there is a store) and turns the status into an outcome. A `claimed` delivery
@@ -370,6 +372,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         if (delivery.event) outcome.event = delivery.event;
         if (delivery.variant) outcome.variant = delivery.variant;
         if (delivery.duplicateOf) outcome.duplicateOf = delivery.duplicateOf;
+        if (reply && (status === 'handled' || status === 'duplicate')) outcome.reply = reply;
         if (retryAfterSeconds !== undefined) outcome.retryAfterSeconds = retryAfterSeconds;
         return outcome;
       }
@@ -420,6 +423,13 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         receivedAt: new Date(receivedAtMs),
         request,
       });
+      try {
+        reply = provider.reply?.(parsed, request);
+      } catch (error) {
+        // reply() is provider code, like eventId(): a throw is a 500 the provider retries.
+        await reportError(error, contextWith(null));
+        return finish('handler_error', { ...fields, reason: 'handler_error', message: `reply() threw: ${errorMessage(error)}` });
+      }
       let claimed = false;
       if (activeStore) {
         try {

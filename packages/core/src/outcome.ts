@@ -1,4 +1,5 @@
 import type { DeliveryStatus } from './delivery-store.js';
+import type { ProviderReply } from './provider.js';
 
 /** Every outcome of `handle()`: a delivery status, or a refusal before anything was recorded. */
 export type OutcomeKind = DeliveryStatus | 'store_unavailable' | 'too_large' | 'unsupported_encoding' | 'unknown_provider';
@@ -23,6 +24,8 @@ export interface HandleOutcome {
   readonly variant?: string;
   /** For a duplicate: the delivery whose handling completed first. For `in_progress`: the delivery still processing it. */
   readonly duplicateOf?: string;
+  /** For a 2xx outcome: the provider's own answer (e.g. Slack's challenge echo), written instead of the JSON body. */
+  readonly reply?: ProviderReply;
   /** For `in_progress`: seconds until the other attempt's lease ends (at least 1), sent as `Retry-After`. */
   readonly retryAfterSeconds?: number;
 }

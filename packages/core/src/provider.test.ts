@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asyncObject, brokenSchema, notify, object, shop } from '../test/helpers.js';
 import { HookgateError } from './errors.js';
+import { getHeader } from './headers.js';
 import { defineProvider, describeIssues, parseWithProvider } from './provider.js';
 import { hmac } from './verify-hmac.js';
 
@@ -167,6 +168,96 @@ describe('defineProvider(): oneOf', () => {
 
   it('a JSON value that is not an object → no_variant_matched', async () => {
     expect(await parseWithProvider(notify, '"text"')).toMatchObject({ kind: 'unknown_event', reason: 'no_variant_matched' });
+  });
+});
+
+// Regression (issue 13): eventType saw only the body, so a provider naming its event in a header
+// (GitHub's X-GitHub-Event) could not route, and guessing from the body misrouted issue_comment as issues.
+describe('defineProvider(): event from a header, variants picked by eventType', () => {
+  const hub = defineProvider({
+    id: 'hub',
+    verification,
+    events: {
+      issues: {
+        'issues.opened': object({ action: { literal: 'opened' }, issue: 'string' }),
+        'issues.closed': object({ action: { literal: 'closed' }, issue: 'string' }),
+      },
+      issue_comment: { 'issue_comment.created': object({ action: { literal: 'created' }, comment: 'string' }) },
+      ping: object({ zen: 'string' }),
+    },
+    eventType: (body, request) => {
+      const event = getHeader(request.headers, 'x-hub-event');
+      if (event === undefined) return undefined;
+      return { event, variant: typeof body.action === 'string' ? `${event}.${body.action}` : undefined };
+    },
+    eventId: (payload, request) => getHeader(request.headers, 'x-hub-delivery') ?? ('issue' in payload ? payload.issue : undefined),
+  });
+  const hubEvent = (event: string) => ({ headers: { 'X-Hub-Event': event } });
+
+  it('lists every event with its variants', () => {
+    expect(hub.events).toEqual({ issues: ['issues.opened', 'issues.closed'], issue_comment: ['issue_comment.created'], ping: ['ping'] });
+  });
+
+  it('routes by the header, not by what the body looks like', async () => {
+    // The body has an `issue` key like an issues event; the header says it is a comment.
+    const body = '{"action":"created","comment":"hi","issue":"#1"}';
+    expect(await parseWithProvider(hub, body, hubEvent('issue_comment'))).toMatchObject({
+      kind: 'event',
+      event: 'issue_comment',
+      variant: 'issue_comment.created',
+    });
+    expect(await parseWithProvider(hub, '{"action":"opened","issue":"#1"}', hubEvent('issues'))).toMatchObject({
+      event: 'issues',
+      variant: 'issues.opened',
+      payload: { issue: '#1' },
+    });
+  });
+
+  it('provider.parse(rawBody, request) hands the request to eventType', async () => {
+    const rawBody = Buffer.from('{"zen":"Keep it logically awesome."}');
+    expect(await hub.parse(rawBody, { method: 'POST', headers: { 'x-hub-event': 'ping' }, rawBody })).toMatchObject({ event: 'ping', variant: 'ping' });
+    // Without a request, eventType sees a POST without headers.
+    expect(await hub.parse(rawBody)).toEqual({ kind: 'unknown_event', reason: 'unknown_event_type', message: 'the delivery declares no event type' });
+  });
+
+  it('an unknown variant of a known event is an unknown event naming the variant', async () => {
+    expect(await parseWithProvider(hub, '{"action":"transferred","issue":"#1"}', hubEvent('issues'))).toEqual({
+      kind: 'unknown_event',
+      reason: 'unknown_event_type',
+      message: 'unknown event type "issues.transferred"',
+      eventType: 'issues.transferred',
+    });
+    expect(await parseWithProvider(hub, '{}', hubEvent('star'))).toMatchObject({ reason: 'unknown_event_type', eventType: 'star' });
+  });
+
+  it('a known event with variants whose body names none → invalid_payload schema_mismatch', async () => {
+    expect(await parseWithProvider(hub, '{"issue":"#1"}', hubEvent('issues'))).toMatchObject({
+      kind: 'invalid_payload',
+      reason: 'schema_mismatch',
+      event: 'issues',
+    });
+  });
+
+  it('a variant whose schema fails → schema_mismatch naming the variant and its event', async () => {
+    const result = await parseWithProvider(hub, '{"action":"opened","issue":7}', hubEvent('issues'));
+    expect(result).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch', event: 'issues', message: 'issues.opened: issue: Expected string' });
+  });
+
+  it('a string selection still names an event whose only variant is itself', async () => {
+    expect(await parseWithProvider(hub, '{"zen":"z"}', hubEvent('ping'))).toMatchObject({ event: 'ping', variant: 'ping' });
+  });
+
+  it('eventId receives the typed payload and the request', () => {
+    const payload = { action: 'opened' as const, issue: '#9' };
+    const rawBody = Buffer.from('{}');
+    expect(hub.eventId?.(payload, { method: 'POST', headers: { 'x-hub-delivery': 'd-1' }, rawBody })).toBe('d-1');
+    expect(hub.eventId?.(payload, { method: 'POST', headers: {}, rawBody })).toBe('#9');
+  });
+
+  it('a variant named like another event is refused (discriminated too)', () => {
+    expect(() =>
+      defineProvider({ id: 'x', verification, events: { a: { b: object({}) }, b: object({}) }, eventType: () => 'a' }),
+    ).toThrow(/variant "b" of event "a" has the name of another event/);
   });
 });
 

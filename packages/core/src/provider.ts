@@ -1,33 +1,70 @@
 import { HookgateError } from './errors.js';
 import { parseJsonBody } from './json-body.js';
 import type { WebhookRequest } from './request.js';
-import type { EventMap, InvalidPayload, ParseResult, UnknownEvent } from './results.js';
+import type { AnyPayloadOf, EventMap, InvalidPayload, ParsedPayload, ParseResult, UnknownEvent } from './results.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { VerificationStrategy } from './verify-hmac.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** Options shared by both provider shapes. */
-interface ProviderOptionsBase {
+/**
+ * An answer a provider writes itself instead of Hookgate's JSON outcome body (Slack's
+ * `url_verification` must be answered with its `challenge`). Used only for 2xx outcomes
+ * (handled or duplicate); `status` defaults to the outcome's.
+ *
+ * @example
+ * ```ts
+ * const reply: ProviderReply = { headers: { 'content-type': 'text/plain' }, body: challenge };
+ * ```
+ */
+export interface ProviderReply {
+  readonly status?: number | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body: string;
+}
+
+/**
+ * What a provider's `eventType` names: an event (whose only variant is named like it), or an
+ * event and one of its variants. A `variant` left undefined for an event that has variants makes
+ * the body `invalid_payload` (`schema_mismatch`): a known event that does not say which variant it is.
+ *
+ * @example
+ * ```ts
+ * const selection: EventSelection = { event: 'issues', variant: 'issues.opened' };
+ * ```
+ */
+export type EventSelection = string | { readonly event: string; readonly variant?: string | undefined };
+
+/** Options shared by both provider shapes. `T` is the event map (what `eventId` and `reply` see). */
+interface ProviderOptionsBase<T extends EventMap> {
   /** URL-safe id, used for routing (`/webhooks/:provider`) and in the store. */
   id: string;
   verification: VerificationStrategy;
   /**
-   * The provider's own delivery/event id, when it sends one: the dedupe key. Without it the key
-   * is a SHA-256 of the signed message.
+   * The provider's own delivery/event id, from the parsed body (typed) or a request header: the
+   * dedupe key. Without it (or when it returns undefined) the key is a SHA-256 of the signed message.
    */
-  eventId?: ((payload: unknown, request: WebhookRequest) => string | undefined) | undefined;
+  eventId?: ((payload: AnyPayloadOf<T>, request: WebhookRequest) => string | undefined) | undefined;
+  /**
+   * An answer of the provider's own for a verified event (e.g. a challenge echo). Used when the
+   * outcome is 2xx (handled or duplicate); return undefined for the usual JSON outcome body.
+   */
+  reply?: ((event: ParsedPayload<T>, request: WebhookRequest) => ProviderReply | undefined) | undefined;
 }
 
-/** A provider whose body names its type (`event_type`): O(1) schema lookup. */
-export interface DiscriminatedProviderOptions<S extends Record<string, StandardSchemaV1>> extends ProviderOptionsBase {
-  /** Event name → schema. */
+/** The schemas of a discriminated provider: per event one schema, or variant name → schema. */
+export type DiscriminatedEvents = Record<string, StandardSchemaV1 | Record<string, StandardSchemaV1>>;
+
+/** A provider whose event is named by its body (`event_type`) or a header: O(1) schema lookup. */
+export interface DiscriminatedProviderOptions<S extends DiscriminatedEvents> extends ProviderOptionsBase<DiscriminatedMap<S>> {
+  /** Event name → schema, or event name → variant name → schema (variants picked by `eventType`). */
   events: S;
   /**
-   * The event name for a body (after alias mapping), or the raw type to report in
-   * `unknown_event_type`, or undefined when the body declares none.
+   * The event (and variant) of a delivery, from its parsed body or its request (headers), after
+   * alias mapping; or the raw type to report in `unknown_event_type`; or undefined when the
+   * delivery declares none.
    */
-  eventType: (payload: Record<string, unknown>) => string | undefined;
+  eventType: (payload: Record<string, unknown>, request: WebhookRequest) => EventSelection | undefined;
   /** How invalid JSON and non-object bodies are classified. Default `'invalid_payload'`. */
   invalidJson?: 'invalid_payload' | 'unknown_event' | undefined;
 }
@@ -40,11 +77,18 @@ export interface OneOfVariant<S extends StandardSchemaV1 = StandardSchemaV1> {
 }
 
 /** A provider whose body has no discriminator: exactly one variant must match (JSON Schema oneOf). */
-export interface OneOfProviderOptions<G extends Record<string, Record<string, OneOfVariant>>> extends ProviderOptionsBase {
+export interface OneOfProviderOptions<G extends Record<string, Record<string, OneOfVariant>>> extends ProviderOptionsBase<OneOfMap<G>> {
   /** Event name → variant name → variant. */
   oneOf: G;
   /** How invalid JSON is classified. Default `'unknown_event'`. */
   invalidJson?: 'invalid_payload' | 'unknown_event' | undefined;
+}
+
+/** A parsed event as a provider's `reply` hook sees it, whatever the provider's types. */
+export interface ParsedEventLike {
+  readonly event: string;
+  readonly variant: string;
+  readonly payload: unknown;
 }
 
 /**
@@ -55,7 +99,7 @@ export interface OneOfProviderOptions<G extends Record<string, Record<string, On
  * ```ts
  * const provider: Provider = acme;
  * provider.events; // { 'order.paid': ['order.paid'] }
- * const parsed = await provider.parse(rawBody); // no verification
+ * const parsed = await provider.parse(rawBody, request); // no verification
  * ```
  */
 export interface Provider<T extends EventMap = EventMap> {
@@ -64,9 +108,15 @@ export interface Provider<T extends EventMap = EventMap> {
   readonly shape: 'discriminated' | 'oneOf';
   /** Event names, then for each its variant names. */
   readonly events: { readonly [E in keyof T & string]: ReadonlyArray<keyof T[E] & string> };
+  /** The dedupe key for a parsed payload (typed where the provider is defined). */
   readonly eventId: ((payload: unknown, request: WebhookRequest) => string | undefined) | undefined;
-  /** Parses raw body bytes (no verification). Synchronous unless a schema validates asynchronously. */
-  parse(rawBody: Uint8Array): MaybePromise<ParseResult<T>>;
+  /** The provider's own answer for a parsed event, if it has one (see {@link ProviderReply}). */
+  readonly reply: ((event: ParsedEventLike, request: WebhookRequest) => ProviderReply | undefined) | undefined;
+  /**
+   * Parses raw body bytes (no verification); `request` is what `eventType` reads headers from
+   * (without it, an empty POST request). Synchronous unless a schema validates asynchronously.
+   */
+  parse(rawBody: Uint8Array, request?: WebhookRequest): MaybePromise<ParseResult<T>>;
   /** Type-only: the event map. */
   readonly '~events'?: T;
 }
@@ -81,16 +131,24 @@ export interface Provider<T extends EventMap = EventMap> {
  */
 export type EventMapOf<P> = P extends Provider<infer T> ? T : never;
 
-type DiscriminatedMap<S extends Record<string, StandardSchemaV1>> = { [E in keyof S & string]: { [K in E]: S[E] } };
-type OneOfMap<G extends Record<string, Record<string, OneOfVariant>>> = {
+/**
+ * The event map of a discriminated provider's `events`: a plain schema is one variant named like
+ * its event; a record is the event's variants.
+ */
+export type DiscriminatedMap<S extends DiscriminatedEvents> = {
+  [E in keyof S & string]: S[E] extends StandardSchemaV1 ? { [K in E]: S[E] } : S[E] extends Record<string, StandardSchemaV1> ? S[E] : never;
+};
+/** The event map of a oneOf provider's `oneOf`. */
+export type OneOfMap<G extends Record<string, Record<string, OneOfVariant>>> = {
   [E in keyof G & string]: { [V in keyof G[E] & string]: G[E][V]['schema'] };
 };
 
 /**
- * Defines a provider. Two shapes: **discriminated** (`events` + `eventType`: the body names its
- * type) and **oneOf** (`oneOf`: every plausible variant is validated, exactly one must match).
+ * Defines a provider. Two shapes: **discriminated** (`events` + `eventType`: the body or a header
+ * names the event, and for events with variants the variant) and **oneOf** (`oneOf`: every
+ * plausible variant is validated, exactly one must match).
  *
- * @throws {HookgateError} `invalid_config` for a bad id or an empty event list.
+ * @throws {HookgateError} `invalid_config` for a bad id, an empty event list or a variant named like another event.
  * @example
  * ```ts
  * import { defineProvider, hmac } from '@hookgate/core';
@@ -100,19 +158,19 @@ type OneOfMap<G extends Record<string, Record<string, OneOfVariant>>> = {
  *   id: 'acme',
  *   verification: hmac({ header: 'X-Acme-Signature' }),
  *   events: { 'order.paid': z.object({ type: z.literal('order.paid'), id: z.string() }) },
- *   eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
- *   eventId: (payload) => (payload as { id: string }).id,
+ *   eventType: (body, request) => getHeader(request.headers, 'x-acme-event') ?? (typeof body.type === 'string' ? body.type : undefined),
+ *   eventId: (payload) => payload.id, // typed: no cast
  * });
  * ```
  */
-export function defineProvider<const S extends Record<string, StandardSchemaV1>>(
+export function defineProvider<const S extends DiscriminatedEvents>(
   options: DiscriminatedProviderOptions<S>,
 ): Provider<DiscriminatedMap<S>>;
 export function defineProvider<const G extends Record<string, Record<string, OneOfVariant>>>(
   options: OneOfProviderOptions<G>,
 ): Provider<OneOfMap<G>>;
 export function defineProvider(
-  options: DiscriminatedProviderOptions<Record<string, StandardSchemaV1>> | OneOfProviderOptions<Record<string, Record<string, OneOfVariant>>>,
+  options: DiscriminatedProviderOptions<DiscriminatedEvents> | OneOfProviderOptions<Record<string, Record<string, OneOfVariant>>>,
 ): Provider {
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(options.id ?? '')) {
     throw new HookgateError('invalid_config', `Provider id "${String(options.id)}" must be URL-safe (letters, digits, . _ -).`);
@@ -141,47 +199,93 @@ function invalidJson(kind: 'invalid_payload' | 'unknown_event', message: string)
   return { kind, reason: 'invalid_json', message };
 }
 
-function defineDiscriminated(options: DiscriminatedProviderOptions<Record<string, StandardSchemaV1>>): Provider {
+function defineDiscriminated(options: DiscriminatedProviderOptions<DiscriminatedEvents>): Provider {
   const names = Object.keys(options.events);
   if (names.length === 0) throw new HookgateError('invalid_config', `Provider "${options.id}" defines no events.`);
-  const schemas = new Map(names.map((name) => [name, options.events[name]!]));
+  // event → variant → schema; a plain schema is one variant named like its event.
+  const groups = new Map<string, Map<string, StandardSchemaV1>>();
+  for (const name of names) {
+    const entry = options.events[name]!;
+    groups.set(name, new Map(isVariantGroup(entry) ? Object.entries(entry) : [[name, entry]]));
+  }
+  assertVariantNamesUnambiguous(options.id, groups);
   const jsonKind = options.invalidJson ?? 'invalid_payload';
   return {
     id: options.id,
     verification: options.verification,
     shape: 'discriminated',
-    events: Object.fromEntries(names.map((name) => [name, [name]])),
-    eventId: options.eventId,
-    parse(rawBody) {
+    events: Object.fromEntries([...groups].map(([name, variants]) => [name, [...variants.keys()]])),
+    eventId: options.eventId as Provider['eventId'],
+    reply: options.reply as Provider['reply'],
+    parse(rawBody, request = bareRequest(rawBody)) {
       const json = parseJson(rawBody);
       if (!json) return invalidJson(jsonKind, 'body is not valid JSON');
       if (!('value' in json)) return json;
       if (!isObject(json.value)) return invalidJson(jsonKind, 'body is not a JSON object');
       const body = json.value;
-      const name = options.eventType(body);
-      const schema = name === undefined ? undefined : schemas.get(name);
-      if (name === undefined || schema === undefined) {
+      const selection = options.eventType(body, request);
+      if (selection === undefined) {
+        return { kind: 'unknown_event', reason: 'unknown_event_type', message: 'the delivery declares no event type' };
+      }
+      const event = typeof selection === 'string' ? selection : selection.event;
+      const group = groups.get(event);
+      const variant = typeof selection === 'string' ? selection : (selection.variant ?? (group?.has(event) ? event : undefined));
+      if (group !== undefined && variant === undefined) {
         return {
-          kind: 'unknown_event',
-          reason: 'unknown_event_type',
-          message: name === undefined ? 'body declares no event type' : `unknown event type "${name}"`,
-          ...(name === undefined ? {} : { eventType: name }),
+          kind: 'invalid_payload',
+          reason: 'schema_mismatch',
+          message: `${event}: the body does not say which variant it is (${[...group.keys()].slice(0, 5).join(', ')}, …)`,
+          event,
         };
+      }
+      const schema = variant === undefined ? undefined : group?.get(variant);
+      if (schema === undefined || variant === undefined) {
+        const declared = group === undefined || variant === undefined ? event : variant;
+        return { kind: 'unknown_event', reason: 'unknown_event_type', message: `unknown event type "${declared}"`, eventType: declared };
       }
       return then(schema['~standard'].validate(body), (result): ParseResult<EventMap> => {
         if (result.issues) {
           return {
             kind: 'invalid_payload',
             reason: 'schema_mismatch',
-            message: `${name}: ${describeIssues(result.issues)}`,
-            event: name,
+            message: `${variant}: ${describeIssues(result.issues)}`,
+            event,
             issues: result.issues,
           };
         }
-        return { kind: 'event', event: name, variant: name, payload: result.value } as ParseResult<EventMap>;
+        return { kind: 'event', event, variant, payload: result.value } as ParseResult<EventMap>;
       });
     },
   };
+}
+
+/** A record of variant schemas (not itself a schema, non-empty, every value a schema). */
+function isVariantGroup(value: StandardSchemaV1 | Record<string, StandardSchemaV1>): value is Record<string, StandardSchemaV1> {
+  if (typeof value !== 'object' || value === null || '~standard' in value) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every((entry) => typeof entry === 'object' && entry !== null && '~standard' in entry);
+}
+
+/** What `parse()` hands `eventType` when the caller gave no request: a POST without headers. */
+function bareRequest(rawBody: Uint8Array): WebhookRequest {
+  return { method: 'POST', headers: {}, rawBody };
+}
+
+/**
+ * on(name) matches event and variant names alike: a variant named like another event would
+ * reach that event's listeners with a payload their type does not describe.
+ */
+function assertVariantNamesUnambiguous(id: string, groups: ReadonlyMap<string, ReadonlyMap<string, unknown>>): void {
+  for (const [event, variants] of groups) {
+    for (const variant of variants.keys()) {
+      if (variant !== event && groups.has(variant)) {
+        throw new HookgateError(
+          'invalid_config',
+          `Provider "${id}": variant "${variant}" of event "${event}" has the name of another event; on("${variant}") would be ambiguous.`,
+        );
+      }
+    }
+  }
 }
 
 interface CompiledVariant {
@@ -199,23 +303,18 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
     }
   }
   if (variants.length === 0) throw new HookgateError('invalid_config', `Provider "${options.id}" defines no variants.`);
-  // on(name) matches event and variant names alike: a variant named like another event would
-  // reach that event's listeners with a payload their type does not describe.
-  for (const { event, variant } of variants) {
-    if (variant !== event && Object.hasOwn(options.oneOf, variant)) {
-      throw new HookgateError(
-        'invalid_config',
-        `Provider "${options.id}": variant "${variant}" of event "${event}" has the name of another event; on("${variant}") would be ambiguous.`,
-      );
-    }
-  }
+  assertVariantNamesUnambiguous(
+    options.id,
+    new Map(Object.entries(options.oneOf).map(([event, group]) => [event, new Map(Object.entries(group))])),
+  );
   const jsonKind = options.invalidJson ?? 'unknown_event';
   return {
     id: options.id,
     verification: options.verification,
     shape: 'oneOf',
     events: Object.fromEntries(Object.entries(options.oneOf).map(([event, group]) => [event, Object.keys(group)])),
-    eventId: options.eventId,
+    eventId: options.eventId as Provider['eventId'],
+    reply: options.reply as Provider['reply'],
     parse(rawBody) {
       const json = parseJson(rawBody);
       if (!json) return invalidJson(jsonKind, rawBody.byteLength === 0 ? 'body is empty' : 'body is not valid JSON');
@@ -283,16 +382,21 @@ export function describeIssues(issues: ReadonlyArray<StandardSchemaV1.Issue>): s
 
 /**
  * Parses a body against a provider's schemas without verifying a signature (tests, replays).
+ * `request` supplies the headers (and method, path) that `eventType` may read.
  *
  * @example
  * ```ts
  * const result = await parseWithProvider(pylon(), '{"event_type":"issue_new","issue_id":"1","issue_title":"Hi"}');
  * if (result.kind === 'event') console.log(result.event); // 'IssueNewEvent'
+ * // a provider that names its event in a header:
+ * await parseWithProvider(github(), body, { headers: { 'x-github-event': 'issues' } });
  * ```
  */
 export async function parseWithProvider<T extends EventMap>(
   provider: Provider<T>,
   body: string | Uint8Array,
+  request: Partial<Omit<WebhookRequest, 'rawBody'>> = {},
 ): Promise<ParseResult<T>> {
-  return provider.parse(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+  const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return provider.parse(rawBody, { method: request.method ?? 'POST', path: request.path, headers: request.headers ?? {}, rawBody });
 }

@@ -30,6 +30,9 @@ export type ParsedPayload<T extends EventMap> = {
   }[keyof T[E] & string];
 }[keyof T & string];
 
+/** The union of every payload type of a provider (what its `eventId` receives). */
+export type AnyPayloadOf<T extends EventMap> = ParsedPayload<T>['payload'];
+
 /** A verified and parsed event: {@link ParsedPayload} plus the index of the secret that matched. */
 export type ParsedEvent<T extends EventMap> = ParsedPayload<T> & { readonly secretIndex: number };
 
