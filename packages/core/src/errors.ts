@@ -6,6 +6,7 @@ export type HookgateErrorCode =
   | 'invalid_config'
   | 'unknown_event_name'
   | 'store_closed'
+  | 'missing_driver'
   | 'raw_body_unavailable';
 
 /**

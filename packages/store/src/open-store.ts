@@ -4,7 +4,7 @@ import { openPostgresDatabase, retryOnBrokenConnection } from './postgres-databa
 import type { StoreDatabase } from './schema.js';
 import { SqlDeliveryStore, type PersistentDeliveryStore, type SqlStoreBackend } from './sql-delivery-store.js';
 import { openSqliteDatabase } from './sqlite-database.js';
-import { parseStoreUrl, redactStoreUrl } from './store-url.js';
+import { parseStoreUrl, redactStoreError, redactStoreUrl } from './store-url.js';
 import { WriteBatch } from './write-batch.js';
 
 /**
@@ -67,7 +67,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     if (synchronous !== 'full' && synchronous !== 'normal') {
       throw new HookgateError('invalid_config', `openStore(): synchronous must be 'full' or 'normal'`);
     }
-    const handle = openSqliteDatabase(location.file, {
+    const handle = await openSqliteDatabase(location.file, {
       busyTimeoutMs: nonNegativeInteger('busyTimeoutMs', options.busyTimeoutMs, DEFAULTS.busyTimeoutMs),
       synchronous,
     });
@@ -83,21 +83,18 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   } else {
     const poolSize = nonNegativeInteger('poolSize', options.poolSize, DEFAULTS.poolSize);
     if (poolSize < 1) throw new HookgateError('invalid_config', 'openStore(): poolSize must be at least 1');
-    const db: Kysely<StoreDatabase> = openPostgresDatabase(location.connectionString, {
+    const db: Kysely<StoreDatabase> = await openPostgresDatabase(location.connectionString, {
       poolSize,
       connectionTimeoutMs: nonNegativeInteger('connectionTimeoutMs', options.connectionTimeoutMs, DEFAULTS.connectionTimeoutMs),
     });
     // Every operation is idempotent (claims by the same delivery succeed again, records skip
     // known ids), so retrying after a broken connection cannot apply anything twice.
     const attempts = poolSize + 1;
-    backend = {
-      dialect: 'postgres',
-      db,
-      write: (operation) => retryOnBrokenConnection(() => operation(db), attempts),
-      read: (operation) => retryOnBrokenConnection(() => operation(db), attempts),
-      maxBodyBytes,
-      label,
-    };
+    const run = <T>(operation: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T> =>
+      retryOnBrokenConnection(() => operation(db), attempts).catch((error: unknown) => {
+        throw postgresError(error, url, label);
+      });
+    backend = { dialect: 'postgres', db, write: run, read: run, maxBodyBytes, label };
   }
   const store = new SqlDeliveryStore(backend);
   if (options.migrate ?? true) {
@@ -109,6 +106,20 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     }
   }
   return store;
+}
+
+/**
+ * What a PostgreSQL call rejects with: a URL node-postgres cannot parse becomes
+ * `invalid_config` (it only shows on first use, since the pool connects lazily); anything else
+ * keeps its class and `code`, with the URL's password masked wherever the driver quoted it.
+ */
+function postgresError(error: unknown, url: string, label: string): unknown {
+  if (error instanceof TypeError && (error as { code?: unknown }).code === 'ERR_INVALID_URL') {
+    return new HookgateError('invalid_config', `openStore(): '${label}' is not a valid PostgreSQL URL`, {
+      cause: redactStoreError(error, url),
+    });
+  }
+  return redactStoreError(error, url);
 }
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {

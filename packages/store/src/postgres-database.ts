@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadDriver } from './drivers.js';
 import type { StoreDatabase } from './schema.js';
 
 /** PostgreSQL settings chosen by `openStore`. */
@@ -13,14 +14,17 @@ const INT8_OID = 20;
 /**
  * Creates the pooled Kysely instance for a `postgres://` URL. Nothing connects until the first
  * query. A connection that breaks (server restart, failover, idle kill) is dropped by the pool
- * and replaced on the next query, so the process keeps working without a restart.
+ * and replaced on the next query, so the process keeps working without a restart. pg is loaded
+ * here, on first use, so an app that only uses SQLite need not install it; without it this
+ * rejects with `HookgateError('missing_driver')`.
  *
  * @example
  * ```ts
- * const db = openPostgresDatabase('postgres://hookgate@db/hookgate', { poolSize: 10, connectionTimeoutMs: 5000 });
+ * const db = await openPostgresDatabase('postgres://hookgate@db/hookgate', { poolSize: 10, connectionTimeoutMs: 5000 });
  * ```
  */
-export function openPostgresDatabase(connectionString: string, settings: PostgresSettings): Kysely<StoreDatabase> {
+export async function openPostgresDatabase(connectionString: string, settings: PostgresSettings): Promise<Kysely<StoreDatabase>> {
+  const { default: pg } = await loadDriver('pg', () => import('pg'));
   const pool = new pg.Pool({
     connectionString,
     application_name: 'hookgate', // a URL's own application_name wins

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { loadDriver } from './drivers.js';
 import type { StoreDatabase } from './schema.js';
 
 /** SQLite settings chosen by `openStore`. */
@@ -24,18 +25,21 @@ const STATEMENT_CACHE_SIZE = 256;
 
 /**
  * Opens (creating folders and file as needed) a SQLite database in WAL mode for the store.
- * `file` is an absolute path or `:memory:`.
+ * `file` is an absolute path or `:memory:`. better-sqlite3 is loaded here, on first use, so an
+ * app that only uses PostgreSQL need not install it; without it this rejects with
+ * `HookgateError('missing_driver')`.
  *
  * @example
  * ```ts
- * const { db } = openSqliteDatabase('/var/lib/hookgate/hookgate.db', { busyTimeoutMs: 5000, synchronous: 'full' });
+ * const { db } = await openSqliteDatabase('/var/lib/hookgate/hookgate.db', { busyTimeoutMs: 5000, synchronous: 'full' });
  * ```
  */
-export function openSqliteDatabase(file: string, settings: SqliteSettings): SqliteHandle {
+export async function openSqliteDatabase(file: string, settings: SqliteSettings): Promise<SqliteHandle> {
+  const { default: Sqlite } = await loadDriver('better-sqlite3', () => import('better-sqlite3'));
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   // `timeout` is SQLite's busy_timeout, set before anything else so that even switching to WAL
   // waits for a second process that is opening the same file.
-  const raw = new Database(file, { timeout: settings.busyTimeoutMs });
+  const raw = new Sqlite(file, { timeout: settings.busyTimeoutMs });
   try {
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${settings.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
