@@ -201,7 +201,7 @@ interface Registration {
  * handler.on('IssueNewEvent', (event) => console.log(event.issue_title));
  * handler.onError((error, ctx) => console.error(ctx.deliveryId, error));
  * const outcome = await handler.handle({ method: 'POST', headers, rawBody });
- * // outcome.status: 200 | 202 | 400 | 401 | 409 | 413 | 500 | 503
+ * // outcome.status: 200 | 202 | 400 | 401 | 409 | 413 | 415 | 500 | 503
  * ```
  */
 export function createWebhookHandler<T extends EventMap>(options: WebhookHandlerOptions<T>): WebhookHandler<T> {

@@ -4,6 +4,7 @@
  */
 import { Agent, type IncomingMessage, type Server } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import type { Gateway, MemoryStore } from '@hookgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -97,6 +98,26 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
       const { status, json } = await post('acme', signedAcme({ type: 'order.paid', id: nextId() }));
       expect(status).toBe(400);
       expect(json).toMatchObject({ ok: false, kind: 'invalid_payload', reason: 'schema_mismatch' });
+    });
+
+    it('answers 415 unsupported_encoding with Accept-Encoding: identity for a gzip body, without dispatching or recording', async () => {
+      const before = dispatchedCount();
+      const recorded = app.server ? store.size : undefined;
+      const delivery = signedAcme(paid());
+      const response = await fetch(app.url('acme'), {
+        method: 'POST',
+        headers: { ...delivery.headers, 'content-encoding': 'gzip' },
+        body: gzipSync(delivery.body),
+      });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toEqual({ ok: false, kind: 'unsupported_encoding', reason: 'unsupported_encoding' });
+      expect(response.headers.get('accept-encoding')).toBe('identity');
+      expect(dispatchedCount()).toBe(before);
+      if (recorded !== undefined) expect(store.size).toBe(recorded);
+      // identity is no encoding at all: handled as usual.
+      const plain = await post('acme', { ...delivery, headers: { ...delivery.headers, 'content-encoding': 'identity' } });
+      expect(plain.status).toBe(200);
+      expect(plain.json).toMatchObject({ ok: true, kind: 'handled' });
     });
 
     it('answers 413 for a declared Content-Length over the limit, without dispatching', async () => {
