@@ -39,14 +39,26 @@ function objectWith(keys: readonly string[]): StandardSchemaV1<unknown, Record<s
   };
 }
 
-/** A small discriminated provider: `order.paid` is handled, `order.explode` makes the listener throw. */
+/**
+ * A small discriminated provider: `order.paid` is handled, `order.explode` makes the listener
+ * throw, `order.hold` keeps its listener running until an `order.release` naming it (`holds`)
+ * arrives, so a copy can be sent while the first attempt is provably still processing.
+ */
 export const acme = defineProvider({
   id: 'acme',
   verification: hmac({ header: 'X-Acme-Signature', signature: 'sha256={digest}' }),
-  events: { 'order.paid': objectWith(['id', 'amount']), 'order.explode': objectWith(['id']) },
+  events: {
+    'order.paid': objectWith(['id', 'amount']),
+    'order.explode': objectWith(['id']),
+    'order.hold': objectWith(['id']),
+    'order.release': objectWith(['id', 'holds']),
+  },
   eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
   eventId: (payload) => (payload as { id?: string }).id,
 });
+
+/** Longest an `order.hold` listener waits for its release, so a failed test cannot hang the server. */
+export const HOLD_MAX_MS = 10_000;
 
 /** A store that went away: a closed `MemoryStore` rejects every call (handlers answer 503). */
 export function unavailableStore(): MemoryStore {
@@ -64,7 +76,7 @@ export interface ConformanceGateway {
 }
 
 /**
- * Routes: `acme` (handled / 401 / 202 / 400 / 413 / 500), `offline` (same provider, store down → 503),
+ * Routes: `acme` (handled / 401 / 202 / 400 / 409 / 413 / 500), `offline` (same provider, store down → 503),
  * and the real providers `pylon` and `webhooks-b` for their fixtures.
  *
  * @example
@@ -76,9 +88,22 @@ export function createConformanceGateway(): ConformanceGateway {
   const dispatched: string[] = [];
   const record = (_event: unknown, context: { deliveryId: string }) => void dispatched.push(context.deliveryId);
   const handler = createWebhookHandler({ provider: acme, secret: SECRET, maxBodyBytes: ACME_MAX_BODY_BYTES });
-  handler.onAny((event, context) => {
+  const held = new Map<string, () => void>();
+  handler.onAny(async (event, context) => {
     dispatched.push(context.deliveryId);
+    const payload = event.payload as Record<string, string>;
     if (event.event === 'order.explode') throw new Error('listener failed on purpose');
+    if (event.event === 'order.release') held.get(payload.holds!)?.();
+    if (event.event === 'order.hold') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, HOLD_MAX_MS);
+        held.set(payload.id!, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      held.delete(payload.id!);
+    }
   });
   const offline = createWebhookHandler({ provider: acme, secret: SECRET, store: unavailableStore() }).onAny(record);
   const pylonHandler = createWebhookHandler({ provider: pylon(), secret: SECRET }).onAny(record);

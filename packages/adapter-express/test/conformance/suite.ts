@@ -54,10 +54,13 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
     const dispatchedCount = (): number | undefined => (app.server ? dispatched.length : undefined);
     const plus = (count: number | undefined, more: number) => (count === undefined ? undefined : count + more);
 
-    async function post(providerId: string, delivery: Delivery): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+    async function post(
+      providerId: string,
+      delivery: Delivery,
+    ): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
       const response = await fetch(app.url(providerId), { method: 'POST', headers: delivery.headers, body: delivery.body });
       const text = await response.text();
-      return { status: response.status, json: JSON.parse(text) as Record<string, unknown>, text };
+      return { status: response.status, json: JSON.parse(text) as Record<string, unknown>, text, headers: response.headers };
     }
 
     it('answers 200 handled for a signed delivery and dispatches it once', async () => {
@@ -77,6 +80,30 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
       expect(again.json).toMatchObject({ ok: true, kind: 'duplicate' });
       expect(again.json.deliveryId).not.toBe(first.json.deliveryId);
       expect(dispatchedCount()).toBe(before);
+    });
+
+    it('answers 409 in_progress with Retry-After to a copy sent while the first attempt still runs, then handles the event once', async () => {
+      const id = nextId();
+      const delivery = signedAcme({ type: 'order.hold', id });
+      // Two copies at once: one claims the event and waits in its listener, the other is refused.
+      const attempts = [post('acme', delivery), post('acme', delivery)];
+      const refused = await Promise.race(attempts);
+      expect(refused.status).toBe(409);
+      expect(refused.json).toEqual({ ok: false, kind: 'in_progress', reason: 'in_progress', deliveryId: expect.any(String) });
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${refused.headers.get('retry-after')}`).toBe(true);
+
+      const release = await post('acme', signedAcme({ type: 'order.release', id: nextId(), holds: id }));
+      expect(release.status).toBe(200);
+      const [a, b] = await Promise.all(attempts);
+      const handled = [a!, b!].find((response) => response !== refused)!;
+      expect(handled.status).toBe(200);
+      expect(handled.json).toMatchObject({ ok: true, kind: 'handled' });
+      expect(handled.headers.get('retry-after')).toBeNull();
+      // Completed now, so a later copy is a plain duplicate.
+      const again = await post('acme', delivery);
+      expect(again.status).toBe(200);
+      expect(again.json).toMatchObject({ ok: true, kind: 'duplicate' });
     });
 
     it('answers 401 for a tampered body without echoing the signature or secret', async () => {
