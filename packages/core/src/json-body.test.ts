@@ -54,6 +54,35 @@ describe('jsonDepthExceeds()', () => {
     expect(jsonDepthExceeds(bytes(nested(10_000)), DEFAULT_MAX_JSON_DEPTH)).toBe(true);
   });
 
+  it('gives the same answer wherever the body starts in its buffer (word-at-a-time counting)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 5 }), (value, offset, limit) => {
+        const text = bytes(JSON.stringify(value));
+        // A pooled buffer: the body sits at any byte offset, with unrelated brackets around it.
+        const pool = new Uint8Array(offset + text.length + 8).fill(0x5b);
+        pool.set(text, offset);
+        const body = pool.subarray(offset, offset + text.length);
+        expect(jsonDepthExceeds(body, limit)).toBe(depthOf(value) > limit);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('counts every bracket exactly at every alignment: depth d exceeds d - 1 but not d', () => {
+    for (let offset = 0; offset < 4; offset++) {
+      for (let pad = 0; pad < 4; pad++) {
+        for (let depth = 1; depth <= 40; depth++) {
+          const text = bytes(' '.repeat(pad) + nested(depth, depth % 2 ? '[' : '{"a":', depth % 2 ? ']' : '}'));
+          const pool = new Uint8Array(offset + text.length);
+          pool.set(text, offset);
+          const body = pool.subarray(offset);
+          expect(jsonDepthExceeds(body, depth - 1), `offset ${offset} pad ${pad} depth ${depth}`).toBe(true);
+          expect(jsonDepthExceeds(body, depth)).toBe(false);
+        }
+      }
+    }
+  });
+
   it('agrees with the depth of the parsed value for any JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 10 }), (value, limit) => {
