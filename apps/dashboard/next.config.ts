@@ -8,16 +8,11 @@ const workspaceRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 
 const nextConfig: NextConfig = {
   // Native / driver modules (and the store that loads them) stay plain Node imports: bundling
-  // better-sqlite3's .node binary or pg's optional natives breaks them. Core and the providers
-  // are external too, so the store and the app share one copy (one HookgateError class).
-  serverExternalPackages: [
-    'better-sqlite3',
-    'pg',
-    '@hookgate/core',
-    '@hookgate/store',
-    '@hookgate/provider-pylon',
-    '@hookgate/provider-webhooks-b',
-  ],
+  // better-sqlite3's .node binary or pg's optional natives breaks them. Core is external too, so
+  // the store, the app and the provider packages share one copy (one HookgateError class). The
+  // providers themselves are bundled from the registry (../../hookgate.config.ts), so adding one
+  // there needs no change here.
+  serverExternalPackages: ['better-sqlite3', 'pg', '@hookgate/core', '@hookgate/store'],
   turbopack: { root: workspaceRoot },
   outputFileTracingRoot: workspaceRoot,
   // The e2e servers run from a private copy of the build, so a concurrent `next build` cannot

@@ -6,11 +6,11 @@ import { DeliveriesTable } from '../components/deliveries-table';
 import { EmptyState, NoDeliveriesYet } from '../components/empty-state';
 import { TimeSeriesChart } from '../components/time-series-chart';
 import { requirePageAccess } from '../lib/access';
-import { PROVIDER_IDS } from '../lib/config';
+import { PROVIDER_IDS, providerColor } from '../lib/registry';
 import { formatCount } from '../lib/format';
 import { buildOverviewSeries, OVERVIEW_RANGES, type OverviewRange } from '../lib/overview';
 import { getRuntime } from '../lib/runtime';
-import { providerColor, STATUS_INFO, STATUS_ORDER } from '../lib/status';
+import { STATUS_INFO, STATUS_ORDER } from '../lib/status';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Overview' };

@@ -6,10 +6,11 @@ import {
   DEFAULT_PAGE_SIZE,
   filtersToQuery,
   hasNarrowingFilters,
-  KNOWN_EVENTS,
   PAGE_SIZES,
+  suggestedEvents,
   TIME_RANGES,
   type DeliveryFilters,
+  type ProviderOption,
   type TimeRange,
 } from '../lib/filter-options';
 import { STATUS_INFO, STATUS_ORDER } from '../lib/status';
@@ -17,16 +18,17 @@ import { STATUS_INFO, STATUS_ORDER } from '../lib/status';
 const FAILURE_STATUSES = STATUS_ORDER.filter((status) => STATUS_INFO[status].failure);
 
 /**
- * The filter bar of the deliveries list. The URL is the state: submitting navigates to
+ * The filter bar of the deliveries list: providers and event suggestions come from the registry
+ * (`hookgate.config.ts`) through props. The URL is the state: submitting navigates to
  * `/deliveries?…` (dropping the cursor, since a new filter starts at the newest row), and
  * select changes apply at once.
  *
  * @example
  * ```tsx
- * <DeliveryFiltersForm filters={filters} providers={['pylon', 'webhooks-b']} />
+ * <DeliveryFiltersForm filters={filters} providers={[{ id: 'acme', events: ['order.paid'] }]} />
  * ```
  */
-export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryFilters; providers: readonly string[] }) {
+export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryFilters; providers: readonly ProviderOption[] }) {
   const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
   const id = useId();
@@ -77,8 +79,8 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
         <select id={`${id}-provider`} name="provider" defaultValue={filters.provider ?? ''} onChange={() => apply()} key={`p-${filters.provider ?? ''}`}>
           <option value="">All providers</option>
           {providers.map((provider) => (
-            <option key={provider} value={provider}>
-              {provider}
+            <option key={provider.id} value={provider.id}>
+              {provider.id}
             </option>
           ))}
         </select>
@@ -99,7 +101,7 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
         <label htmlFor={`${id}-event`}>Event</label>
         <input id={`${id}-event`} name="event" list={`${id}-events`} defaultValue={filters.event ?? ''} placeholder="Any event" size={18} key={`e-${filters.event ?? ''}`} />
         <datalist id={`${id}-events`}>
-          {KNOWN_EVENTS.map((name) => (
+          {suggestedEvents(providers, filters.provider).map((name) => (
             <option key={name} value={name} />
           ))}
         </datalist>

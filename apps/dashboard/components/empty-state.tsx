@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { PROVIDER_IDS } from '../lib/registry';
 
 /**
  * What to show when there is nothing yet: a title, why, and the next command to run.
@@ -23,7 +24,8 @@ export function EmptyState({ title, children, command }: { title: string; childr
 }
 
 /**
- * The empty state when the store holds no delivery at all.
+ * The empty state when the store holds no delivery at all: the webhook URLs of every registered
+ * provider (server component: it reads the registry).
  *
  * @example
  * ```tsx
@@ -34,8 +36,15 @@ export function NoDeliveriesYet() {
   return (
     <EmptyState title="No deliveries yet" command="pnpm demo">
       <p>
-        This gateway receives webhooks at <code>/api/webhooks/pylon</code> and <code>/api/webhooks/webhooks-b</code>. Send a
-        signed sample mix (valid, tampered, unknown and duplicate deliveries) from another terminal:
+        This gateway receives webhooks at{' '}
+        {PROVIDER_IDS.map((id, index) => (
+          <span key={id}>
+            {index === 0 ? '' : index === PROVIDER_IDS.length - 1 ? ' and ' : ', '}
+            <code>/api/webhooks/{id}</code>
+          </span>
+        ))}{' '}
+        (the providers in <code>hookgate.config.ts</code>). Send a signed sample mix (valid, tampered, unknown and duplicate
+        deliveries for each) from another terminal:
       </p>
     </EmptyState>
   );

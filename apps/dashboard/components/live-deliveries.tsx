@@ -38,7 +38,7 @@ export interface LiveDeliveriesProps {
  *
  * @example
  * ```tsx
- * <LiveDeliveries filterQuery="provider=pylon" newest={null} since={now} autoLoad={false} firstPageHref="/deliveries?provider=pylon" enabled summary="No deliveries">{table}</LiveDeliveries>
+ * <LiveDeliveries filterQuery="provider=acme" newest={null} since={now} autoLoad={false} firstPageHref="/deliveries?provider=acme" enabled summary="No deliveries">{table}</LiveDeliveries>
  * ```
  */
 export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPageHref, enabled, summary, children }: LiveDeliveriesProps) {

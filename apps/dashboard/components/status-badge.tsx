@@ -23,7 +23,7 @@ export function StatusBadge({ status }: { status: DeliveryStatus }) {
  *
  * @example
  * ```tsx
- * <ProviderTag provider="webhooks-b" />
+ * <ProviderTag provider="acme" />
  * ```
  */
 export function ProviderTag({ provider }: { provider: string }) {

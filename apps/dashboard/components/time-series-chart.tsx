@@ -24,7 +24,7 @@ export interface TimeSeriesChartProps {
  *
  * @example
  * ```tsx
- * <TimeSeriesChart data={points} series={[{ key: 'pylon', label: 'pylon', color: '#4f46e5' }]} kind="line" bucket="hour" label="Failures per hour" />
+ * <TimeSeriesChart data={points} series={[{ key: 'acme', label: 'acme', color: '#4f46e5' }]} kind="line" bucket="hour" label="Failures per hour" />
  * ```
  */
 export function TimeSeriesChart({ data, series, kind, bucket, label }: TimeSeriesChartProps) {

@@ -60,6 +60,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       start('token', { HOOKGATE_DASHBOARD_TOKEN: E2E_TOKEN }),
     ]);
     process.env[E2E_ENV.openUrl] = open.url;
+    process.env[E2E_ENV.openDataDir] = open.dataDir;
     process.env[E2E_ENV.tokenUrl] = token.url;
     process.env[E2E_ENV.tokenDataDir] = token.dataDir;
   } catch (error) {
@@ -91,7 +92,12 @@ const BUILD_INPUTS = [
   'next.config.ts',
   'package.json',
   'tsconfig.json',
-  ...['core', 'store', 'adapter-next', 'provider-pylon', 'provider-webhooks-b'].map((name) => `../../packages/${name}/dist`),
+  // The provider registry and every package it can pull in (providers are bundled from it).
+  '../../hookgate.config.ts',
+  ...['core', 'store', 'adapter-next', 'config'].map((name) => `../../packages/${name}/dist`),
+  ...readdirSync(path.join(appDir, '../../packages'))
+    .filter((name) => name.startsWith('provider-'))
+    .map((name) => `../../packages/${name}/dist`),
 ];
 
 /**

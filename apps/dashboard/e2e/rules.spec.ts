@@ -5,6 +5,7 @@ import { test, expect } from '@playwright/test';
 import { decideAccess, isLoopbackAddress, safeEqual, safeNextPath, sessionValue } from '../lib/auth';
 import { readConfig } from '../lib/config';
 import { maskCredentials } from '../lib/mask-credentials';
+import { PROVIDER_IDS, registry } from '../lib/registry';
 import { resolveSecrets } from '../lib/secrets-file';
 
 // The dashboard's pure rules, tested without a browser (the servers cannot be reached from a
@@ -101,24 +102,27 @@ test('configuration errors never print a password, however the store URL is mist
   expect(maskCredentials('sqlite:./data/hookgate.db')).toBe('sqlite:./data/hookgate.db');
 });
 
-test('secrets file: generated once with mode 0600, completed but never overwritten, env wins', async () => {
+test('secrets file: generated once per registered provider with mode 0600, completed but never overwritten, env wins', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hookgate-secrets-'));
   try {
     const file = path.join(dataDir, 'secrets.json');
+    const [firstId, ...otherIds] = PROVIDER_IDS as [string, ...string[]];
     const first = await resolveSecrets(readConfig({ HOOKGATE_DATA_DIR: dataDir }));
-    expect(first.file).toEqual({ path: file, created: true, providers: ['pylon', 'webhooks-b'] });
+    expect(first.file).toEqual({ path: file, created: true, providers: PROVIDER_IDS });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const stored = JSON.parse(readFileSync(file, 'utf8'));
-    expect(stored).toEqual({ pylon: [first.secrets.pylon[0]], 'webhooks-b': [first.secrets['webhooks-b'][0]] });
+    expect(stored).toEqual(Object.fromEntries(registry.providers.map((entry) => [entry.secret.key, first.secrets[entry.id]])));
 
-    const again = await resolveSecrets(readConfig({ HOOKGATE_DATA_DIR: dataDir, HOOKGATE_SECRET_PYLON: 'from-env' }));
-    expect(again.secrets).toEqual({ pylon: ['from-env'], 'webhooks-b': stored['webhooks-b'] });
-    expect(again.file).toMatchObject({ created: false, providers: ['webhooks-b'] });
+    // The documented variable names of the first providers still work (HOOKGATE_SECRET_PYLON, …).
+    const again = await resolveSecrets(readConfig({ HOOKGATE_DATA_DIR: dataDir, [registry.providers[0]!.secret.env]: 'from-env' }));
+    expect(again.secrets).toEqual({ ...first.secrets, [firstId]: ['from-env'] });
+    expect(again.file).toMatchObject({ created: false, providers: otherIds });
 
-    writeFileSync(file, JSON.stringify({ pylon: ['kept'] }), { mode: 0o644 });
+    writeFileSync(file, JSON.stringify({ [firstId]: ['kept'] }), { mode: 0o644 });
     const completed = await resolveSecrets(readConfig({ HOOKGATE_DATA_DIR: dataDir }));
-    expect(completed.secrets.pylon).toEqual(['kept']);
-    expect(JSON.parse(readFileSync(file, 'utf8')).pylon).toEqual(['kept']);
+    expect(completed.secrets[firstId]).toEqual(['kept']);
+    expect(JSON.parse(readFileSync(file, 'utf8'))[firstId]).toEqual(['kept']);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8'))).sort()).toEqual([...PROVIDER_IDS].sort());
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
     writeFileSync(file, '{ not json');

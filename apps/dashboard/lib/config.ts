@@ -1,19 +1,15 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSecretList } from '@hookgate/config';
 import { HookgateError } from '@hookgate/core';
 import { maskCredentials } from './mask-credentials';
+import { registry } from './registry';
 
-/** Provider route ids the dashboard serves at `/api/webhooks/<id>`, with their secret variables. */
-export const PROVIDER_SECRET_ENV = {
-  pylon: 'HOOKGATE_SECRET_PYLON',
-  'webhooks-b': 'HOOKGATE_SECRET_WEBHOOKS_B',
-} as const;
+/** A provider route id served by the dashboard (one of the registry's, see `hookgate.config.ts`). */
+export type ProviderId = string;
 
-/** A provider route id served by the dashboard. */
-export type ProviderId = keyof typeof PROVIDER_SECRET_ENV;
-
-/** Every {@link ProviderId}, in display order. */
-export const PROVIDER_IDS = Object.keys(PROVIDER_SECRET_ENV) as ProviderId[];
+/** Every {@link ProviderId}, in registry order. */
+export { PROVIDER_IDS } from './registry';
 
 /** The dashboard's validated configuration (from environment variables). */
 export interface DashboardConfig {
@@ -34,15 +30,18 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
-const secretList = optionalText.pipe(
-  z
-    .string()
-    .optional()
-    .transform((value) => value?.split(',').map((entry) => entry.trim()))
-    .refine((list) => list === undefined || list.every((entry) => entry.length > 0), {
-      message: 'has an empty entry; separate rotated secrets with single commas, e.g. "new-secret,old-secret"',
-    }),
-);
+// A provider's secret variable (named in the registry): comma-separated secrets, newest first.
+const secretList = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const parsed = parseSecretList(value);
+    if ('error' in parsed) {
+      context.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }
+    return parsed.secrets;
+  });
 
 const envSchema = z.object({
   HOOKGATE_DATA_DIR: optionalText,
@@ -54,8 +53,6 @@ const envSchema = z.object({
       })
       .optional(),
   ),
-  HOOKGATE_SECRET_PYLON: secretList,
-  HOOKGATE_SECRET_WEBHOOKS_B: secretList,
   HOOKGATE_DASHBOARD_TOKEN: optionalText.pipe(
     z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' }).optional(),
   ),
@@ -69,8 +66,13 @@ const envSchema = z.object({
   ),
 });
 
+// One variable per registered provider (HOOKGATE_SECRET_<ID> unless its entry names another).
+const secretsSchema = z.object(Object.fromEntries(registry.providers.map((entry) => [entry.secret.env, secretList])));
+const secretNames = new Set(registry.providers.map((entry) => entry.secret.env));
+
 /**
- * Reads and validates the dashboard's environment. Relative paths resolve against the working
+ * Reads and validates the dashboard's environment, including each registered provider's
+ * secret variable. Relative paths resolve against the working
  * directory (the root `pnpm start` passes absolute ones).
  *
  * @throws {HookgateError} `invalid_config`, listing every invalid variable and why.
@@ -82,14 +84,16 @@ const envSchema = z.object({
  */
 export function readConfig(env: Record<string, string | undefined> = process.env): DashboardConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
+  const secrets = secretsSchema.safeParse(env);
+  if (!parsed.success || !secrets.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(secrets.error?.issues ?? [])];
+    const lines = issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       // Secrets and the token are named, never echoed; any other value is shown with its
       // credentials masked (a store URL typed wrong still carries its password).
       const value = env[name];
       const shown =
-        name.startsWith('HOOKGATE_SECRET') || name === 'HOOKGATE_DASHBOARD_TOKEN' || value === undefined
+        secretNames.has(name) || name.startsWith('HOOKGATE_SECRET') || name === 'HOOKGATE_DASHBOARD_TOKEN' || value === undefined
           ? ''
           : ` (got ${JSON.stringify(maskCredentials(value))})`;
       return `  - ${name} ${issue.message}${shown}`;
@@ -102,7 +106,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir,
     storeUrl: values.HOOKGATE_STORE ?? `sqlite:${path.join(/*turbopackIgnore: true*/ dataDir, 'hookgate.db')}`,
-    envSecrets: { pylon: values.HOOKGATE_SECRET_PYLON, 'webhooks-b': values.HOOKGATE_SECRET_WEBHOOKS_B },
+    envSecrets: Object.fromEntries(registry.providers.map((entry) => [entry.id, secrets.data[entry.secret.env]])),
     dashboardToken: values.HOOKGATE_DASHBOARD_TOKEN,
     port: values.PORT ?? 3000,
   };

@@ -39,7 +39,7 @@ export interface DeliveryFilters {
  *
  * @example
  * ```ts
- * hasNarrowingFilters({ ...filters, provider: 'pylon' }); // true
+ * hasNarrowingFilters({ ...filters, provider: 'acme' }); // true
  * ```
  */
 export function hasNarrowingFilters(filters: DeliveryFilters): boolean {
@@ -52,7 +52,7 @@ export function hasNarrowingFilters(filters: DeliveryFilters): boolean {
  *
  * @example
  * ```ts
- * filtersToQuery(filters, { cursor: page.nextCursor ?? undefined }, 25); // 'provider=pylon&cursor=…'
+ * filtersToQuery(filters, { cursor: page.nextCursor ?? undefined }, 25); // 'provider=acme&cursor=…'
  * ```
  */
 export function filtersToQuery(filters: DeliveryFilters, changes: Partial<DeliveryFilters>, defaultLimit: number): string {
@@ -72,25 +72,21 @@ export function filtersToQuery(filters: DeliveryFilters, changes: Partial<Delive
   return params.toString();
 }
 
+/** A provider the filters offer, with the event and variant names its deliveries can carry. */
+export interface ProviderOption {
+  id: string;
+  events: readonly string[];
+}
+
 /**
- * Event and variant names of the providers this dashboard serves, offered as suggestions in the
- * event filter (any name can still be typed).
+ * Event names to suggest in the event filter: those of the selected provider, else of all.
+ *
+ * @example
+ * ```ts
+ * suggestedEvents([{ id: 'acme', events: ['order.paid'] }], undefined); // ['order.paid']
+ * ```
  */
-export const KNOWN_EVENTS: readonly string[] = [
-  'IssueNewEvent',
-  'IssueAssignedEvent',
-  'IssueStateChangedEvent',
-  'MessageNewEvent',
-  'userNotificationEvent',
-  'UserActionNotificationEvent',
-  'UserStatusNotificationEvent',
-  'UserPreferenceNotificationEvent',
-  'systemNotificationEvent',
-  'SystemAlertNotificationEvent',
-  'SystemMaintenanceNotificationEvent',
-  'SystemPerformanceNotificationEvent',
-  'inventoryChangeEvent',
-  'InventoryStockIncreaseEvent',
-  'InventoryStockDecreaseEvent',
-  'InventoryStockDepletedEvent',
-];
+export function suggestedEvents(providers: readonly ProviderOption[], selected: string | undefined): string[] {
+  const chosen = providers.filter((provider) => selected === undefined || provider.id === selected);
+  return [...new Set((chosen.length > 0 ? chosen : providers).flatMap((provider) => provider.events))];
+}

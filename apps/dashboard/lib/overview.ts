@@ -27,7 +27,7 @@ export interface OverviewSeries {
  *
  * @example
  * ```ts
- * const { byStatus } = buildOverviewSeries(await store.stats({ from, to, bucket: 'hour' }), ['pylon']);
+ * const { byStatus } = buildOverviewSeries(await store.stats({ from, to, bucket: 'hour' }), PROVIDER_IDS);
  * ```
  */
 export function buildOverviewSeries(stats: StatsResult, knownProviders: readonly string[]): OverviewSeries {

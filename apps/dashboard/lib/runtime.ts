@@ -1,16 +1,17 @@
-import { createGateway, createWebhookHandler, type DeliveryStore } from '@hookgate/core';
+import { gatewayFromConfig } from '@hookgate/config';
+import type { DeliveryStore, Gateway } from '@hookgate/core';
 import { createNextRouteHandler } from '@hookgate/adapter-next';
-import { pylon } from '@hookgate/provider-pylon';
-import { webhooksB } from '@hookgate/provider-webhooks-b';
 import { openStore, redactStoreUrl } from '@hookgate/store';
-import { readConfig, type DashboardConfig, type ProviderId } from './config';
+import { readConfig, type DashboardConfig } from './config';
+import { registry } from './registry';
 import { describeSecretsFile, resolveSecrets } from './secrets-file';
 
 /** Everything the server side shares: one store connection, one gateway. */
 export interface DashboardRuntime {
   config: DashboardConfig;
   store: DeliveryStore;
-  gateway: ReturnType<typeof buildGateway>;
+  /** Serves every provider of the registry (`hookgate.config.ts`) at its route id. */
+  gateway: Gateway;
   /** Route handlers for `app/api/webhooks/[provider]/route.ts`. */
   webhookRoutes: ReturnType<typeof createNextRouteHandler>;
 }
@@ -48,16 +49,7 @@ async function createRuntime(): Promise<DashboardRuntime> {
   if (file) console.log(describeSecretsFile(file));
   const store = await openStore(config.storeUrl);
   console.log(`[hookgate] Recording deliveries in ${redactStoreUrl(config.storeUrl)}`);
-  const gateway = buildGateway(secrets, store);
+  const gateway = gatewayFromConfig(registry, { secrets, store });
+  console.log(`[hookgate] Serving ${registry.providers.map((entry) => `/api/webhooks/${entry.id}`).join(', ')}`);
   return { config, store, gateway, webhookRoutes: createNextRouteHandler(gateway) };
-}
-
-function buildGateway(secrets: Record<ProviderId, string[]>, store: DeliveryStore) {
-  return createGateway({
-    handlers: {
-      pylon: createWebhookHandler({ provider: pylon(), secrets: secrets.pylon }),
-      'webhooks-b': createWebhookHandler({ provider: webhooksB(), secrets: secrets['webhooks-b'] }),
-    },
-    store,
-  });
 }

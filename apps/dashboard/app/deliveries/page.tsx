@@ -5,7 +5,7 @@ import { DeliveryFiltersForm } from '../../components/delivery-filters-form';
 import { EmptyState, NoDeliveriesYet } from '../../components/empty-state';
 import { LiveDeliveries } from '../../components/live-deliveries';
 import { requirePageAccess } from '../../lib/access';
-import { PROVIDER_IDS } from '../../lib/config';
+import { PROVIDER_OPTIONS } from '../../lib/registry';
 import { parseDeliveryFilters, toListQuery } from '../../lib/delivery-filters';
 import { DEFAULT_PAGE_SIZE, filtersToQuery, hasNarrowingFilters } from '../../lib/filter-options';
 import { getRuntime } from '../../lib/runtime';
@@ -49,7 +49,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         </div>
       ) : null}
       <section className="card" aria-label="Delivery list">
-        <DeliveryFiltersForm filters={filters} providers={PROVIDER_IDS} />
+        <DeliveryFiltersForm filters={filters} providers={PROVIDER_OPTIONS} />
         <LiveDeliveries
           filterQuery={pollQuery}
           newest={newestRow && !filters.cursor ? { receivedAt: newestRow.receivedAt, id: newestRow.id } : null}

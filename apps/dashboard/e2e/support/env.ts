@@ -1,6 +1,7 @@
 /** Environment variables through which global setup tells the tests where the servers are. */
 export const E2E_ENV = {
   openUrl: 'HOOKGATE_E2E_OPEN_URL',
+  openDataDir: 'HOOKGATE_E2E_OPEN_DATA_DIR',
   tokenUrl: 'HOOKGATE_E2E_TOKEN_URL',
   tokenDataDir: 'HOOKGATE_E2E_TOKEN_DATA_DIR',
 } as const;

@@ -20,7 +20,7 @@ async function serve(method: Method, request: Request, context: RouteContext): P
   return routes[method](request, context);
 }
 
-/** Receives a delivery for `/api/webhooks/pylon` or `/api/webhooks/webhooks-b`. */
+/** Receives a delivery for `/api/webhooks/<id>`: every provider in the registry (`hookgate.config.ts`). */
 export function POST(request: Request, context: RouteContext): Promise<Response> {
   return serve('POST', request, context);
 }
