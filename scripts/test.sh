@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# `pnpm test`: everything CI runs — build, typecheck, unit + integration tests of every package,
-# the dashboard's end-to-end tests in Chromium, then the bounded reliability suite.
+# `pnpm test`: everything CI runs — build, the packed packages' checks (publint, attw, LICENSE),
+# typecheck, unit + integration tests of every package, the dashboard's end-to-end tests in
+# Chromium, then the bounded reliability suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 bash scripts/ensure-chromium.sh
 bash scripts/ensure-services.sh
 pnpm exec turbo run build --output-logs=errors-only
+pnpm run lint:packages
 pnpm exec turbo run typecheck --output-logs=errors-only
 pnpm exec turbo run test --concurrency=1
 pnpm run test:reliability
