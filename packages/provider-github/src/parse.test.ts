@@ -1,0 +1,120 @@
+// Parsing: every payload in @octokit/webhooks-examples, sent with its event name header, is the
+// event the header names and the variant its action names; routing never looks at the body.
+import { createRequire } from 'node:module';
+import { createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { sign } from '@octokit/webhooks-methods';
+import { describe, expect, it } from 'vitest';
+import { GITHUB_EVENTS } from './events.generated.js';
+import { fixtures } from './fixtures.js';
+import { github, parseWebhookEvent } from './provider.js';
+import { signGitHub } from './sign.js';
+
+interface ExampleGroup {
+  name: string;
+  actions: string[];
+  examples: Array<Record<string, unknown>>;
+}
+const require = createRequire(import.meta.url);
+const groups = require('@octokit/webhooks-examples') as ExampleGroup[];
+const examples = groups.flatMap((group) => group.examples.map((payload, index) => ({ event: group.name, index, payload })));
+
+const SECRET = 'whsec-github-examples';
+const encoder = new TextEncoder();
+
+describe('every @octokit/webhooks-examples payload', () => {
+  it('the package has the examples we expect to walk (hundreds, across dozens of events)', () => {
+    expect(examples.length).toBeGreaterThan(300);
+    expect(new Set(examples.map((e) => e.event)).size).toBeGreaterThan(50);
+  });
+
+  const handler = createWebhookHandler({ provider: github(), secret: SECRET });
+  it.each(examples.map((e) => [`${e.event} #${e.index} ${String(e.payload.action ?? '')}`, e] as const))(
+    '%s → event from the header, variant from the action',
+    async (_name, { event, payload }) => {
+      const body = JSON.stringify(payload);
+      const headers = { 'x-github-event': event, 'x-github-delivery': `example-${event}`, 'x-hub-signature-256': await sign(SECRET, body) };
+      const result = await handler.verifyAndParse({ method: 'POST', headers, rawBody: encoder.encode(body) });
+      const hasActions = (GITHUB_EVENTS as Record<string, readonly string[]>)[event]!.length > 0;
+      expect(result).toMatchObject({
+        kind: 'event',
+        event,
+        variant: hasActions ? `${event}.${String(payload.action)}` : event,
+        payload,
+        secretIndex: 0,
+      });
+    },
+  );
+});
+
+describe('routing by X-GitHub-Event', () => {
+  // Regression (issue 13): guessing from the body called an issue_comment delivery `issues`,
+  // because a comment's body carries the `issue` it belongs to.
+  it('an issue_comment body (which carries an issue) is issue_comment, not issues', async () => {
+    const { payload } = fixtures.valid['issue_comment.created'];
+    expect(payload).toHaveProperty('issue');
+    expect(await parseWebhookEvent(JSON.stringify(payload), 'issue_comment')).toMatchObject({
+      kind: 'event',
+      event: 'issue_comment',
+      variant: 'issue_comment.created',
+    });
+  });
+
+  it('the same body under another event header is that event (the header decides)', async () => {
+    const { payload } = fixtures.valid['issue_comment.created'];
+    // An issues delivery whose action is `created` does not exist: unknown, never misfiled as a comment.
+    expect(await parseWebhookEvent(JSON.stringify(payload), 'issues')).toMatchObject({
+      kind: 'unknown_event',
+      reason: 'unknown_event_type',
+      eventType: 'issues.created',
+    });
+  });
+
+  it.each(Object.entries(fixtures.valid))('fixture %s parses as its event', async (name, sample) => {
+    expect(await parseWebhookEvent(JSON.stringify(sample.payload), sample.event)).toMatchObject({ kind: 'event', event: sample.event, variant: name });
+  });
+
+  it.each([...Object.entries(fixtures.invalid), ...Object.entries(fixtures.unknown)])('fixture %s → its expected outcome', async (_name, sample) => {
+    const headers: Record<string, string> = sample.event === null ? {} : { 'x-github-event': sample.event };
+    const text = sample.raw ?? JSON.stringify(sample.payload);
+    const result = await github().parse(encoder.encode(text), { method: 'POST', headers, rawBody: encoder.encode(text) });
+    expect(result).toMatchObject(sample.expected);
+  });
+
+  it('an X-GitHub-Event naming an Object.prototype member is unknown', async () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      expect(await parseWebhookEvent('{}', name)).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type' });
+    }
+  });
+});
+
+describe('handle(): ping, dedupe by X-GitHub-Delivery', () => {
+  it('ping is handled (200) and reaches on("ping")', async () => {
+    const handler = createWebhookHandler({ provider: github(), secret: SECRET });
+    const zens: string[] = [];
+    handler.on('ping', (ping) => void zens.push(ping.zen ?? ''));
+    const { event, payload } = fixtures.valid.ping;
+    const { headers, body } = signGitHub({ event, payload, secret: SECRET });
+    expect(await handler.handle({ method: 'POST', headers, rawBody: encoder.encode(body) })).toMatchObject({ status: 200, kind: 'handled', event: 'ping', variant: 'ping' });
+    expect(zens).toEqual(['Design for failure.']);
+  });
+
+  it('a redelivery (same X-GitHub-Delivery, even re-signed) is a duplicate; a new delivery id is not', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: github(), secret: SECRET, store });
+    let calls = 0;
+    handler.on('issues.opened', () => void calls++);
+    const { event, payload } = fixtures.valid['issues.opened'];
+    const send = (deliveryId: string, extra = '') => {
+      const { headers, body } = signGitHub({ event, body: JSON.stringify(payload) + extra, secret: SECRET, deliveryId });
+      return handler.handle({ method: 'POST', headers, rawBody: encoder.encode(body) });
+    };
+    const first = await send('72d3162e-cc78-11e3-81ab-4c9367dc0958');
+    expect(first).toMatchObject({ status: 200, kind: 'handled' });
+    expect(await send('72d3162e-cc78-11e3-81ab-4c9367dc0958', ' ')).toMatchObject({ status: 200, kind: 'duplicate', duplicateOf: first.deliveryId });
+    expect(await send('8a1b5f00-cc78-11e3-81ab-4c9367dc0958')).toMatchObject({ kind: 'handled' });
+    expect(calls).toBe(2);
+    const recorded = await store.get(first.deliveryId!);
+    expect(recorded).toMatchObject({ event: 'issues', variant: 'issues.opened', dedupeKey: '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+    expect(recorded?.headers['x-hub-signature-256']).toBe('[redacted]');
+  });
+});
