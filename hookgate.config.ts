@@ -4,11 +4,13 @@
 // Secrets: HOOKGATE_SECRET_<ID> (e.g. HOOKGATE_SECRET_WEBHOOKS_B), else data/secrets.json, generated on first start.
 import { defineConfig } from '@hookgate/config';
 import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
+import { fixtures as stripeFixtures, signStripe, stripe } from '@hookgate/provider-stripe';
 import { fixtures as webhooksBFixtures, signWebhooksB, webhooksB } from '@hookgate/provider-webhooks-b';
 
 export default defineConfig({
   providers: [
     { provider: pylon(), sign: signPylon, fixtures: pylonFixtures },
     { provider: webhooksB(), sign: signWebhooksB, fixtures: webhooksBFixtures },
+    { provider: stripe(), sign: signStripe, fixtures: stripeFixtures },
   ],
 });

@@ -35,7 +35,10 @@ export interface SampleKit {
   readonly variants: readonly string[];
   /** The variants an `--event` value selects (an event name selects all its variants). */
   select(event: string | undefined): string[];
-  /** A valid sample of `variant`, made unique with a `sample_id` field so repeats are new deliveries. */
+  /**
+   * A valid sample of `variant`, made unique so repeats are new deliveries: a `sample_id` field,
+   * and a fresh value for a body field the provider dedupes on (its event id).
+   */
   uniqueBody(variant: string): string;
   /** Signs an exact body as the provider's sender would; `event` defaults to the variant's event. */
   sign(body: string, secret: string, now: number, variant?: string, event?: string): SignedSample;
@@ -90,7 +93,15 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
     uniqueBody(variant) {
       const payload = valid[variant];
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return JSON.stringify(payload);
-      return JSON.stringify({ ...payload, sample_id: randomUUID() });
+      const nonce = randomUUID();
+      const unique: Record<string, unknown> = { ...payload, sample_id: nonce };
+      // A provider that dedupes on an id inside the body (an event id): give each sample its own,
+      // or a second send would be a duplicate. Ids in headers are the signer's business.
+      const id = bodyEventId(entry, payload);
+      if (id !== undefined) {
+        for (const [key, value] of Object.entries(payload)) if (value === id) unique[key] = `${id}_${nonce.replaceAll('-', '')}`;
+      }
+      return JSON.stringify(unique);
     },
     sign(body, secret, now, variant, event) {
       return signWith(sign, { body, secret, now, variant, event: event ?? (variant === undefined ? undefined : eventOfVariant(entry, variant)) });
@@ -127,6 +138,15 @@ export function caseBody(sample: ProviderSampleCase): string {
 function signWith(sign: ProviderSigner, input: Parameters<ProviderSigner>[0]): SignedSample {
   const signed = sign(input);
   return { headers: signed.headers, body: typeof signed.body === 'string' ? signed.body : Buffer.from(signed.body).toString('utf8') };
+}
+
+function bodyEventId(entry: RegisteredProvider, payload: object): string | undefined {
+  try {
+    const id = entry.provider.eventId?.(payload, { method: 'POST', headers: {}, rawBody: new Uint8Array() });
+    return typeof id === 'string' && id.length > 0 ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isOutcomeKind(kind: string | undefined): kind is OutcomeKind {

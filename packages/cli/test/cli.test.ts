@@ -103,15 +103,16 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
     }
   });
 
-  it('send: repeated sends of one variant are distinct deliveries, not duplicates; the secret may come from the variable', async () => {
-    const entry = config.providers[0]!;
-    const variant = selectVariants(entry, undefined)[0]!;
-    const io = capture();
-    const code = await runCli(['send', entry.id, '--event', variant, '--count', '2', '--url', baseUrl], io, { [entry.secret.env]: `${secrets[entry.id]},an-older-one` });
-    expect(io.errors).toEqual([]);
-    expect(code).toBe(0);
-    expect(io.lines).toHaveLength(2);
-    for (const line of io.lines) expect(line).toMatch(/→ 200 handled /);
+  it('send: repeated sends of one variant are distinct deliveries for every provider (even one that dedupes on a body id); the secret may come from the variable', async () => {
+    for (const entry of config.providers) {
+      const variant = selectVariants(entry, undefined)[0]!;
+      const io = capture();
+      const code = await runCli(['send', entry.id, '--event', variant, '--count', '2', '--url', baseUrl], io, { [entry.secret.env]: `${secrets[entry.id]},an-older-one` });
+      expect(io.errors, entry.id).toEqual([]);
+      expect(code, entry.id).toBe(0);
+      expect(io.lines, entry.id).toHaveLength(2);
+      for (const line of io.lines) expect(line, entry.id).toMatch(/→ 200 handled /);
+    }
   });
 
   it('send: a wrong secret is answered 401 and the exit code says so', async () => {
