@@ -21,8 +21,13 @@ export interface GatewayBuildOptions {
   store?: DeliveryStore | undefined;
   /** Clock for the handlers (replay tests move it). */
   now?: (() => number) | undefined;
-  /** Called for every dispatched event (counts listener calls). */
-  onEvent?: ((provider: string, key: string) => void) | undefined;
+  /**
+   * Called for every dispatched event (counts listener calls). Awaited: a returned promise that
+   * rejects is a failing listener (500, claim released).
+   */
+  onEvent?: ((provider: string, key: string) => unknown) | undefined;
+  /** Lease of a dedupe claim while listeners run (core's default 60 s). */
+  leaseSeconds?: number | undefined;
   /** Largest body the handlers accept (413 above). Default core's 1 MiB. */
   maxBodyBytes?: number | undefined;
   /** Turns on Webhooks B's opt-in timestamp window (off by default, as in the spec). */
@@ -38,17 +43,26 @@ export interface GatewayBuildOptions {
  * ```
  */
 export function buildGateway(options: GatewayBuildOptions = {}): Gateway {
-  const pylonHandler = createWebhookHandler({ provider: pylon(), secret: SECRET, now: options.now, maxBodyBytes: options.maxBodyBytes });
+  const pylonHandler = createWebhookHandler({
+    provider: pylon(),
+    secret: SECRET,
+    now: options.now,
+    maxBodyBytes: options.maxBodyBytes,
+    leaseSeconds: options.leaseSeconds,
+  });
   const bHandler = createWebhookHandler({
     provider: webhooksB({ toleranceSeconds: options.webhooksBToleranceSeconds }),
     secret: SECRET,
     now: options.now,
     maxBodyBytes: options.maxBodyBytes,
+    leaseSeconds: options.leaseSeconds,
   });
   if (options.onEvent) {
     const onEvent = options.onEvent;
     pylonHandler.onAny((event) => onEvent('pylon', String((event.payload as { issue_id?: unknown }).issue_id)));
     bHandler.onAny((event) => onEvent('webhooks-b', String((event.payload as { id?: unknown }).id)));
+    // Scenarios make listeners fail on purpose and count the failures themselves: no log line each.
+    for (const handler of [pylonHandler, bHandler]) handler.onError(() => undefined);
   }
   return createGateway({ handlers: { pylon: pylonHandler, 'webhooks-b': bHandler }, store: options.store }) as unknown as Gateway;
 }
