@@ -1,0 +1,57 @@
+// Slack deliveries over a real Express app, a real Fastify app (127.0.0.1:0) and Next's App
+// Router handler: the url_verification challenge is answered by every adapter.
+import { isValidSlackRequest } from '@slack/bolt';
+import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtures, signSlack, slack } from '../src/index.js';
+// The real-server harness is shared by the provider packages; it lives with the first one.
+import { SERVERS, type RealServer } from '../../provider-github/test/servers.js';
+
+const SECRET = 'slack-signing-secret-e2e';
+
+describe.each(SERVERS)('Slack over %s', (_name, start) => {
+  let server: RealServer;
+  const mentions: string[] = [];
+  beforeAll(async () => {
+    const handler = createWebhookHandler({ provider: slack(), secret: SECRET });
+    handler.on('app_mention', (body) => void mentions.push(body.event.text));
+    server = await start(createGateway({ handlers: { slack: handler }, store: new MemoryStore() }));
+  });
+  afterAll(() => server.close());
+
+  it('url_verification: 200 with the challenge as the whole body (text/plain)', async () => {
+    const delivery = signSlack({ payload: fixtures.valid.url_verification, secret: SECRET });
+    const answer = await server.post('slack', delivery);
+    expect(answer).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', text: fixtures.valid.url_verification.challenge });
+  });
+
+  it('an app_mention bolt accepts: 200 handled, listener ran; Slack’s retry is a duplicate', async () => {
+    const delivery = signSlack({ payload: fixtures.valid.app_mention, secret: SECRET });
+    const boltSays = isValidSlackRequest({
+      signingSecret: SECRET,
+      body: delivery.body,
+      headers: { 'x-slack-signature': delivery.headers['x-slack-signature']!, 'x-slack-request-timestamp': Number(delivery.headers['x-slack-request-timestamp']) },
+    });
+    expect(boltSays).toBe(true);
+    const first = await server.post('slack', delivery);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ ok: true, kind: 'handled' });
+    expect(mentions).toContain('<@U0BOTUSER1> is the deploy finished?');
+    const retry = await server.post('slack', { headers: { ...delivery.headers, 'x-slack-retry-num': '1' }, body: delivery.body });
+    expect(JSON.parse(retry.text)).toMatchObject({ kind: 'duplicate' });
+  });
+
+  it('tampered, wrong secret, stale: 401 and no challenge', async () => {
+    const good = signSlack({ payload: fixtures.valid.url_verification, secret: SECRET });
+    const cases = [
+      { headers: good.headers, body: good.body.replace('"url_verification"', '"url_verification" ') },
+      signSlack({ payload: fixtures.valid.url_verification, secret: 'wrong' }),
+      signSlack({ payload: fixtures.valid.url_verification, secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 600 }),
+    ];
+    for (const delivery of cases) {
+      const answer = await server.post('slack', delivery);
+      expect(answer.status).toBe(401);
+      expect(answer.text).not.toContain(fixtures.valid.url_verification.challenge);
+    }
+  });
+});
