@@ -3,6 +3,7 @@
 // Adding a provider is one line here (and its package installed at the repo root).
 // Secrets: HOOKGATE_SECRET_<ID> (e.g. HOOKGATE_SECRET_WEBHOOKS_B), else data/secrets.json, generated on first start.
 import { defineConfig } from '@hookgate/config';
+import { fixtures as githubFixtures, github, signGitHub } from '@hookgate/provider-github';
 import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
 import { fixtures as stripeFixtures, signStripe, stripe } from '@hookgate/provider-stripe';
 import { fixtures as webhooksBFixtures, signWebhooksB, webhooksB } from '@hookgate/provider-webhooks-b';
@@ -12,5 +13,6 @@ export default defineConfig({
     { provider: pylon(), sign: signPylon, fixtures: pylonFixtures },
     { provider: webhooksB(), sign: signWebhooksB, fixtures: webhooksBFixtures },
     { provider: stripe(), sign: signStripe, fixtures: stripeFixtures },
+    { provider: github(), sign: signGitHub, fixtures: githubFixtures },
   ],
 });

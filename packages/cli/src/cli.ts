@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { eventNames, providerIds, type HookgateConfig } from '@hookgate/config';
+import { providerIds, type HookgateConfig } from '@hookgate/config';
 import { loadConfig } from '@hookgate/config/load';
 import { demoCommand, sendCommand, type Io } from './commands.js';
 import { replayCommand } from './replay.js';
+import { sampleKit } from './samples.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -15,8 +16,8 @@ import { UsageError } from './usage-error.js';
  */
 export function usage(config?: HookgateConfig): string {
   const providers = config
-    ? `Providers (from the Hookgate config):\n${config.providers
-        .map((entry) => `  ${entry.id.padEnd(14)} ${entry.sign && entry.fixtures ? eventNames(entry).join(', ') : '(no signer/fixtures: cannot send)'}`)
+    ? `Providers (from the Hookgate config) and the samples the CLI can send:\n${config.providers
+        .map((entry) => `  ${entry.id.padEnd(22)} ${entry.sign && entry.fixtures ? sampleKit(entry).variants.join(', ') : '(no sign/fixtures in its entry: cannot send)'}`)
         .join('\n')}`
     : 'Providers: those registered in hookgate.config.ts (none loaded).';
   const example = config?.providers[0]?.id ?? '<provider>';

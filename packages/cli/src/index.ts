@@ -13,4 +13,4 @@ export {
 } from './commands.js';
 export { replayCommand } from './replay.js';
 export { postDelivery, endpointFor, type SendResult } from './send.js';
-export { sampleKit, signCase, caseBody, type SampleKit, type SampleCase, type SignedSample, type ExpectedOutcome } from './samples.js';
+export { sampleKit, signCase, caseBody, validSample, type SampleKit, type SampleCase, type SignedSample, type ExpectedOutcome } from './samples.js';

@@ -79,19 +79,24 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
     entry,
     variants,
     select(event) {
-      let selected: string[];
+      if (event === undefined) return [...variants];
+      let selected: string[] = [];
       try {
         selected = selectVariants(entry, event);
       } catch (error) {
-        if ((error as { code?: unknown } | null)?.code === 'unknown_event_name') throw new UsageError((error as Error).message);
-        throw error;
+        if ((error as { code?: unknown } | null)?.code !== 'unknown_event_name') throw error;
       }
       const sendable = selected.filter((variant) => variants.includes(variant));
-      if (sendable.length === 0) throw new UsageError(`No sample for ${event ?? 'any event'} of ${entry.id} in its fixtures. Samples: ${variants.join(', ')}.`);
+      if (sendable.length === 0) {
+        // The choices are what the fixtures can send (a provider may define hundreds of events).
+        const events = variants.map((variant) => eventOfVariant(entry, variant) ?? variant);
+        const choices = [...new Set([...events, ...variants])].join(', ');
+        throw new UsageError(`${selected.length === 0 ? 'Unknown event' : 'No sample for'} "${event}" for ${entry.id}. It can send: ${choices}.`);
+      }
       return sendable;
     },
     uniqueBody(variant) {
-      const payload = valid[variant];
+      const { payload } = validSample(valid[variant]);
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return JSON.stringify(payload);
       const nonce = randomUUID();
       const unique: Record<string, unknown> = { ...payload, sample_id: nonce };
@@ -104,7 +109,8 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
       return JSON.stringify(unique);
     },
     sign(body, secret, now, variant, event) {
-      return signWith(sign, { body, secret, now, variant, event: event ?? (variant === undefined ? undefined : eventOfVariant(entry, variant)) });
+      const named = variant === undefined ? undefined : (validSample(valid[variant]).event ?? eventOfVariant(entry, variant));
+      return signWith(sign, { body, secret, now, variant, event: event ?? named ?? '' });
     },
     unknownCases: () => cases([fixtures.unknown, fixtures.ambiguous], 'unknown_event'),
     invalidCases: () => cases([fixtures.invalid], 'invalid_payload'),
@@ -120,7 +126,7 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
  * ```
  */
 export function signCase(kit: SampleKit, sample: ProviderSampleCase, secret: string, now: number): SignedSample {
-  return signWith(kit.entry.sign!, { body: caseBody(sample), secret, now, event: sample.event, variant: undefined });
+  return signWith(kit.entry.sign!, { body: caseBody(sample), secret, now, event: sample.event ?? '', variant: undefined });
 }
 
 /**
@@ -138,6 +144,25 @@ export function caseBody(sample: ProviderSampleCase): string {
 function signWith(sign: ProviderSigner, input: Parameters<ProviderSigner>[0]): SignedSample {
   const signed = sign(input);
   return { headers: signed.headers, body: typeof signed.body === 'string' ? signed.body : Buffer.from(signed.body).toString('utf8') };
+}
+
+/**
+ * A valid fixture entry as payload and announced event: the payload itself, or `{ event, payload }`
+ * (exactly these keys) from providers whose sender names the event outside the body.
+ *
+ * @example
+ * ```ts
+ * validSample({ event: 'order', payload: { id: 1 } }); // { payload: { id: 1 }, event: 'order' }
+ * validSample({ id: 1 });                               // { payload: { id: 1 } }
+ * ```
+ */
+export function validSample(value: unknown): { payload: unknown; event?: string } {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    const { event, payload } = value as { event?: unknown; payload?: unknown };
+    if (keys.length === 2 && typeof event === 'string' && 'payload' in value) return { payload, event };
+  }
+  return { payload: value };
 }
 
 function bodyEventId(entry: RegisteredProvider, payload: object): string | undefined {

@@ -9,7 +9,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore, type Delivery } from '@hookgate/core';
 import { createExpressMiddleware } from '@hookgate/adapter-express';
-import { gatewayFromConfig, selectVariants, type HookgateConfig } from '@hookgate/config';
+import { gatewayFromConfig, type HookgateConfig } from '@hookgate/config';
 import { loadConfig } from '@hookgate/config/load';
 import { openStore } from '@hookgate/store';
 import { demoPlan, runCli, sampleKit, usage, type Io } from '../src/index.js';
@@ -90,7 +90,12 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
 
   it('send --provider <id> --event <name> works for every registered provider (secret from secrets.json)', async () => {
     for (const entry of config.providers) {
-      const [event, variants] = Object.entries(entry.provider.events as Record<string, readonly string[]>).sort((a, b) => b[1].length - a[1].length)[0]!;
+      // The event whose variants have the most samples: an event name sends each of them in turn.
+      const kit = sampleKit(entry);
+      const [event, variants] = Object.entries(entry.provider.events as Record<string, readonly string[]>)
+        .map(([name, all]) => [name, all.filter((variant) => kit.variants.includes(variant))] as const)
+        .filter(([, sendable]) => sendable.length > 0)
+        .sort((a, b) => b[1].length - a[1].length)[0]!;
       const before = (await recorded(entry.id)).length;
       const io = capture();
       const code = await runCli(['send', '--provider', entry.id, '--event', event, '--count', String(variants.length), '--url', baseUrl, '--data-dir', dataDir], io, {});
@@ -105,7 +110,7 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
 
   it('send: repeated sends of one variant are distinct deliveries for every provider (even one that dedupes on a body id); the secret may come from the variable', async () => {
     for (const entry of config.providers) {
-      const variant = selectVariants(entry, undefined)[0]!;
+      const variant = sampleKit(entry).variants[0]!;
       const io = capture();
       const code = await runCli(['send', entry.id, '--event', variant, '--count', '2', '--url', baseUrl], io, { [entry.secret.env]: `${secrets[entry.id]},an-older-one` });
       expect(io.errors, entry.id).toEqual([]);
@@ -179,7 +184,7 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
     expect(await runCli(['--help'], io, {})).toBe(0);
     for (const entry of config.providers) {
       expect(io.lines[0]).toContain(`  ${entry.id}`);
-      expect(io.lines[0]).toContain(Object.keys(entry.provider.events)[0]!);
+      expect(io.lines[0]).toContain(sampleKit(entry).variants.join(', '));
     }
     expect(usage(config)).toBe(io.lines[0]);
   });

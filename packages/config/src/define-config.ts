@@ -11,8 +11,8 @@ export interface ProviderSampleCase {
   readonly payload?: unknown;
   /** The exact body text, for bodies that are not JSON. */
   readonly raw?: string;
-  /** The event name the sender would announce (for providers that name it in a header). */
-  readonly event?: string;
+  /** The event name the sender would announce (for providers that name it in a header); null: none. */
+  readonly event?: string | null;
   /** What the gateway answers: an outcome kind such as `invalid_payload` or `unknown_event`. */
   readonly expected?: { readonly kind: string; readonly reason?: string };
 }
@@ -22,7 +22,11 @@ export interface ProviderSampleCase {
  * `hookgate send`, `hookgate demo` and tests. Read lazily: nothing is accessed at config time.
  */
 export interface ProviderFixtures {
-  /** One valid payload per variant name (the names in `provider.events`). */
+  /**
+   * One valid sample per variant name (the names in `provider.events`): the payload itself, or
+   * `{ event, payload }` (exactly these two keys) for senders that announce the event outside the
+   * body, e.g. in a header.
+   */
   readonly valid: Readonly<Record<string, unknown>>;
   /** Bodies the gateway refuses as invalid payloads (or, for some providers, unknown events). */
   readonly invalid?: Readonly<Record<string, ProviderSampleCase>>;
@@ -39,8 +43,8 @@ export interface SampleSignInput {
   secret: string;
   /** Clock in epoch milliseconds for the timestamp. */
   now: number;
-  /** The event name being sent (for senders that announce it in a header). */
-  event?: string | undefined;
+  /** The event name being sent, for senders that announce it in a header (`''` when there is none). */
+  event: string;
   /** The variant name being sent, when known. */
   variant?: string | undefined;
 }

@@ -27,11 +27,11 @@ describe('loadConfig', () => {
     const store = new MemoryStore();
     const gateway = gatewayFromConfig(config, { secrets: { acme: ['acme-secret'] }, store });
     const body = JSON.stringify(entry!.fixtures!.valid['order.paid']);
-    const signed = entry!.sign!({ body, secret: 'acme-secret', now: Date.now() });
+    const signed = entry!.sign!({ body, secret: 'acme-secret', now: Date.now(), event: 'order.paid' });
     expect(signed.headers['x-acme-signature'] ?? signed.headers['X-Acme-Signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     const handled = await gateway.handle('acme', { method: 'POST', headers: signed.headers, rawBody: Buffer.from(body) });
     expect(handled).toMatchObject({ status: 200, kind: 'handled', event: 'order.paid' });
-    const forged = entry!.sign!({ body, secret: 'wrong', now: Date.now() });
+    const forged = entry!.sign!({ body, secret: 'wrong', now: Date.now(), event: 'order.paid' });
     expect((await gateway.handle('acme', { method: 'POST', headers: forged.headers, rawBody: Buffer.from(body) })).status).toBe(401);
     await store.close();
   });
