@@ -63,6 +63,8 @@ describe('key-value format (Stripe: t=…,v1=…)', () => {
   it('a hostile header (a million separators) is refused after a bounded scan', () => {
     expect(codec.read(','.repeat(1_000_000)).ok).toBe(false);
     expect(codec.read(`v1=${'a'.repeat(1_000_000)}`)).toEqual({ ok: true, candidates: [], timestamp: undefined });
+    // Entries without `=` before a long tail: each entry is judged by its own first characters only.
+    expect(codec.read(`${'a,'.repeat(MAX_SIGNATURE_ENTRIES - 1)}${'a'.repeat(1_000_000)}`)).toEqual({ ok: true, candidates: [], timestamp: undefined });
   });
 });
 

@@ -150,17 +150,14 @@ function keyValueCodec(format: KeyValueSignatureFormat, encoding: DigestEncoding
         if (++entries > MAX_SIGNATURE_ENTRIES) return tooMany();
         const found = header.indexOf(separator, start);
         const end = found < 0 ? header.length : found;
-        const equals = header.indexOf('=', start);
-        if (equals >= 0 && equals < end) {
-          const keyLength = equals - start;
-          if (keyLength === signatureKey.length && header.startsWith(signatureKey, start)) {
-            const digest = canonicalDigest(header.slice(equals + 1, end), encoding, byteLength);
-            if (digest !== null) candidates.push(digest);
-          } else if (timestampKey !== undefined && keyLength === timestampKey.length && header.startsWith(timestampKey, start)) {
-            // Two timestamps make the signed message ambiguous: refuse rather than pick one.
-            if (timestamp !== undefined) return { ok: false, message: `the signature header has more than one ${timestampKey}= entry` };
-            timestamp = header.slice(equals + 1, end);
-          }
+        // Only `key=` at the entry's start is looked at (no search for `=` past the entry).
+        if (isEntryOf(header, start, end, signatureKey)) {
+          const digest = canonicalDigest(header.slice(start + signatureKey.length + 1, end), encoding, byteLength);
+          if (digest !== null) candidates.push(digest);
+        } else if (timestampKey !== undefined && isEntryOf(header, start, end, timestampKey)) {
+          // Two timestamps make the signed message ambiguous: refuse rather than pick one.
+          if (timestamp !== undefined) return { ok: false, message: `the signature header has more than one ${timestampKey}= entry` };
+          timestamp = header.slice(start + timestampKey.length + 1, end);
         }
         if (found < 0) break;
         start = found + separator.length;
@@ -196,6 +193,12 @@ function versionedCodec(format: VersionedSignatureFormat, encoding: DigestEncodi
     },
     write: (digests) => digests.map((digest) => `${version},${digest}`).join(' '),
   };
+}
+
+/** Whether the entry `header[start, end)` is `key=…`. */
+function isEntryOf(header: string, start: number, end: number, key: string): boolean {
+  const equals = start + key.length;
+  return equals < end && header.charCodeAt(equals) === 0x3d && header.startsWith(key, start);
 }
 
 function checkLabel(name: string, label: unknown, forbidden: readonly string[]): void {
