@@ -43,7 +43,11 @@ export function prepareSecrets(secrets: Secret | readonly Secret[] | undefined, 
   }
   const list: readonly Secret[] = secrets === undefined ? [] : isSecretList(secrets) ? secrets : [secrets];
   if (list.length === 0) {
-    throw new HookgateError('invalid_config', 'No webhook secret configured: pass `secret` or a non-empty `secrets` array.');
+    throw new HookgateError(
+      'invalid_config',
+      'No webhook secret configured: pass `secret` or a non-empty `secrets` array. If it comes from the environment ' +
+        '(`secret: process.env.MY_PROVIDER_SECRET`), that variable is not set in this process: set it, or check its name.',
+    );
   }
   const keys = list.map((secret, index) => {
     if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {

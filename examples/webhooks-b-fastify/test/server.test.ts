@@ -1,0 +1,48 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { fixtures, signWebhooksB } from '@hookgate/provider-webhooks-b';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const exampleDir = fileURLToPath(new URL('..', import.meta.url));
+// Each test starts Node with tsx, which takes seconds on a busy machine.
+const STARTUP_MS = 60_000;
+
+/** `src/server.ts` as `pnpm start` runs it (through tsx), with exactly the given environment. */
+function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: exampleDir,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  return { child, output: () => output };
+}
+
+describe('examples/webhooks-b-fastify server', () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill();
+  });
+
+  it('refuses to start without WEBHOOKS_B_SECRET, naming the variable', { timeout: STARTUP_MS }, async () => {
+    const { child, output } = startServer({ PORT: '0' });
+    children.push(child);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(output()).toContain('WEBHOOKS_B_SECRET is not set');
+  });
+
+  it('binds HOST:PORT and verifies with the secret from the environment', { timeout: STARTUP_MS }, async () => {
+    const { child, output } = startServer({ WEBHOOKS_B_SECRET: 'from-env', PORT: '0', HOST: '127.0.0.1' });
+    children.push(child);
+    let url: string | undefined;
+    while (!(url = /POST (http:\/\/127\.0\.0\.1:\d+\/webhooks)/.exec(output())?.[1])) {
+      if (child.exitCode !== null) throw new Error(`server exited: ${output()}`);
+      await once(child.stdout!, 'data');
+    }
+    const signed = signWebhooksB({ payload: fixtures.valid.InventoryStockDepletedEvent, secret: 'from-env' });
+    expect((await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body })).status).toBe(200);
+  });
+});
