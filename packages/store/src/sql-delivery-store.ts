@@ -18,10 +18,18 @@ import {
   type StatsQuery,
   type StatsResult,
 } from '@hookgate/core';
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type OnConflictDatabase,
+  type OnConflictTables,
+  type SqlBool,
+} from 'kysely';
 import { runMigrations, type MigrationResult, type StoreDialect } from './migrations.js';
 import { fromDeliveryRow, toDeliveryRow } from './row-mapping.js';
-import type { DeliveriesTable, StoreDatabase } from './schema.js';
+import type { DedupeTable, DeliveriesTable, StoreDatabase } from './schema.js';
 
 /**
  * A {@link DeliveryStore} backed by SQLite or PostgreSQL, as returned by `openStore`.
@@ -128,35 +136,20 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
           // delivery already processes, so a claim retried after a lost connection still
           // succeeds). One statement, so the database decides the single winner among
           // concurrent claimers, in this process or another.
-          const won = await db
-            .insertInto('hookgate_dedupe')
-            .values({
-              provider: input.provider,
-              dedupe_key: input.dedupeKey,
-              delivery_id: input.deliveryId,
-              state: 'processing',
-              claimed_at: input.now,
-              expires_at: input.now + input.leaseMs,
-            })
-            .onConflict((conflict) =>
-              conflict
-                .columns(['provider', 'dedupe_key'])
-                .doUpdateSet((eb) => ({
-                  delivery_id: eb.ref('excluded.delivery_id'),
-                  state: eb.ref('excluded.state'),
-                  claimed_at: eb.ref('excluded.claimed_at'),
-                  expires_at: eb.ref('excluded.expires_at'),
-                }))
-                .where((eb) =>
-                  eb.or([
-                    eb('hookgate_dedupe.expires_at', '<=', input.now),
-                    eb.and([
-                      eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
-                      eb('hookgate_dedupe.state', '=', 'processing'),
-                    ]),
-                  ]),
-                ),
-            )
+          const claim: DedupeTable = {
+            provider: input.provider,
+            dedupe_key: input.dedupeKey,
+            delivery_id: input.deliveryId,
+            state: 'processing',
+            claimed_at: input.now,
+            expires_at: input.now + input.leaseMs,
+          };
+          const won = await upsertClaim(db, claim, (eb) =>
+            eb.or([
+              eb('hookgate_dedupe.expires_at', '<=', input.now),
+              eb.and([eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')), eb('hookgate_dedupe.state', '=', 'processing')]),
+            ]),
+          )
             .returning('delivery_id')
             .executeTakeFirst();
           if (won !== undefined) return { kind: 'claimed' };
@@ -192,33 +185,21 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
             .execute();
           // Done from now for the window, unless another delivery already completed the key
           // within its window: the first completion stays the one later copies point at.
-          await trx
-            .insertInto('hookgate_dedupe')
-            .values({
-              provider,
-              dedupe_key: dedupeKey,
-              delivery_id: delivery.id,
-              state: 'done',
-              claimed_at: input.now,
-              expires_at: input.now + input.windowMs,
-            })
-            .onConflict((conflict) =>
-              conflict
-                .columns(['provider', 'dedupe_key'])
-                .doUpdateSet((eb) => ({
-                  delivery_id: eb.ref('excluded.delivery_id'),
-                  state: eb.ref('excluded.state'),
-                  expires_at: eb.ref('excluded.expires_at'),
-                }))
-                .where((eb) =>
-                  eb.or([
-                    eb('hookgate_dedupe.state', '<>', 'done'),
-                    eb('hookgate_dedupe.expires_at', '<=', input.now),
-                    eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
-                  ]),
-                ),
-            )
-            .execute();
+          const done: DedupeTable = {
+            provider,
+            dedupe_key: dedupeKey,
+            delivery_id: delivery.id,
+            state: 'done',
+            claimed_at: input.now,
+            expires_at: input.now + input.windowMs,
+          };
+          await upsertClaim(trx, done, (eb) =>
+            eb.or([
+              eb('hookgate_dedupe.state', '<>', 'done'),
+              eb('hookgate_dedupe.expires_at', '<=', input.now),
+              eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
+            ]),
+          ).execute();
         }),
       );
     });
@@ -465,6 +446,31 @@ export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect,
     .select('by_event.id')
     .unionAll(db.selectFrom(byVariant.as('by_variant')).select('by_variant.id'));
   return newestFirst(db.selectFrom('hookgate_deliveries').selectAll().where('id', 'in', ids)).limit(pageSize);
+}
+
+/**
+ * Inserts a claim row, or replaces the row holding the same key when `replaceWhen` holds for it
+ * (`excluded` is the new row). One statement, so the database picks a single winner.
+ */
+function upsertClaim(
+  db: Kysely<StoreDatabase>,
+  claim: DedupeTable,
+  replaceWhen: (eb: ExpressionBuilder<OnConflictDatabase<StoreDatabase, 'hookgate_dedupe'>, OnConflictTables<'hookgate_dedupe'>>) => Expression<SqlBool>,
+) {
+  return db
+    .insertInto('hookgate_dedupe')
+    .values(claim)
+    .onConflict((conflict) =>
+      conflict
+        .columns(['provider', 'dedupe_key'])
+        .doUpdateSet((eb) => ({
+          delivery_id: eb.ref('excluded.delivery_id'),
+          state: eb.ref('excluded.state'),
+          claimed_at: eb.ref('excluded.claimed_at'),
+          expires_at: eb.ref('excluded.expires_at'),
+        }))
+        .where(replaceWhen),
+    );
 }
 
 /** SQLite bulk insert: one multi-row VALUES statement; returns the rows actually inserted. */
