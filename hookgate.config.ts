@@ -5,6 +5,8 @@
 import { defineConfig } from '@hookgate/config';
 import { fixtures as githubFixtures, github, signGitHub } from '@hookgate/provider-github';
 import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
+import { fixtures as slackFixtures, signSlack, slack } from '@hookgate/provider-slack';
+import { fixtures as standardWebhooksFixtures, signStandardWebhook, standardWebhooks } from '@hookgate/provider-standard-webhooks';
 import { fixtures as stripeFixtures, signStripe, stripe } from '@hookgate/provider-stripe';
 import { fixtures as webhooksBFixtures, signWebhooksB, webhooksB } from '@hookgate/provider-webhooks-b';
 
@@ -14,5 +16,7 @@ export default defineConfig({
     { provider: webhooksB(), sign: signWebhooksB, fixtures: webhooksBFixtures },
     { provider: stripe(), sign: signStripe, fixtures: stripeFixtures },
     { provider: github(), sign: signGitHub, fixtures: githubFixtures },
+    { provider: standardWebhooks(), sign: signStandardWebhook, fixtures: standardWebhooksFixtures },
+    { provider: slack(), sign: signSlack, fixtures: slackFixtures },
   ],
 });

@@ -67,7 +67,10 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
     );
   }
   const valid = fixtures.valid;
-  const variants = selectVariants(entry, undefined).filter((variant) => Object.hasOwn(valid, variant));
+  const declared = selectVariants(entry, undefined);
+  // A provider that declares no events (it takes any type, e.g. untyped Standard Webhooks) can
+  // send every sample it has.
+  const variants = declared.length > 0 ? declared.filter((variant) => Object.hasOwn(valid, variant)) : Object.keys(valid);
   const cases = (groups: ReadonlyArray<Readonly<Record<string, ProviderSampleCase>> | undefined>, fallback: OutcomeKind): SampleCase[] =>
     groups.flatMap((group) =>
       Object.entries(group ?? {}).map(([name, sample]) => {
@@ -80,6 +83,10 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
     variants,
     select(event) {
       if (event === undefined) return [...variants];
+      if (declared.length === 0) {
+        if (variants.includes(event)) return [event];
+        throw new UsageError(`Unknown event "${event}" for ${entry.id}. It can send: ${variants.join(', ')}.`);
+      }
       let selected: string[] = [];
       try {
         selected = selectVariants(entry, event);
@@ -109,7 +116,7 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
       return JSON.stringify(unique);
     },
     sign(body, secret, now, variant, event) {
-      const named = variant === undefined ? undefined : (validSample(valid[variant]).event ?? eventOfVariant(entry, variant));
+      const named = variant === undefined ? undefined : (validSample(valid[variant]).event ?? eventOfVariant(entry, variant) ?? variant);
       return signWith(sign, { body, secret, now, variant, event: event ?? named ?? '' });
     },
     unknownCases: () => cases([fixtures.unknown, fixtures.ambiguous], 'unknown_event'),

@@ -8,7 +8,8 @@ export interface SendResult {
 
 /**
  * POSTs a signed body to a webhook endpoint and reads Hookgate's JSON answer
- * (`{ ok, kind, reason?, deliveryId? }`); other servers' answers are reported by status only.
+ * (`{ ok, kind, reason?, deliveryId? }`). Any other 2xx body is a provider's own reply (kind
+ * `provider_reply`, e.g. Slack's challenge); other answers are reported by status only.
  *
  * @example
  * ```ts
@@ -18,17 +19,24 @@ export interface SendResult {
 export async function postDelivery(url: string, delivery: { headers: Record<string, string>; body: string }): Promise<SendResult> {
   const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
   const text = await response.text();
+  let json: Partial<SendResult> | undefined;
   try {
-    const json = JSON.parse(text) as Partial<SendResult>;
-    return {
-      status: response.status,
-      kind: typeof json.kind === 'string' ? json.kind : 'unknown',
-      ...(typeof json.reason === 'string' ? { reason: json.reason } : {}),
-      ...(typeof json.deliveryId === 'string' ? { deliveryId: json.deliveryId } : {}),
-    };
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as Partial<SendResult>).kind === 'string') json = parsed as Partial<SendResult>;
   } catch {
-    return { status: response.status, kind: 'not_hookgate' };
+    // Not JSON: below.
   }
+  if (!json) {
+    // Core answers a 2xx with the provider's own reply instead of its JSON only for handled or
+    // duplicate deliveries (Slack's url_verification challenge).
+    return { status: response.status, kind: response.status < 300 ? 'provider_reply' : 'not_hookgate' };
+  }
+  return {
+    status: response.status,
+    kind: json.kind!,
+    ...(typeof json.reason === 'string' ? { reason: json.reason } : {}),
+    ...(typeof json.deliveryId === 'string' ? { deliveryId: json.deliveryId } : {}),
+  };
 }
 
 /**
