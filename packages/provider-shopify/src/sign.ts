@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { signRequest, type Secret } from '@hookgate/core';
+import { SHOPIFY_EVENT_ID_HEADER, SHOPIFY_TOPIC_HEADER, SHOPIFY_WEBHOOK_ID_HEADER, shopify } from './provider.js';
+import type { ShopifyTopic } from './schemas.js';
+
+/** Options of {@link signShopify} besides what to sign. */
+export interface SignShopifyOptions {
+  /** The app's client secret (API secret key). */
+  secret: Secret;
+  /** `X-Shopify-Topic`, e.g. `'orders/create'` (any string, to test unknown topics). */
+  topic: ShopifyTopic | (string & {});
+  /** `X-Shopify-Shop-Domain`. Default `'hookgate-demo.myshopify.com'`. */
+  shopDomain?: string | undefined;
+  /** `X-Shopify-API-Version`. Default `'2025-10'`. */
+  apiVersion?: string | undefined;
+  /** `X-Shopify-Webhook-Id`. Default: a random UUID. */
+  webhookId?: string | undefined;
+  /** `X-Shopify-Event-Id`. Default: a random UUID. */
+  eventId?: string | undefined;
+  /** Clock in epoch milliseconds for `X-Shopify-Triggered-At`. Default `Date.now()`. */
+  now?: number | undefined;
+}
+
+/** What to sign: the exact `body` (text or bytes, sent unchanged) or a `payload` to `JSON.stringify`. */
+export type SignShopifyInput = SignShopifyOptions & ({ body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never });
+
+/** A signed delivery: the headers Shopify would send and the body to send with them, unchanged. */
+export interface SignedShopifyDelivery<B extends string | Uint8Array = string | Uint8Array> {
+  headers: Record<string, string>;
+  body: B;
+}
+
+const signer = shopify();
+
+/**
+ * Signs a body as Shopify does: `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the body) plus the
+ * headers Shopify sends with every webhook (`X-Shopify-Topic`, `-Shop-Domain`, `-API-Version`,
+ * `-Webhook-Id`, `-Event-Id`, `-Triggered-At`, `content-type`), names in lower case.
+ *
+ * @example
+ * ```ts
+ * import { fixtures, signShopify } from '@hookgate/provider-shopify';
+ *
+ * const { headers, body } = signShopify({ topic: 'orders/create', payload: fixtures.valid['orders/create'], secret: 'shpss_test' });
+ * await fetch('http://127.0.0.1:3000/webhooks/shopify', { method: 'POST', headers, body });
+ * ```
+ */
+export function signShopify(input: SignShopifyOptions & { payload: unknown; body?: never }): SignedShopifyDelivery<string>;
+export function signShopify<B extends string | Uint8Array>(input: SignShopifyOptions & { body: B; payload?: never }): SignedShopifyDelivery<B>;
+export function signShopify(input: SignShopifyInput): SignedShopifyDelivery {
+  const body = input.body ?? JSON.stringify(input.payload);
+  const headers = signRequest(signer, {
+    secret: input.secret,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      [SHOPIFY_TOPIC_HEADER.toLowerCase()]: input.topic,
+      'x-shopify-shop-domain': input.shopDomain ?? 'hookgate-demo.myshopify.com',
+      'x-shopify-api-version': input.apiVersion ?? '2025-10',
+      [SHOPIFY_WEBHOOK_ID_HEADER.toLowerCase()]: input.webhookId ?? randomUUID(),
+      [SHOPIFY_EVENT_ID_HEADER.toLowerCase()]: input.eventId ?? randomUUID(),
+      'x-shopify-triggered-at': new Date(input.now ?? Date.now()).toISOString(),
+    },
+  });
+  return { headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])), body };
+}
