@@ -20,6 +20,16 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
   return { child, output: () => output };
 }
 
+/** Waits for the start-up line and returns the URL in it (`pattern`'s first group). */
+async function announcedUrl(child: ChildProcess, output: () => string, pattern: RegExp): Promise<string> {
+  for (;;) {
+    const url = pattern.exec(output())?.[1];
+    if (url) return url;
+    if (child.exitCode !== null) throw new Error(`server exited: ${output()}`);
+    await once(child.stdout!, 'data');
+  }
+}
+
 describe('examples/pylon-express server', () => {
   const children: ChildProcess[] = [];
   afterEach(() => {
@@ -37,11 +47,7 @@ describe('examples/pylon-express server', () => {
   it('binds HOST:PORT and verifies with the secret from the environment', { timeout: STARTUP_MS }, async () => {
     const { child, output } = startServer({ PYLON_WEBHOOK_SECRET: 'from-env', PORT: '0', HOST: '127.0.0.1' });
     children.push(child);
-    let url: string | undefined;
-    while (!(url = /POST (http:\/\/127\.0\.0\.1:\d+\/webhook)/.exec(output())?.[1])) {
-      if (child.exitCode !== null) throw new Error(`server exited: ${output()}`);
-      await once(child.stdout!, 'data');
-    }
+    const url = await announcedUrl(child, output, /POST (http:\/\/127\.0\.0\.1:\d+\/webhook)/);
     const signed = signPylon({ payload: fixtures.valid.IssueNewEvent, secret: 'from-env' });
     expect((await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body })).status).toBe(200);
   });

@@ -38,7 +38,7 @@ export async function createApp({ secret, log = console.log, store }: AppOptions
   const app = Fastify();
   await app.register(hookgatePlugin, { prefix: '/webhooks', handler });
   // Signature failures (401) and unknown events (202) never reach a listener: log them here.
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', async (_request, reply) => {
     if (reply.statusCode === 401) log('Signature verification failed');
     if (reply.statusCode === 202) log('Unknown event');
   });
