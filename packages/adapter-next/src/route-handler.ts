@@ -8,6 +8,7 @@ import {
   type HttpResponse,
   type WebhookTarget,
 } from '@hookgate/core';
+import { senderView, type ForwardedHeadersPolicy } from './sender-headers.js';
 
 type RouteParams = Record<string, string | string[] | undefined>;
 
@@ -28,11 +29,26 @@ export interface NextRouteHandlers {
   HEAD: NextRouteMethod;
 }
 
+/** Options of {@link createNextRouteHandler}. */
+export interface NextRouteOptions {
+  /**
+   * What to record of `x-forwarded-for`, `-host`, `-port` and `-proto` when
+   * `installSenderStamp()` is not running: `next start` adds all four to every request that
+   * arrives without them, and a route handler alone cannot tell those from a reverse proxy's or
+   * the sender's. `drop` (default) records none of them, so recorded headers never hold values
+   * the sender did not send; `keep` records them all. With the stamp installed this is not
+   * consulted: exactly the headers that arrived on the wire are recorded.
+   */
+  forwardedHeaders?: ForwardedHeadersPolicy | undefined;
+}
+
 /**
  * App Router route handlers for a Hookgate handler (fixed provider) or gateway (provider id from
  * the `[provider]` dynamic segment, else the last path segment). Reads the body as raw bytes,
  * refusing more than the handler's `maxBodyBytes` with 413 (a declared Content-Length before
  * reading, a streamed body as soon as it grows past the limit). Needs the Node.js runtime.
+ * Records the sender's headers only: see {@link NextRouteOptions.forwardedHeaders} and
+ * `installSenderStamp()`.
  *
  * @example
  * ```ts
@@ -44,7 +60,8 @@ export interface NextRouteHandlers {
  * export const { POST, GET, HEAD } = createNextRouteHandler(gateway);
  * ```
  */
-export function createNextRouteHandler(target: WebhookTarget): NextRouteHandlers {
+export function createNextRouteHandler(target: WebhookTarget, options: NextRouteOptions = {}): NextRouteHandlers {
+  const forwardedHeaders = options.forwardedHeaders ?? 'drop';
   const notAllowed: NextRouteMethod = async () => toResponse(methodNotAllowed());
   return {
     GET: notAllowed,
@@ -58,7 +75,8 @@ export function createNextRouteHandler(target: WebhookTarget): NextRouteHandlers
       // The sender is gone: answer something, but never run a handler on half a body.
       if ('aborted' in read) return new Response(null, { status: 400 });
       if ('outcome' in read) return toResponse(toHttpResponse(read.outcome));
-      const outcome = await resolved.handler.handle({ method: request.method, path, headers: request.headers, rawBody: read.body });
+      const { headers, peerAddress } = senderView(request, forwardedHeaders);
+      const outcome = await resolved.handler.handle({ method: request.method, path, headers, rawBody: read.body, peerAddress });
       return toResponse(toHttpResponse(outcome));
     },
   };

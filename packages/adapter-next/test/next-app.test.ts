@@ -3,7 +3,7 @@
  * Router API routes receive signed deliveries over HTTP, exactly as in a deployed app.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { signPylon, fixtures } from '@hookgate/provider-pylon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +85,79 @@ describe('next start: pages/api (Pages Router)', () => {
     expect(status).toBe(500);
     expect(json).toMatchObject({ ok: false, kind: 'raw_body_unavailable' });
     expect(String(json.message)).toContain('bodyParser: false');
+  });
+});
+
+/**
+ * Writes one HTTP/1.1 request byte for byte (header lines exactly as given, `Connection: close`
+ * among them) and resolves with the status code once the server closes the connection.
+ */
+function sendExact(url: string, headers: ReadonlyArray<readonly [string, string]>, body: string): Promise<{ status: number; text: string }> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      const head = [`POST ${pathname} HTTP/1.1`, ...headers.map(([name, value]) => `${name}: ${value}`)];
+      socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
+    socket.on('error', reject);
+  });
+}
+
+describe.each([
+  ['App Router, installSenderStamp in instrumentation.ts', '/api/sender'],
+  ['Pages Router (rawHeaders)', '/api/sender-pages'],
+])("next start: records the sender's headers only — %s", (_name, route) => {
+  // Next.js runs instrumentation's register() on its first request, after Node announced that
+  // request: only later requests carry the stamp (the first falls back to `forwardedHeaders`).
+  beforeAll(async () => void (await fetch(`${base}${route}?id=warm-up`)).arrayBuffer());
+
+  async function deliver(extra: ReadonlyArray<readonly [string, string]>) {
+    const signed = signPylon({ payload: { ...fixtures.valid.IssueNewEvent, issue_id: `i_${Date.now()}_${Math.random()}` }, secret: SECRET });
+    const { host } = new URL(base);
+    const headers: Array<readonly [string, string]> = [
+      ['Host', host],
+      ['User-Agent', 'hookgate-sender-test/1'],
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(Buffer.byteLength(signed.body))],
+      ...Object.entries(signed.headers).filter(([name]) => name.toLowerCase() !== 'content-type'),
+      ...extra,
+      ['Connection', 'close'],
+    ];
+    const answer = await sendExact(`${base}${route}`, headers, signed.body);
+    expect(answer.status, answer.text).toBe(200);
+    // The answer may be chunked: pick the id out of the raw text.
+    const deliveryId = /"deliveryId":"([0-9a-f-]{36})"/.exec(answer.text)?.[1];
+    expect(deliveryId, answer.text).toBeDefined();
+    const recorded = (await (await fetch(`${base}${route}?id=${deliveryId}`)).json()) as { headers: Record<string, string>; peerAddress: string | null };
+    // What the handler redacts is stored as [redacted]; everything else exactly as sent.
+    const expected = Object.fromEntries(headers.map(([name, value]) => [name.toLowerCase(), value]));
+    for (const name of Object.keys(recorded.headers)) if (recorded.headers[name] === '[redacted]') expected[name] = '[redacted]';
+    return { recorded, expected };
+  }
+
+  it('records no x-forwarded-* that next start added, and the peer address as request metadata', async () => {
+    const { recorded, expected } = await deliver([]);
+    expect(recorded.headers).toEqual(expected);
+    expect(Object.keys(recorded.headers).filter((name) => name.startsWith('x-forwarded-') || name.startsWith('x-hookgate-'))).toEqual([]);
+    expect(recorded.peerAddress).toBe('127.0.0.1');
+  });
+
+  it("keeps x-forwarded-* the sender (or a proxy in front) did send, and cannot forge the peer address", async () => {
+    const { recorded, expected } = await deliver([
+      ['X-Forwarded-For', '198.51.100.7'],
+      ['X-Forwarded-Proto', 'https'],
+      ['X-Hookgate-Peer-Address', '203.0.113.66'],
+      ['X-Hookgate-Sent-Headers', 'host'],
+    ]);
+    delete expected['x-hookgate-peer-address'];
+    delete expected['x-hookgate-sent-headers'];
+    expect(recorded.headers).toEqual(expected);
+    expect(recorded.headers['x-forwarded-for']).toBe('198.51.100.7');
+    expect(recorded.headers['x-forwarded-host']).toBeUndefined();
+    expect(recorded.peerAddress).toBe('127.0.0.1');
   });
 });

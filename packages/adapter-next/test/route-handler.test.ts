@@ -1,6 +1,6 @@
-import { createGateway, createWebhookHandler } from '@hookgate/core';
+import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
 import { describe, expect, it } from 'vitest';
-import { createNextRouteHandler } from '../src/index.js';
+import { createNextRouteHandler, isSenderStampInstalled } from '../src/index.js';
 import { ACME_MAX_BODY_BYTES, SECRET, acme, createConformanceGateway, nextId, signedAcme, type Delivery } from '../../adapter-express/test/conformance/kit.js';
 
 // App Router handlers take and return Fetch objects, so real `Request`s exercise them without a server.
@@ -99,5 +99,30 @@ describe('createNextRouteHandler', () => {
     const routed = createNextRouteHandler(createGateway({ handlers: { acme: createWebhookHandler({ provider: acme, secret: SECRET }) } }));
     const catchAll = await routed.POST(request('http://localhost/x', signedAcme(paid())), { params: Promise.resolve({ provider: ['v1', 'acme'] }) });
     expect(catchAll.status).toBe(200);
+  });
+});
+
+describe('createNextRouteHandler without installSenderStamp: forwardedHeaders', () => {
+  // What `next start` adds to a request that arrives without them.
+  const added = { 'x-forwarded-for': '127.0.0.1', 'x-forwarded-host': 'localhost:3000', 'x-forwarded-port': '3000', 'x-forwarded-proto': 'http' };
+
+  async function recorded(options: Parameters<typeof createNextRouteHandler>[1]) {
+    const store = new MemoryStore();
+    const { POST } = createNextRouteHandler(createWebhookHandler({ provider: acme, secret: SECRET, store }), options);
+    const delivery = signedAcme(paid());
+    const response = await POST(request(url('acme'), { ...delivery, headers: { ...delivery.headers, ...added, 'x-trace': 'abc' } }));
+    const { deliveryId } = (await response.json()) as { deliveryId: string };
+    return (await store.get(deliveryId))!.headers;
+  }
+
+  it('drops the four x-forwarded-* headers by default (they cannot be told from those Next added)', async () => {
+    expect(isSenderStampInstalled()).toBe(false);
+    const headers = await recorded(undefined);
+    expect(Object.keys(headers).filter((name) => name.startsWith('x-forwarded-'))).toEqual([]);
+    expect(headers['x-trace']).toBe('abc');
+  });
+
+  it("keeps them with forwardedHeaders: 'keep'", async () => {
+    expect(await recorded({ forwardedHeaders: 'keep' })).toMatchObject({ ...added, 'x-trace': 'abc' });
   });
 });

@@ -2,6 +2,7 @@ import { HookgateError } from './errors.js';
 import { unknownProvider, type GatewayRouter } from './gateway.js';
 import type { WebhookEndpoint } from './handler.js';
 import { outcomeResponseBody, refusal, type HandleOutcome } from './outcome.js';
+import type { HeadersInput } from './request.js';
 
 /** What an adapter accepts: one handler (fixed provider) or a gateway (provider from the route). */
 export type WebhookTarget = WebhookEndpoint | GatewayRouter;
@@ -231,6 +232,8 @@ export function rawBodyUnavailable(message: string): HttpResponse {
 export interface NodeRequest extends NodeBodySource {
   readonly method?: string | undefined;
   readonly url?: string | undefined;
+  /** Its `remoteAddress` becomes the request's `peerAddress`. */
+  readonly socket?: { readonly remoteAddress?: string | undefined } | null | undefined;
 }
 
 /** A Node response as {@link createNodeListener} writes it (`ServerResponse` satisfies it). */
@@ -261,6 +264,11 @@ export interface NodeRoute {
   routePath?: string | undefined;
   /** Path as the sender addressed it, without query (signed-message templates may read it). Default: `req.url`. */
   path?: string | undefined;
+  /**
+   * The headers to hand to the handler (and record) when the framework added some of its own to
+   * `req.headers` (Next.js adds `x-forwarded-*`). Default: `req.headers`.
+   */
+  headers?: HeadersInput | undefined;
 }
 
 /**
@@ -305,7 +313,13 @@ export function createNodeListener(
       }
       return void send(res, rawBodyUnavailable(message));
     }
-    const outcome = await resolved.handler.handle({ method: req.method, path, headers: req.headers, rawBody: read.body });
+    const outcome = await resolved.handler.handle({
+      method: req.method,
+      path,
+      headers: route.headers ?? req.headers,
+      rawBody: read.body,
+      peerAddress: req.socket?.remoteAddress,
+    });
     return answer(res, outcome);
   };
 }

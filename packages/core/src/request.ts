@@ -33,4 +33,9 @@ export interface WebhookRequest {
   readonly headers: HeadersInput;
   /** The body bytes exactly as received. Never re-serialised JSON. */
   readonly rawBody: Uint8Array;
+  /**
+   * The TCP peer address (`203.0.113.7`, `::1`) when the adapter knows it: request metadata, not
+   * a header, so `headers` stay what the sender sent. Behind a reverse proxy this is the proxy.
+   */
+  readonly peerAddress?: string | undefined;
 }
