@@ -22,3 +22,36 @@ export function signRequest(
   const strategy = 'verification' in signer ? signer.verification : signer;
   return strategy.sign(input, input.now ?? Date.now());
 }
+
+/**
+ * What a `sign…()` test helper signs: the exact `body` (text or bytes, sent unchanged) or a
+ * `payload` to `JSON.stringify`.
+ */
+export type DeliveryBody = { body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never };
+
+/** A signed delivery: the headers the sender would send (names in lower case) and the body, unchanged. */
+export interface SignedDelivery<B extends string | Uint8Array = string | Uint8Array> {
+  headers: Record<string, string>;
+  body: B;
+}
+
+/**
+ * The shared core of the provider packages' `sign…()` helpers: signs `body` (or
+ * `JSON.stringify(payload)`) like {@link signRequest} and returns the headers with lower-case
+ * names (as Node hands them to servers) together with the exact body to send.
+ *
+ * @example
+ * ```ts
+ * import { signDelivery } from '@hookgate/core';
+ * const { headers, body } = signDelivery(pylon(), { payload: { event_type: 'issue_new' }, secret: 'whsec-test', headers: { 'content-type': 'application/json' } });
+ * await fetch('http://127.0.0.1:3000/webhooks/pylon', { method: 'POST', headers, body });
+ * ```
+ */
+export function signDelivery(
+  signer: VerificationStrategy | Provider<EventMap>,
+  input: Omit<SignInput, 'body'> & DeliveryBody & { now?: number | undefined },
+): SignedDelivery {
+  const body = input.body ?? JSON.stringify(input.payload);
+  const headers = signRequest(signer, { ...input, body });
+  return { headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])), body };
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signRequest, type Secret } from '@hookgate/core';
+import { signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
 import { SHOPIFY_EVENT_ID_HEADER, SHOPIFY_TOPIC_HEADER, SHOPIFY_WEBHOOK_ID_HEADER, shopify } from './provider.js';
 import type { ShopifyTopic } from './schemas.js';
 
@@ -21,15 +21,6 @@ export interface SignShopifyOptions {
   now?: number | undefined;
 }
 
-/** What to sign: the exact `body` (text or bytes, sent unchanged) or a `payload` to `JSON.stringify`. */
-export type SignShopifyInput = SignShopifyOptions & ({ body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never });
-
-/** A signed delivery: the headers Shopify would send and the body to send with them, unchanged. */
-export interface SignedShopifyDelivery<B extends string | Uint8Array = string | Uint8Array> {
-  headers: Record<string, string>;
-  body: B;
-}
-
 const signer = shopify();
 
 /**
@@ -45,13 +36,11 @@ const signer = shopify();
  * await fetch('http://127.0.0.1:3000/webhooks/shopify', { method: 'POST', headers, body });
  * ```
  */
-export function signShopify(input: SignShopifyOptions & { payload: unknown; body?: never }): SignedShopifyDelivery<string>;
-export function signShopify<B extends string | Uint8Array>(input: SignShopifyOptions & { body: B; payload?: never }): SignedShopifyDelivery<B>;
-export function signShopify(input: SignShopifyInput): SignedShopifyDelivery {
-  const body = input.body ?? JSON.stringify(input.payload);
-  const headers = signRequest(signer, {
-    secret: input.secret,
-    body,
+export function signShopify(input: SignShopifyOptions & { payload: unknown; body?: never }): SignedDelivery<string>;
+export function signShopify<B extends string | Uint8Array>(input: SignShopifyOptions & { body: B; payload?: never }): SignedDelivery<B>;
+export function signShopify(input: SignShopifyOptions & DeliveryBody): SignedDelivery {
+  return signDelivery(signer, {
+    ...input,
     headers: {
       'content-type': 'application/json',
       [SHOPIFY_TOPIC_HEADER.toLowerCase()]: input.topic,
@@ -62,5 +51,4 @@ export function signShopify(input: SignShopifyInput): SignedShopifyDelivery {
       'x-shopify-triggered-at': new Date(input.now ?? Date.now()).toISOString(),
     },
   });
-  return { headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])), body };
 }

@@ -1,4 +1,4 @@
-import { signRequest, type Secret } from '@hookgate/core';
+import { signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
 import { slack } from './provider.js';
 
 /** Options of {@link signSlack} besides what to sign. */
@@ -9,15 +9,6 @@ export interface SignSlackOptions {
   timestamp?: number | string | undefined;
   /** Clock in epoch milliseconds for the default timestamp. Default `Date.now()`. */
   now?: number | undefined;
-}
-
-/** What to sign: the exact `body` (text or bytes, sent unchanged) or a `payload` to `JSON.stringify`. */
-export type SignSlackInput = SignSlackOptions & ({ body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never });
-
-/** A signed delivery: the headers Slack would send and the body to send with them, unchanged. */
-export interface SignedSlackDelivery<B extends string | Uint8Array = string | Uint8Array> {
-  headers: Record<string, string>;
-  body: B;
 }
 
 const signer = slack();
@@ -35,16 +26,8 @@ const signer = slack();
  * await answer.text(); // the challenge
  * ```
  */
-export function signSlack(input: SignSlackOptions & { payload: unknown; body?: never }): SignedSlackDelivery<string>;
-export function signSlack<B extends string | Uint8Array>(input: SignSlackOptions & { body: B; payload?: never }): SignedSlackDelivery<B>;
-export function signSlack(input: SignSlackInput): SignedSlackDelivery {
-  const body = input.body ?? JSON.stringify(input.payload);
-  const headers = signRequest(signer, {
-    secret: input.secret,
-    body,
-    headers: { 'content-type': 'application/json' },
-    timestamp: input.timestamp,
-    now: input.now,
-  });
-  return { headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])), body };
+export function signSlack(input: SignSlackOptions & { payload: unknown; body?: never }): SignedDelivery<string>;
+export function signSlack<B extends string | Uint8Array>(input: SignSlackOptions & { body: B; payload?: never }): SignedDelivery<B>;
+export function signSlack(input: SignSlackOptions & DeliveryBody): SignedDelivery {
+  return signDelivery(signer, { ...input, headers: { 'content-type': 'application/json' } });
 }
