@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { fixtures, signWebhooksB } from '@hookgate/provider-webhooks-b';
+import { announced, type StartedScript, startScript } from '@hookgate/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
@@ -9,26 +10,7 @@ const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const STARTUP_MS = 60_000;
 
 /** `src/server.ts` as `pnpm start` runs it (through tsx), with exactly the given environment. */
-function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: exampleDir,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return { child, output: () => output };
-}
-
-/** Waits for the start-up line and returns the URL in it (`pattern`'s first group). */
-async function announcedUrl(child: ChildProcess, output: () => string, pattern: RegExp): Promise<string> {
-  for (;;) {
-    const url = pattern.exec(output())?.[1];
-    if (url) return url;
-    if (child.exitCode !== null) throw new Error(`server exited: ${output()}`);
-    await once(child.stdout!, 'data');
-  }
-}
+const startServer = (env: Record<string, string>): StartedScript => startScript(exampleDir, ['--import', 'tsx', 'src/server.ts'], env);
 
 describe('examples/webhooks-b-fastify server', () => {
   const children: ChildProcess[] = [];
@@ -37,17 +19,17 @@ describe('examples/webhooks-b-fastify server', () => {
   });
 
   it('refuses to start without WEBHOOKS_B_SECRET, naming the variable', { timeout: STARTUP_MS }, async () => {
-    const { child, output } = startServer({ PORT: '0' });
-    children.push(child);
-    const [code] = await once(child, 'exit');
+    const server = startServer({ PORT: '0' });
+    children.push(server.child);
+    const [code] = await once(server.child, 'exit');
     expect(code).toBe(1);
-    expect(output()).toContain('WEBHOOKS_B_SECRET is not set');
+    expect(server.output()).toContain('WEBHOOKS_B_SECRET is not set');
   });
 
   it('binds HOST:PORT and verifies with the secret from the environment', { timeout: STARTUP_MS }, async () => {
-    const { child, output } = startServer({ WEBHOOKS_B_SECRET: 'from-env', PORT: '0', HOST: '127.0.0.1' });
-    children.push(child);
-    const url = await announcedUrl(child, output, /POST (http:\/\/127\.0\.0\.1:\d+\/webhooks)/);
+    const server = startServer({ WEBHOOKS_B_SECRET: 'from-env', PORT: '0', HOST: '127.0.0.1' });
+    children.push(server.child);
+    const url = await announced(server, /POST (http:\/\/127\.0\.0\.1:\d+\/webhooks)/);
     const signed = signWebhooksB({ payload: fixtures.valid.InventoryStockDepletedEvent, secret: 'from-env' });
     expect((await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body })).status).toBe(200);
   });

@@ -1,0 +1,1 @@
+export { announced, startScript, type StartedScript } from './child-process.js';
