@@ -175,33 +175,41 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
       const dedupeKey = delivery.dedupeKey;
       if (dedupeKey === null) throw new HookgateError('invalid_config', 'complete(): the delivery has no dedupeKey to complete');
       const row = this.#toRow(delivery); // validate before joining a batch
-      const provider = row.provider;
-      await this.#backend.write((db) =>
-        this.#atomically(db, async (trx) => {
-          await trx
-            .insertInto('hookgate_deliveries')
-            .values(row)
-            .onConflict((conflict) => conflict.column('id').doNothing())
-            .execute();
-          // Done from now for the window, unless another delivery already completed the key
-          // within its window: the first completion stays the one later copies point at.
-          const done: DedupeTable = {
-            provider,
-            dedupe_key: dedupeKey,
-            delivery_id: delivery.id,
-            state: 'done',
-            claimed_at: input.now,
-            expires_at: input.now + input.windowMs,
-          };
-          await upsertClaim(trx, done, (eb) =>
-            eb.or([
-              eb('hookgate_dedupe.state', '<>', 'done'),
-              eb('hookgate_dedupe.expires_at', '<=', input.now),
-              eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
-            ]),
-          ).execute();
-        }),
-      );
+      // Done from now for the window, unless another delivery already completed the key within
+      // its window: the first completion stays the one later copies point at.
+      const done: DedupeTable = {
+        provider: row.provider,
+        dedupe_key: dedupeKey,
+        delivery_id: delivery.id,
+        state: 'done',
+        claimed_at: input.now,
+        expires_at: input.now + input.windowMs,
+      };
+      const insertRow = (db: Kysely<StoreDatabase>) =>
+        db
+          .insertInto('hookgate_deliveries')
+          .values(row)
+          .onConflict((conflict) => conflict.column('id').doNothing());
+      const markDone = (db: Kysely<StoreDatabase>) =>
+        upsertClaim(db, done, (eb) =>
+          eb.or([
+            eb('hookgate_dedupe.state', '<>', 'done'),
+            eb('hookgate_dedupe.expires_at', '<=', input.now),
+            eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
+          ]),
+        );
+      await this.#backend.write(async (db) => {
+        if (this.dialect === 'postgres') {
+          // One statement (the row insert as a data-modifying CTE) is atomic by itself and costs
+          // one round trip, where BEGIN … COMMIT would cost four.
+          await sql`with recorded as (${insertRow(db)}) ${markDone(db)}`.execute(db);
+          return;
+        }
+        await this.#atomically(db, async (trx) => {
+          await insertRow(trx).execute();
+          await markDone(trx).execute();
+        });
+      });
     });
   }
 
@@ -358,12 +366,11 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
   }
 
   /**
-   * Runs several statements as one unit. PostgreSQL: a transaction of its own. SQLite: writes
-   * already run inside the group commit's transaction, where a failing statement is undone alone,
-   * so a savepoint makes the statements succeed or fail together within that commit.
+   * SQLite: runs several statements as one unit. Writes already run inside the group commit's
+   * transaction, where a failing statement is undone alone, so a savepoint makes the statements
+   * succeed or fail together within that commit.
    */
   async #atomically<T>(db: Kysely<StoreDatabase>, operation: (trx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
-    if (this.dialect === 'postgres') return db.transaction().execute(operation);
     await sql`savepoint hookgate_atomic`.execute(db);
     try {
       const result = await operation(db);
