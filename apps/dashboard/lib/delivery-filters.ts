@@ -33,7 +33,7 @@ export interface ParsedFilters {
  *
  * @example
  * ```ts
- * parseDeliveryFilters(new URLSearchParams('provider=pylon&status=handled,duplicate')).filters.statuses;
+ * parseDeliveryFilters(new URLSearchParams('provider=acme&status=handled,duplicate')).filters.statuses;
  * // ['handled', 'duplicate']
  * ```
  */
