@@ -1,6 +1,8 @@
 // Parsing: every payload in @octokit/webhooks-examples, sent with its event name header, is the
 // event the header names and the variant its action names; routing never looks at the body.
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { createWebhookHandler, MemoryStore } from '@hookgate/core';
 import { sign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +46,32 @@ describe('every @octokit/webhooks-examples payload', () => {
       });
     },
   );
+});
+
+// The GitHub Enterprise Server sets in the same package: GHES-only events (cache_sync,
+// enterprise, user …) are verified and recorded but unknown (202); old GHES deployment payloads
+// without an `action` are refused as schema_mismatch (400); everything else parses like github.com.
+describe('every @octokit/webhooks-examples GitHub Enterprise Server payload', () => {
+  const ghes = readdirSync(dirname(require.resolve('@octokit/webhooks-examples')) + '/..')
+    .filter((dir) => dir.startsWith('ghes-'))
+    .flatMap((dir) =>
+      (require(`@octokit/webhooks-examples/${dir}/index.json`) as ExampleGroup[]).flatMap((group) =>
+        group.examples.map((payload, index) => ({ name: `${dir} ${group.name} #${index}`, event: group.name, payload })),
+      ),
+    );
+  const known = GITHUB_EVENTS as Record<string, readonly string[]>;
+  it('finds the GHES sets (3.1 to 3.5)', () => {
+    expect(new Set(ghes.map((e) => e.name.split(' ')[0])).size).toBeGreaterThanOrEqual(5);
+    expect(ghes.length).toBeGreaterThan(300);
+  });
+  it.each(ghes.map((e) => [e.name, e] as const))('%s', async (_name, { event, payload }) => {
+    const result = await parseWebhookEvent(JSON.stringify(payload), event);
+    const actions = Object.hasOwn(known, event) ? known[event]! : undefined;
+    if (actions === undefined) expect(result).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type', eventType: event });
+    else if (actions.length > 0 && typeof payload.action !== 'string') expect(result).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch' });
+    else if (actions.length > 0 && !actions.includes(payload.action as string)) expect(result).toMatchObject({ kind: 'unknown_event', eventType: `${event}.${String(payload.action)}` });
+    else expect(result).toMatchObject({ kind: 'event', event, variant: actions.length > 0 ? `${event}.${String(payload.action)}` : event });
+  });
 });
 
 describe('routing by X-GitHub-Event', () => {
