@@ -3,7 +3,7 @@
  * every outcome status, signed deliveries for it, and raw HTTP helpers for what `fetch` cannot
  * express (chunked bodies, keep-alive reuse, aborted uploads). Used by all three adapters' tests.
  */
-import { request as httpRequest, Agent, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import {
   createGateway,
