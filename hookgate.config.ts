@@ -5,6 +5,7 @@
 import { defineConfig } from '@hookgate/config';
 import { fixtures as githubFixtures, github, signGitHub } from '@hookgate/provider-github';
 import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
+import { fixtures as shopifyFixtures, shopify, signShopify } from '@hookgate/provider-shopify';
 import { fixtures as slackFixtures, signSlack, slack } from '@hookgate/provider-slack';
 import { fixtures as standardWebhooksFixtures, signStandardWebhook, standardWebhooks } from '@hookgate/provider-standard-webhooks';
 import { fixtures as stripeFixtures, signStripe, stripe } from '@hookgate/provider-stripe';
@@ -18,5 +19,6 @@ export default defineConfig({
     { provider: github(), sign: signGitHub, fixtures: githubFixtures },
     { provider: standardWebhooks(), sign: signStandardWebhook, fixtures: standardWebhooksFixtures },
     { provider: slack(), sign: signSlack, fixtures: slackFixtures },
+    { provider: shopify(), sign: (input) => signShopify({ topic: input.event, ...input }), fixtures: shopifyFixtures }, // Shopify calls the event its topic
   ],
 });

@@ -125,7 +125,8 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
 }
 
 /**
- * Signs a fixture case's exact body (with the event name it announces, if any).
+ * Signs a fixture case's exact body with the event name it announces (if any) and its other
+ * fields as signer options.
  *
  * @example
  * ```ts
@@ -133,8 +134,14 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
  * ```
  */
 export function signCase(kit: SampleKit, sample: ProviderSampleCase, secret: string, now: number): SignedSample {
-  return signWith(kit.entry.sign!, { body: caseBody(sample), secret, now, event: sample.event ?? '', variant: undefined });
+  // A case's own fields (a `topic`, say) are signer options; null ones mean "not sent".
+  const options = Object.fromEntries(
+    Object.entries(sample).filter(([key, value]) => value !== null && value !== undefined && !CASE_FIELDS.has(key)),
+  );
+  return signWith(kit.entry.sign!, { ...options, body: caseBody(sample), secret, now, event: sample.event ?? '', variant: undefined });
 }
+
+const CASE_FIELDS = new Set(['description', 'payload', 'raw', 'expected', 'event']);
 
 /**
  * The exact body of a fixture case.

@@ -3,7 +3,8 @@ import { HookgateError, type EventMap, type Provider, type WebhookHandlerOptions
 
 /**
  * A sample body that is not a valid event, with the outcome a receiver must give it (the shape
- * of a provider package's `fixtures.invalid` / `fixtures.unknown` entries).
+ * of a provider package's `fixtures.invalid` / `fixtures.unknown` entries). Any other field (a
+ * `topic`, say) is handed to the provider's `sign` as an option; a null one is left out.
  */
 export interface ProviderSampleCase {
   readonly description?: string;
