@@ -15,7 +15,10 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { themeColor: '#111827' };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const signedIn = getConfig().dashboardToken !== undefined && (await cookies()).has(SESSION_COOKIE);
+  // Read on every request, token or not: that keeps every page (the 404 page too) rendered per
+  // request, so Next.js can put the request's CSP nonce on its scripts.
+  const cookieStore = await cookies();
+  const signedIn = getConfig().dashboardToken !== undefined && cookieStore.has(SESSION_COOKIE);
   return (
     <html lang="en">
       <body>

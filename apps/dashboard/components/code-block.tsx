@@ -1,20 +1,21 @@
 import { CopyButton } from './copy-button';
 
 /**
- * A dark, scrollable code block with a copy button.
+ * A dark, scrollable code block with a copy button (`copy={false}` leaves it out, e.g. for a
+ * truncated text that would copy only part of the data).
  *
  * @example
  * ```tsx
  * <CodeBlock code={JSON.stringify(payload, null, 2)} label="parsed payload" />
  * ```
  */
-export function CodeBlock({ code, label }: { code: string; label: string }) {
+export function CodeBlock({ code, label, copy = true }: { code: string; label: string; copy?: boolean }) {
   return (
     <div className="code-block">
       <pre tabIndex={0} aria-label={label}>
         <code>{code}</code>
       </pre>
-      <CopyButton text={code} label={label} />
+      {copy ? <CopyButton text={code} label={label} /> : null}
     </div>
   );
 }

@@ -1,17 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { E2E_ENV, E2E_SECRETS, E2E_TOKEN } from './support/env';
+import { APP_DIR as appDir, E2E_DIST_DIR, startDashboard, stopDashboard, type DashboardServer } from './support/server';
 
-const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nextBin = path.join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
-/** The servers' copy of the build (`distDir` via HOOKGATE_NEXT_DIST_DIR, see next.config.ts). */
-const E2E_DIST_DIR = '.next-e2e';
 
 /**
  * Builds the app unless `.next` is newer than every source it is made of, then starts two
@@ -34,24 +30,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
 
   const root = await mkdtemp(path.join(tmpdir(), 'hookgate-e2e-'));
-  const logDir = path.join(appDir, 'test-results');
-  mkdirSync(logDir, { recursive: true });
-  const servers: ChildProcess[] = [];
+  const servers: DashboardServer[] = [];
   const start = async (name: string, env: Record<string, string>) => {
-    const port = await freePort();
     const dataDir = path.join(root, name);
-    const child = spawn(process.execPath, [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
-      cwd: appDir,
-      env: { ...cleanEnv(), NEXT_TELEMETRY_DISABLED: '1', HOOKGATE_NEXT_DIST_DIR: E2E_DIST_DIR, HOOKGATE_DATA_DIR: dataDir, HOOKGATE_STORE: `sqlite:${path.join(dataDir, 'hookgate.db')}`, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const log = createWriteStream(path.join(logDir, `server-${name}.log`));
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    servers.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilServing(url, child);
-    return { url, dataDir };
+    const server = await startDashboard(name, { HOOKGATE_DATA_DIR: dataDir, HOOKGATE_STORE: `sqlite:${path.join(dataDir, 'hookgate.db')}`, ...env });
+    servers.push(server);
+    return { url: server.url, dataDir };
   };
 
   try {
@@ -64,22 +48,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env[E2E_ENV.tokenUrl] = token.url;
     process.env[E2E_ENV.tokenDataDir] = token.dataDir;
   } catch (error) {
-    for (const child of servers) child.kill('SIGTERM');
+    await Promise.all(servers.map((server) => stopDashboard(server)));
     throw error;
   }
 
   return async () => {
-    await Promise.all(servers.map((child) => stop(child)));
+    await Promise.all(servers.map((server) => stopDashboard(server)));
     await rm(root, { recursive: true, force: true });
     await rm(path.join(appDir, E2E_DIST_DIR), { recursive: true, force: true });
   };
-}
-
-// The servers must see only what the tests set, not a developer's own HOOKGATE_* settings.
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('HOOKGATE_') || name === 'PORT') delete env[name];
-  return env;
 }
 
 // What the build is made of: the app's sources and the built workspace packages it imports.
@@ -131,43 +108,4 @@ function listFiles(target: string): string[] {
   return readdirSync(target)
     .sort()
     .flatMap((entry) => listFiles(path.join(target, entry)));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}; see test-results/server-*.log`);
-    try {
-      // Any answer from our route (200 open, 401 with a token) means the app is up.
-      const response = await fetch(`${url}/api/deliveries?limit=1`);
-      if (response.status === 200 || response.status === 401) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not start within 60 s; see test-results/server-*.log`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

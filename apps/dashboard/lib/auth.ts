@@ -1,12 +1,13 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { hasControlCharacter } from './control-characters';
 
 /** Cookie holding the signed-in session: an HMAC of the token, never the token itself. */
 export const SESSION_COOKIE = 'hookgate_session';
 
 /**
  * Request header carrying the TCP peer address, written by the server for every request (see
- * `lib/peer-address.ts`); any value a client sends under this name is overwritten.
+ * `lib/request-stamp.ts`); any value a client sends under this name is overwritten.
  */
 export const PEER_ADDRESS_HEADER = 'x-hookgate-peer-address';
 
@@ -96,17 +97,38 @@ export function isLoopbackAddress(address: string): boolean {
   return false;
 }
 
+/** Longest `next` path kept after sign-in; anything longer falls back to `/`. */
+const MAX_NEXT_PATH_LENGTH = 2048;
+const PROBE_ORIGIN = 'http://hookgate.invalid';
+
 /**
- * Where to go after signing in: a same-origin path only (no `//host` or scheme), else `/`.
+ * Where to go after signing in: a same-origin path only, else `/`. Refused: anything not
+ * starting with one `/`, backslashes and control characters (before and after percent-decoding,
+ * since browsers turn `/\evil` and `/<tab>/evil` into `//evil`), malformed escapes, and paths that
+ * resolve to another origin or to a `//host` path (`/.//evil`). The answer is the normalised path,
+ * query and fragment, safe to send as a relative `Location`.
  *
  * @example
  * ```ts
+ * safeNextPath('/deliveries?q=1'); // '/deliveries?q=1'
+ * safeNextPath('/%09/evil.example'); // '/'
  * safeNextPath('//evil.example/'); // '/'
  * ```
  */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return next;
+  if (typeof next !== 'string' || next.length === 0 || next.length > MAX_NEXT_PATH_LENGTH) return '/';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return '/';
+  }
+  for (const candidate of [next, decoded]) {
+    if (!candidate.startsWith('/') || candidate.startsWith('//') || candidate.includes('\\') || hasControlCharacter(candidate)) return '/';
+  }
+  const resolved = new URL(next, PROBE_ORIGIN);
+  if (resolved.origin !== PROBE_ORIGIN || resolved.pathname.startsWith('//')) return '/';
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
 }
 
 function parseBearer(authorization: string | null): string | null {

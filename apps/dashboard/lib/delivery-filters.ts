@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES, MAX_LIST_LIMIT, type DeliveryStatus, type ListQuery } from '@hookgate/core';
+import { hasControlCharacter } from './control-characters';
 import { TIME_RANGES, type DeliveryFilters, type TimeRange } from './filter-options';
 
 /** Raw query parameters: `URLSearchParams` or Next's `searchParams` object. */
 export type QueryInput = URLSearchParams | Record<string, string | string[] | undefined>;
 
-const text = (max: number) => z.string().trim().max(max, { message: `must be at most ${max} characters` });
+// Control characters cannot be typed into a filter and PostgreSQL refuses NUL in text: refuse
+// them here (400 / a notice on the page) instead of letting the store fail with 503.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((value) => !hasControlCharacter(value), { message: 'must not contain control characters (such as NUL)' });
 const isoDate = z.string().trim().refine((value) => !Number.isNaN(Date.parse(value)), { message: 'must be an ISO 8601 date' });
 
 const fieldSchemas = {

@@ -14,22 +14,6 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Pretty-prints JSON text; returns the text unchanged when it is not JSON.
- *
- * @example
- * ```ts
- * prettyJson('{"a":1}'); // '{\n  "a": 1\n}'
- * ```
- */
-export function prettyJson(text: string): { text: string; isJson: boolean } {
-  try {
-    return { text: JSON.stringify(JSON.parse(text), null, 2), isJson: true };
-  } catch {
-    return { text, isJson: false };
-  }
-}
-
-/**
  * Thousands separators, fixed locale so server and browser agree.
  *
  * @example

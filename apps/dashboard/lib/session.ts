@@ -1,4 +1,4 @@
-import { SESSION_COOKIE } from './auth';
+import { safeNextPath, SESSION_COOKIE } from './auth';
 
 /**
  * The `Set-Cookie` value for the session. `Secure` only over HTTPS: browsers drop Secure cookies
@@ -15,13 +15,15 @@ export function sessionCookie(request: Request, value: string, maxAge: number): 
 }
 
 /**
- * A 303 (See Other) to a same-origin path, so a form POST is followed by a GET.
+ * A 303 (See Other) to a same-origin path, so a form POST is followed by a GET. The `Location` is
+ * relative: the browser stays on the origin it used (`127.0.0.1`, `localhost` or a LAN name),
+ * where its session cookie lives, whatever URL the server believes it has.
  *
  * @example
  * ```ts
- * return redirect(request, '/deliveries');
+ * return redirect('/deliveries');
  * ```
  */
-export function redirect(request: Request, path: string): Response {
-  return new Response(null, { status: 303, headers: { location: new URL(path, request.url).toString(), 'cache-control': 'no-store' } });
+export function redirect(path: string): Response {
+  return new Response(null, { status: 303, headers: { location: safeNextPath(path), 'cache-control': 'no-store' } });
 }

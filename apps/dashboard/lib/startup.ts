@@ -1,10 +1,11 @@
-import { installPeerAddressStamp } from './peer-address';
+import { installRequestStamp } from './request-stamp';
 import { getRuntime } from './runtime';
 
 /**
- * Server start: install the peer-address stamp, then build the runtime. A configuration error
- * ends the process (exit code 1) with the list of bad variables; a store that is down only logs,
- * because webhooks then answer 503 (providers retry) and the store is retried per request.
+ * Server start: install the request stamp (peer address, requests Next.js cannot serve), then
+ * build the runtime. A configuration error ends the process (exit code 1) with the list of bad
+ * variables; a store that is down only logs, because webhooks then answer 503 (providers retry)
+ * and the store is retried per request.
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@ import { getRuntime } from './runtime';
  * ```
  */
 export async function startDashboard(): Promise<void> {
-  installPeerAddressStamp();
+  installRequestStamp();
   try {
     await getRuntime();
   } catch (error) {

@@ -11,7 +11,8 @@ export const MISSING_DELIVERY_ID = '00000000-0000-7000-8000-000000000000';
 
 /**
  * Playwright's `test` with the `open` server as `baseURL` and a check, after every test, that
- * the browser logged no console error and threw no page error.
+ * the browser logged no console error, threw no page error and reported no Content-Security-Policy
+ * violation (`securitypolicyviolation` events, collected on every page the test opened).
  */
 export const test = base.extend<{ consoleErrors: string[] }>({
   baseURL: async ({}, use) => use(serverUrl('openUrl')),
@@ -25,6 +26,13 @@ export const test = base.extend<{ consoleErrors: string[] }>({
         errors.push(`console: ${message.text()} (${message.location().url})`);
       });
       page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      await page.exposeBinding('__hookgateCspViolation', (_source, text: string) => errors.push(`csp: ${text}`));
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          const report = (window as unknown as { __hookgateCspViolation?: (text: string) => void }).__hookgateCspViolation;
+          report?.(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} on ${event.documentURI}`);
+        });
+      });
       await use(errors);
       expect(errors, 'no console errors in the browser').toEqual([]);
     },
@@ -33,6 +41,21 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 });
 
 export { expect };
+
+/**
+ * Removes the console lines a test provoked on purpose (a refused post, a 404 it asked for, a
+ * CSP violation it injected) from the fixture's list, after checking at least one arrived; every
+ * other line still fails the test.
+ *
+ * @example
+ * ```ts
+ * await dropExpectedErrors(consoleErrors, (line) => line.includes('status of 404'));
+ * ```
+ */
+export async function dropExpectedErrors(errors: string[], expected: (line: string) => boolean): Promise<void> {
+  await expect.poll(() => errors.some(expected), { message: 'the expected console line arrived' }).toBe(true);
+  errors.splice(0, errors.length, ...errors.filter((line) => !expected(line)));
+}
 
 /**
  * Saves a full-page screenshot as `test-results/screenshots/<name>.png` (kept between runs,

@@ -1,6 +1,7 @@
 import { safeEqual, safeNextPath, SESSION_MAX_AGE_SECONDS, sessionValue } from '../../../lib/auth';
 import { getConfig } from '../../../lib/access';
 import { jsonError } from '../../../lib/api';
+import { checkSameOrigin, crossSiteResponse } from '../../../lib/same-origin';
 import { redirect, sessionCookie } from '../../../lib/session';
 
 export const runtime = 'nodejs';
@@ -9,9 +10,12 @@ export const dynamic = 'force-dynamic';
 /**
  * Sign in: `POST /api/session` with the token as form field `token` (the sign-in page) or JSON
  * `{ "token": "…" }`. Sets an HttpOnly, SameSite=Strict cookie holding an HMAC of the token.
- * Forms are answered with a 303 redirect, JSON with 204 / 401.
+ * Forms are answered with a 303 redirect (relative, to a same-origin `next` path only), JSON
+ * with 204 / 401; a cross-site post with 403.
  */
 export async function POST(request: Request): Promise<Response> {
+  const refusal = checkSameOrigin(request);
+  if (refusal) return crossSiteResponse(refusal);
   const isForm = (request.headers.get('content-type') ?? '').includes('form');
   let submitted = '';
   let next = '/';
@@ -30,19 +34,21 @@ export async function POST(request: Request): Promise<Response> {
 
   const token = getConfig().dashboardToken;
   if (token === undefined) {
-    return isForm ? redirect(request, '/') : jsonError(409, 'no_token_configured', 'HOOKGATE_DASHBOARD_TOKEN is not set; loopback clients need no sign-in.');
+    return isForm ? redirect('/') : jsonError(409, 'no_token_configured', 'HOOKGATE_DASHBOARD_TOKEN is not set; loopback clients need no sign-in.');
   }
   if (!safeEqual(submitted, token)) {
     if (!isForm) return jsonError(401, 'invalid_token', 'That token does not match HOOKGATE_DASHBOARD_TOKEN.');
-    return redirect(request, `/sign-in?error=invalid&next=${encodeURIComponent(next)}`);
+    return redirect(`/sign-in?error=invalid&next=${encodeURIComponent(next)}`);
   }
-  const response = isForm ? redirect(request, next) : new Response(null, { status: 204 });
+  const response = isForm ? redirect(next) : new Response(null, { status: 204 });
   response.headers.append('set-cookie', sessionCookie(request, sessionValue(token), SESSION_MAX_AGE_SECONDS));
   return response;
 }
 
 /** Sign out: `DELETE /api/session` (JSON clients). The page's button posts to `/api/session/sign-out`. */
 export async function DELETE(request: Request): Promise<Response> {
+  const refusal = checkSameOrigin(request);
+  if (refusal) return crossSiteResponse(refusal);
   const response = new Response(null, { status: 204 });
   response.headers.append('set-cookie', sessionCookie(request, '', 0));
   return response;

@@ -2,14 +2,16 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { OUTCOME_STATUS, REDACTED, type Delivery } from '@hookgate/core';
-import { CodeBlock } from '../../../components/code-block';
 import { Card } from '../../../components/card';
 import { CopyButton } from '../../../components/copy-button';
 import { eventLabel } from '../../../components/deliveries-table';
+import { JsonViewBlock } from '../../../components/json-view-block';
 import { LocalTime } from '../../../components/local-time';
 import { ProviderTag, StatusBadge } from '../../../components/status-badge';
 import { requirePageAccess } from '../../../lib/access';
-import { formatDuration, prettyJson } from '../../../lib/format';
+import { isDeliveryId } from '../../../lib/delivery-id';
+import { formatDuration } from '../../../lib/format';
+import { viewJsonText, viewJsonValue, viewRawText } from '../../../lib/json-view';
 import { getRuntime } from '../../../lib/runtime';
 import { STATUS_INFO } from '../../../lib/status';
 
@@ -26,7 +28,7 @@ export default async function DeliveryPage({ params }: Props) {
   const { id } = await params;
   await requirePageAccess(`/deliveries/${encodeURIComponent(id)}`);
   const { store } = await getRuntime();
-  const delivery = /^[0-9a-f-]{36}$/i.test(id) ? await store.get(id) : null;
+  const delivery = isDeliveryId(id) ? await store.get(id) : null;
   if (!delivery) notFound();
 
   // Duplicates point at the first delivery of their dedupe key; the key is searchable.
@@ -40,7 +42,9 @@ export default async function DeliveryPage({ params }: Props) {
   ]);
 
   const info = STATUS_INFO[delivery.status];
-  const body = delivery.bodyEncoding === 'utf8' ? prettyJson(delivery.body) : { text: delivery.body, isJson: false };
+  // Bounded: a hostile body (deep or large) must not turn into megabytes of HTML.
+  const body = delivery.bodyEncoding === 'utf8' ? viewJsonText(delivery.body) : viewRawText(delivery.body, 'binary');
+  const downloadHref = `/api/deliveries/${delivery.id}/body`;
   const headerNames = Object.keys(delivery.headers).sort();
 
   return (
@@ -169,13 +173,21 @@ export default async function DeliveryPage({ params }: Props) {
             title="Raw body"
             aside={
               <span className="muted">
-                {delivery.bodyEncoding === 'base64' ? 'Not UTF-8: shown as base64' : body.isJson ? 'JSON, pretty-printed' : 'Text'}
-                {delivery.bodyTruncated ? ' · truncated' : ''}
+                {body.kind === 'pretty' ? 'JSON, pretty-printed' : delivery.bodyEncoding === 'base64' ? 'Base64' : 'Text'}
+                {delivery.bodyTruncated ? ' · cut at the store limit' : ''}
+                {delivery.body.length > 0 ? (
+                  <>
+                    {' · '}
+                    <a href={downloadHref} download>
+                      Download
+                    </a>
+                  </>
+                ) : null}
               </span>
             }
           >
-            <div className="card-body">
-              {delivery.body.length === 0 ? <p className="muted">Empty body.</p> : <CodeBlock code={body.text} label="raw body" />}
+            <div className="card-body" data-testid="body">
+              {delivery.body.length === 0 ? <p className="muted">Empty body.</p> : <JsonViewBlock view={body} label="raw body" downloadHref={downloadHref} />}
             </div>
           </Card>
           <Card id="payload" title="Parsed payload" aside={<span className="muted">{delivery.payload === null ? '' : 'Validated against the event schema'}</span>}>
@@ -185,7 +197,7 @@ export default async function DeliveryPage({ params }: Props) {
                   Not parsed: {delivery.status === 'rejected_signature' ? 'bodies are only parsed after the signature verifies.' : `${delivery.reason ?? 'no payload'}.`}
                 </p>
               ) : (
-                <CodeBlock code={JSON.stringify(delivery.payload, null, 2)} label="parsed payload" />
+                <JsonViewBlock view={viewJsonValue(delivery.payload)} label="parsed payload" downloadHref={downloadHref} />
               )}
             </div>
           </Card>

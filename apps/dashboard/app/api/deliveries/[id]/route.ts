@@ -1,4 +1,5 @@
 import { readApi } from '../../../../lib/api';
+import { isDeliveryId } from '../../../../lib/delivery-id';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -6,6 +7,5 @@ export const dynamic = 'force-dynamic';
 /** `GET /api/deliveries/:id` → the delivery, or 404 `{ error: 'not_found' }`. */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await context.params;
-  // Ids are UUIDv7; anything else cannot exist (and must not reach a typed uuid column).
-  return readApi(request, async (store) => (/^[0-9a-f-]{36}$/i.test(id) ? store.get(id) : null));
+  return readApi(request, async (store) => (isDeliveryId(id) ? store.get(id) : null));
 }

@@ -1,3 +1,4 @@
+import { methodNotAllowed } from '@hookgate/core';
 import { getRuntime } from '../../../../lib/runtime';
 
 // Webhook endpoints: never behind the dashboard's auth (Proxy skips /api/webhooks/); each
@@ -33,3 +34,15 @@ export function GET(request: Request, context: RouteContext): Promise<Response> 
 export function HEAD(request: Request, context: RouteContext): Promise<Response> {
   return serve('HEAD', request, context);
 }
+
+// Other methods: 405 with `Allow: POST`, like the Express and Fastify adapters, without touching
+// the store (Next.js alone would answer 405 without `Allow`, and 204 to OPTIONS). TRACE cannot
+// reach a route handler: lib/request-stamp.ts and proxy.ts answer it.
+function notAllowed(): Response {
+  const { status, headers, body } = methodNotAllowed();
+  return new Response(body, { status, headers });
+}
+export const PUT = notAllowed;
+export const DELETE = notAllowed;
+export const PATCH = notAllowed;
+export const OPTIONS = notAllowed;
