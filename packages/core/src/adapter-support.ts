@@ -49,7 +49,8 @@ export interface HttpResponse {
 /**
  * The HTTP answer for an outcome: status from the contract table and the JSON body
  * `{ ok, kind, reason?, deliveryId? }`; a `Retry-After` header (seconds) when the outcome says
- * when to come back (409 `in_progress`).
+ * when to come back (409 `in_progress`). A 2xx outcome carrying a provider `reply` (Slack's
+ * challenge echo) is answered with that reply instead.
  *
  * @example
  * ```ts

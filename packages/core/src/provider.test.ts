@@ -231,10 +231,11 @@ describe('defineProvider(): event from a header, variants picked by eventType', 
   });
 
   it('a known event with variants whose body names none → invalid_payload schema_mismatch', async () => {
-    expect(await parseWithProvider(hub, '{"issue":"#1"}', hubEvent('issues'))).toMatchObject({
+    expect(await parseWithProvider(hub, '{"issue":"#1"}', hubEvent('issues'))).toEqual({
       kind: 'invalid_payload',
       reason: 'schema_mismatch',
       event: 'issues',
+      message: 'issues: the body does not say which variant it is (issues.opened, issues.closed)',
     });
   });
 

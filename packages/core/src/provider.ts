@@ -234,7 +234,7 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
         return {
           kind: 'invalid_payload',
           reason: 'schema_mismatch',
-          message: `${event}: the body does not say which variant it is (${[...group.keys()].slice(0, 5).join(', ')}, …)`,
+          message: `${event}: the body does not say which variant it is (${listSome([...group.keys()])})`,
           event,
         };
       }
@@ -351,6 +351,11 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
       );
     },
   };
+}
+
+/** At most five names, then `…` when there are more. */
+function listSome(names: readonly string[]): string {
+  return names.length > 5 ? `${names.slice(0, 5).join(', ')}, …` : names.join(', ');
 }
 
 function noVariant(message: string): UnknownEvent {

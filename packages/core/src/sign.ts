@@ -29,6 +29,9 @@ export function signRequest(
  */
 export type DeliveryBody = { body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never };
 
+/** What {@link signDelivery} takes besides the body: {@link SignInput} without `body`, plus a clock. */
+export type DeliverySignInput = Omit<SignInput, 'body'> & { now?: number | undefined };
+
 /** A signed delivery: the headers the sender would send (names in lower case) and the body, unchanged. */
 export interface SignedDelivery<B extends string | Uint8Array = string | Uint8Array> {
   headers: Record<string, string>;
@@ -49,7 +52,19 @@ export interface SignedDelivery<B extends string | Uint8Array = string | Uint8Ar
  */
 export function signDelivery(
   signer: VerificationStrategy | Provider<EventMap>,
-  input: Omit<SignInput, 'body'> & DeliveryBody & { now?: number | undefined },
+  input: DeliverySignInput & { payload: unknown; body?: never },
+): SignedDelivery<string>;
+export function signDelivery<B extends string | Uint8Array>(
+  signer: VerificationStrategy | Provider<EventMap>,
+  input: DeliverySignInput & { body: B; payload?: never },
+): SignedDelivery<B>;
+export function signDelivery(
+  signer: VerificationStrategy | Provider<EventMap>,
+  input: DeliverySignInput & DeliveryBody,
+): SignedDelivery;
+export function signDelivery(
+  signer: VerificationStrategy | Provider<EventMap>,
+  input: DeliverySignInput & DeliveryBody,
 ): SignedDelivery {
   const body = input.body ?? JSON.stringify(input.payload);
   const headers = signRequest(signer, { ...input, body });
