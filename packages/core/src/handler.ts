@@ -385,7 +385,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         }
       }
 
-      let checked;
+      let checked: Awaited<ReturnType<typeof verifyAndParse>>;
       try {
         checked = await verifyAndParse(request, receivedAtMs);
       } catch (error) {
