@@ -1,6 +1,6 @@
 /**
- * Two gateway processes on one PostgreSQL: the first is killed with SIGKILL while its listener
- * runs, and the provider's retry goes to the second. The dead attempt's claim must hold off
+ * Two gateway processes on one database (PostgreSQL, and a SQLite file): the first is killed with
+ * SIGKILL while its listener runs, and the provider's retry goes to the second. The dead attempt's claim must hold off
  * copies only for its lease (409 + Retry-After), then the retry is handled exactly once.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/index.js';
-import { createPgSchema } from './helpers.js';
+import { DATABASE_TARGETS } from './helpers.js';
 import { signedPing } from './fixtures/acme-provider.mjs';
 
 const SERVER = fileURLToPath(new URL('./fixtures/gateway-server.mjs', import.meta.url));
@@ -72,17 +72,17 @@ async function send(url: string, request: { headers: Record<string, string>; raw
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Answer['body'] };
 }
 
-describe('two gateway processes on one PostgreSQL: kill -9 mid-listener, retry to the other', () => {
+describe.each(DATABASE_TARGETS)('two gateway processes on one $name database: kill -9 mid-listener, retry to the other', ({ create }) => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
   it('the retry is refused 409 + Retry-After while the dead attempt’s lease lasts, then handled exactly once and recorded', async () => {
-    const schema = await createPgSchema();
-    cleanups.push(() => schema.drop());
-    await (await openStore(schema.url)).close(); // schema first: both processes find it ready
-    const [a, b] = await Promise.all([startGateway(schema.url, 'block'), startGateway(schema.url, 'normal')]);
+    const target = await create();
+    cleanups.push(() => target.cleanup());
+    await (await openStore(target.url)).close(); // schema first: both processes find it ready
+    const [a, b] = await Promise.all([startGateway(target.url, 'block'), startGateway(target.url, 'normal')]);
     for (const gateway of [a, b]) {
       cleanups.push(async () => {
         if (gateway.child.exitCode === null && gateway.child.signalCode === null) {
@@ -123,7 +123,7 @@ describe('two gateway processes on one PostgreSQL: kill -9 mid-listener, retry t
     // Later copies are duplicates of that one completed handling.
     expect(await send(b.url, delivery)).toMatchObject({ status: 200, body: { kind: 'duplicate', duplicateOf: handledId } });
 
-    const store = await openStore(schema.url);
+    const store = await openStore(target.url);
     cleanups.push(() => store.close());
     const rows = (await store.list({ provider: 'acme', limit: 500 })).items;
     expect(rows.filter((row) => row.status === 'handled').map((row) => row.id)).toEqual([handledId]);
