@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDeliveryId } from './delivery-id.js';
-import { clampListLimit, decodeCursor, encodeCursor, encodeStoredBody, normalizeListQuery } from './delivery-store.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { clampListLimit, normalizeListQuery } from './list-query.js';
+import { encodeStoredBody } from './stored-body.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { notify, NOW, SECRET, shop, signedRequest } from '../test/helpers.js';
-import { resolveTarget } from './adapter-support.js';
+import { resolveTarget } from './adapter-routing.js';
 import { createGateway, unknownProvider } from './gateway.js';
 import { createWebhookHandler } from './handler.js';
 import { MemoryStore } from './memory-store.js';

@@ -3,7 +3,7 @@
 // a Content-Encoding core does not decode is refused.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NOW, object, SECRET, shop, signedRequest } from '../test/helpers.js';
-import { toHttpResponse } from './adapter-support.js';
+import { toHttpResponse } from './http-response.js';
 import { HookgateError } from './errors.js';
 import { createWebhookHandler, type HandlerLogger } from './handler.js';
 import { CREDENTIAL_HEADERS, REDACTED } from './headers.js';

@@ -12,9 +12,16 @@ export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonBody, serializePaylo
 export * from './provider.js';
 export * from './delivery-id.js';
 export * from './delivery-store.js';
+export * from './list-cursor.js';
+export * from './list-query.js';
+export * from './stored-body.js';
+export * from './delivery-stats.js';
 export * from './memory-store.js';
 export * from './outcome.js';
 export * from './handler.js';
 export * from './gateway.js';
-export * from './adapter-support.js';
+export { isGateway, providerIdFromPath, resolveTarget, type WebhookTarget } from './adapter-routing.js';
+export * from './http-response.js';
+export * from './node-body.js';
+export * from './node-listener.js';
 export * from './sign.js';

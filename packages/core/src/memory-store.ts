@@ -1,23 +1,20 @@
-import {
-  STATS_BUCKET_MS,
-  buildStatsResult,
-  encodeCursor,
-  encodeStoredBody,
-  normalizeListQuery,
-  normalizeStatsQuery,
-  type ClaimInput,
-  type ClaimResult,
-  type CompleteInput,
-  type Delivery,
-  type DeliveryInput,
-  type DeliveryPage,
-  type DeliveryStatus,
-  type DeliveryStore,
-  type ListQuery,
-  type NormalizedListQuery,
-  type StatsQuery,
-  type StatsResult,
+import { STATS_BUCKET_MS, buildStatsResult, normalizeStatsQuery } from './delivery-stats.js';
+import type {
+  ClaimInput,
+  ClaimResult,
+  CompleteInput,
+  Delivery,
+  DeliveryInput,
+  DeliveryPage,
+  DeliveryStatus,
+  DeliveryStore,
+  ListQuery,
+  StatsQuery,
+  StatsResult,
 } from './delivery-store.js';
+import { encodeCursor } from './list-cursor.js';
+import { normalizeListQuery, type NormalizedListQuery } from './list-query.js';
+import { encodeStoredBody } from './stored-body.js';
 import { HookgateError } from './errors.js';
 import { serializePayload } from './json-body.js';
 

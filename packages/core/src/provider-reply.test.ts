@@ -2,7 +2,7 @@
 // the outcome and written by toHttpResponse; typed eventId/reply (issue 13).
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { encoder, NOW, object, SECRET } from '../test/helpers.js';
-import { toHttpResponse } from './adapter-support.js';
+import { toHttpResponse } from './http-response.js';
 import { createWebhookHandler } from './handler.js';
 import { getHeader } from './headers.js';
 import { MemoryStore } from './memory-store.js';

@@ -3,7 +3,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeListener, providerIdFromPath, readNodeBody } from '../src/adapter-support.js';
+import { providerIdFromPath } from '../src/adapter-routing.js';
+import { readNodeBody } from '../src/node-body.js';
+import { createNodeListener } from '../src/node-listener.js';
 import { createGateway } from '../src/gateway.js';
 import { createWebhookHandler } from '../src/handler.js';
 import { signRequest } from '../src/sign.js';

@@ -3,7 +3,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNodeBody, toHttpResponse, type ReadBodyResult } from '../src/adapter-support.js';
+import { toHttpResponse } from '../src/http-response.js';
+import { readNodeBody, type ReadBodyResult } from '../src/node-body.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<ReadBodyResult>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECRET, shop } from '../test/helpers.js';
-import { isGateway, methodNotAllowed, toHttpResponse } from './adapter-support.js';
+import { isGateway } from './adapter-routing.js';
+import { methodNotAllowed, toHttpResponse } from './http-response.js';
 import { createGateway } from './gateway.js';
 import { createWebhookHandler } from './handler.js';
 

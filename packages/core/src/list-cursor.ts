@@ -1,0 +1,39 @@
+// The opaque keyset cursor of DeliveryStore.list().
+
+/** A decoded keyset cursor: the last row of the previous page. */
+export interface ListCursor {
+  receivedAt: string;
+  id: string;
+}
+
+/**
+ * Encodes the keyset position after `delivery` as an opaque string.
+ *
+ * @example
+ * ```ts
+ * const cursor = encodeCursor({ receivedAt: '2026-01-01T00:00:00.000Z', id: '0193…' });
+ * ```
+ */
+export function encodeCursor(position: ListCursor): string {
+  return Buffer.from(`${position.receivedAt}|${position.id}`, 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a cursor from {@link encodeCursor}; returns null for anything malformed so a bad
+ * cursor from a URL reads as "first page" instead of throwing.
+ *
+ * @example
+ * ```ts
+ * decodeCursor('garbage'); // null
+ * ```
+ */
+export function decodeCursor(cursor: string | null | undefined): ListCursor | null {
+  if (!cursor) return null;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const bar = text.indexOf('|');
+  if (bar <= 0) return null;
+  const receivedAt = text.slice(0, bar);
+  const id = text.slice(bar + 1);
+  if (Number.isNaN(Date.parse(receivedAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { receivedAt: new Date(receivedAt).toISOString(), id };
+}

@@ -1,0 +1,40 @@
+// How a raw body is kept in a store: UTF-8 text or base64, cut at a byte limit.
+import type { Delivery } from './delivery-store.js';
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns raw body bytes into the stored form: UTF-8 text when valid, else base64; cut at
+ * `maxBytes` (default 1 MiB) with `bodyTruncated` set.
+ *
+ * @example
+ * ```ts
+ * encodeStoredBody(new TextEncoder().encode('{"a":1}')); // { body: '{"a":1}', bodyEncoding: 'utf8', bodyTruncated: false }
+ * ```
+ */
+export function encodeStoredBody(
+  rawBody: Uint8Array,
+  maxBytes = 1024 * 1024,
+): Pick<Delivery, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
+  const bodyTruncated = rawBody.byteLength > maxBytes;
+  const bytes = bodyTruncated ? rawBody.subarray(0, maxBytes) : rawBody;
+  // NUL is valid UTF-8 but PostgreSQL `text` cannot hold it, so such bodies are kept as base64
+  // (in every store, so a delivery reads back the same everywhere).
+  if (bytes.indexOf(0) === -1) {
+    try {
+      return { body: utf8Decoder.decode(bytes), bodyEncoding: 'utf8', bodyTruncated };
+    } catch {
+      // A cut may split a multi-byte character: back off up to 3 bytes before giving up on text.
+      if (bodyTruncated) {
+        for (let back = 1; back <= 3 && bytes.byteLength > back; back++) {
+          try {
+            return { body: utf8Decoder.decode(bytes.subarray(0, bytes.byteLength - back)), bodyEncoding: 'utf8', bodyTruncated };
+          } catch {
+            // keep backing off
+          }
+        }
+      }
+    }
+  }
+  return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bodyEncoding: 'base64', bodyTruncated };
+}
