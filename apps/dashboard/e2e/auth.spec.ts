@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signPylon, fixtures as pylonFixtures } from '@hookgate/provider-pylon';
+import { registry } from '../lib/registry';
 import { E2E_TOKEN, serverUrl } from './support/env';
 import { expect, MISSING_DELIVERY_ID, saveScreenshot, test } from './support/test';
 
@@ -59,7 +60,8 @@ test('webhooks stay open and verify with the generated secrets file', async ({ r
   const file = path.join(serverUrl('tokenDataDir'), 'secrets.json');
   expect(statSync(file).mode & 0o777).toBe(0o600);
   const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
-  expect(Object.keys(secrets).sort()).toEqual(['pylon', 'webhooks-b']);
+  // One generated secret per registered provider, under its secrets.json key.
+  expect(Object.keys(secrets).sort()).toEqual(registry.providers.map((entry) => entry.secret.key).sort());
   expect(secrets.pylon![0]).toMatch(/^[0-9a-f]{64}$/);
 
   const signed = signPylon({ payload: pylonFixtures.valid.IssueNewEvent, secret: secrets.pylon![0]! });
