@@ -248,6 +248,11 @@ describe('defineProvider(): event from a header, variants picked by eventType', 
     expect(await parseWithProvider(hub, '{"zen":"z"}', hubEvent('ping'))).toMatchObject({ event: 'ping', variant: 'ping' });
   });
 
+  it('a bare name of an event with variants is that event without a variant (schema_mismatch), not an unknown event', async () => {
+    const bare = defineProvider({ id: 'bare', verification, events: { issues: { 'issues.opened': object({}) } }, eventType: () => 'issues' });
+    expect(await parseWithProvider(bare, '{}')).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch', event: 'issues' });
+  });
+
   it('eventId receives the typed payload and the request', () => {
     const payload = { action: 'opened' as const, issue: '#9' };
     const rawBody = Buffer.from('{}');

@@ -24,9 +24,10 @@ export interface ProviderReply {
 }
 
 /**
- * What a provider's `eventType` names: an event (whose only variant is named like it), or an
- * event and one of its variants. A `variant` left undefined for an event that has variants makes
- * the body `invalid_payload` (`schema_mismatch`): a known event that does not say which variant it is.
+ * What a provider's `eventType` names: an event (a bare name picks its variant named like it), or
+ * an event and one of its variants. Without a variant, an event that has no variant of its own name
+ * makes the body `invalid_payload` (`schema_mismatch`): a known event that does not say which
+ * variant it is.
  *
  * @example
  * ```ts
@@ -229,7 +230,8 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
       }
       const event = typeof selection === 'string' ? selection : selection.event;
       const group = groups.get(event);
-      const variant = typeof selection === 'string' ? selection : (selection.variant ?? (group?.has(event) ? event : undefined));
+      // A bare name (or an undefined variant) picks the event's variant named like it, if any.
+      const variant = (typeof selection === 'string' ? undefined : selection.variant) ?? (group?.has(event) ? event : undefined);
       if (group !== undefined && variant === undefined) {
         return {
           kind: 'invalid_payload',
