@@ -203,6 +203,17 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
     expect(missing.errors[0]).toMatch(/nope\.config\.ts does not exist/);
   });
 
+  it('a provider registered without sign/fixtures is served but cannot be sent to, and says what to add', async () => {
+    const config = path.join(fixturesDir, 'bare.config.ts');
+    const send = capture();
+    expect(await runCli(['send', 'pylon', '--config', config, '--secret', 'x', '--url', baseUrl], send, {})).toBe(2);
+    expect(send.errors[0]).toContain('The CLI cannot send to "pylon": its entry in the Hookgate config has no sign');
+    const demo = capture();
+    expect(await runCli(['demo', '--config', config, '--url', baseUrl], demo, {})).toBe(2);
+    expect(demo.lines[0]).toContain('pylon: skipped (no sign/fixtures in the Hookgate config)');
+    expect(demo.errors[0]).toContain('No provider in the Hookgate config has a signer and fixtures');
+  });
+
   it('a closed port is reported as "nothing is listening", not a stack trace', async () => {
     const closed = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, '127.0.0.1', () => {
