@@ -54,23 +54,9 @@ Example: hookgate send ${example} --count 3
  * ```
  */
 export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCliArgs>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        provider: { type: 'string' },
-        url: { type: 'string' },
-        secret: { type: 'string' },
-        'data-dir': { type: 'string' },
-        event: { type: 'string' },
-        count: { type: 'string' },
-        store: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCliArgs(argv);
   } catch (error) {
     io.error(`${(error as Error).message}\n\n${usage()}`);
     return 2;
@@ -129,4 +115,22 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     io.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
+}
+
+function parseCliArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      provider: { type: 'string' },
+      url: { type: 'string' },
+      secret: { type: 'string' },
+      'data-dir': { type: 'string' },
+      event: { type: 'string' },
+      count: { type: 'string' },
+      store: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
