@@ -1,7 +1,8 @@
 /**
- * Runs once when the server starts (Next.js instrumentation hook): stamps peer addresses for
- * the loopback rule, validates the configuration and opens the store, so a bad setting stops
- * `pnpm start` with a clear message instead of failing on the first request.
+ * Runs once when the server starts (Next.js instrumentation hook): stamps the sender's header
+ * names (webhook records) and peer addresses (the loopback rule), validates the configuration
+ * and opens the store, so a bad setting stops `pnpm start` with a clear message instead of
+ * failing on the first request.
  *
  * @example
  * ```ts
@@ -10,6 +11,10 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // Before anything else: lets the webhook routes record only the headers the sender sent (not
+  // the x-forwarded-* that `next start` adds) and see the peer address as metadata.
+  const { installSenderStamp } = await import('@hookgate/adapter-next');
+  installSenderStamp();
   const { startDashboard } = await import('./lib/startup');
   await startDashboard();
 }

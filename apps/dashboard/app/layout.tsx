@@ -12,7 +12,15 @@ export const metadata: Metadata = {
   robots: { index: false, follow: false },
 };
 
-export const viewport: Viewport = { themeColor: '#111827' };
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  colorScheme: 'light dark',
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#111827' },
+    { media: '(prefers-color-scheme: dark)', color: '#010409' },
+  ],
+};
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Read on every request, token or not: that keeps every page (the 404 page too) rendered per

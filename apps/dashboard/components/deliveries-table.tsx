@@ -19,7 +19,9 @@ export function eventLabel(delivery: Pick<Delivery, 'event' | 'status'>): string
 
 /**
  * The deliveries list: one row per delivery, linking to its detail page. `compact` drops the
- * provider, reason detail and duration columns for narrow cards.
+ * provider, reason detail and duration columns for narrow cards. A real table on wide screens;
+ * under 640 px each row is laid out as a stacked card (CSS only, `table.cards-on-phone`), the
+ * event and status first.
  *
  * @example
  * ```tsx
@@ -29,7 +31,7 @@ export function eventLabel(delivery: Pick<Delivery, 'event' | 'status'>): string
 export function DeliveriesTable({ items, caption, compact = false }: { items: readonly Delivery[]; caption: string; compact?: boolean }) {
   return (
     <div className="table-wrap">
-      <table className="data">
+      <table className="data cards-on-phone">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -48,24 +50,24 @@ export function DeliveriesTable({ items, caption, compact = false }: { items: re
         <tbody>
           {items.map((delivery) => (
             <tr key={delivery.id} data-delivery-id={delivery.id} data-received-at={delivery.receivedAt}>
-              <td className="nowrap">
+              <td className="nowrap cell-received">
                 <LocalTime iso={delivery.receivedAt} withDate={!compact} />
               </td>
               {compact ? null : (
-                <td>
+                <td className="cell-provider">
                   <ProviderTag provider={delivery.provider} />
                 </td>
               )}
-              <td>
+              <td className="cell-event">
                 <Link href={`/deliveries/${delivery.id}`} className={delivery.event ? 'event-name' : undefined}>
                   {eventLabel(delivery)}
                 </Link>
                 {delivery.variant && delivery.variant !== delivery.event ? <span className="event-variant">{delivery.variant}</span> : null}
               </td>
-              <td>
+              <td className="cell-status">
                 <StatusBadge status={delivery.status} />
               </td>
-              <td>
+              <td className={delivery.reason || (delivery.message && !compact) ? 'cell-reason' : 'cell-reason cell-empty'}>
                 {delivery.reason ? <span className="reason">{delivery.reason}</span> : <span className="muted">—</span>}
                 {delivery.message && !compact ? (
                   <span className="reason-message" title={delivery.message}>
@@ -73,7 +75,7 @@ export function DeliveriesTable({ items, caption, compact = false }: { items: re
                   </span>
                 ) : null}
               </td>
-              {compact ? null : <td className="numeric nowrap">{formatDuration(delivery.durationMs)}</td>}
+              {compact ? null : <td className="numeric nowrap cell-duration">{formatDuration(delivery.durationMs)}</td>}
             </tr>
           ))}
         </tbody>

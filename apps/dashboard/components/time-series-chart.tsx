@@ -6,6 +6,8 @@ import { LocalTime } from './local-time';
 
 const noSubscribe = () => () => {};
 
+const TOOLTIP_STYLE = { fontSize: 13, borderRadius: 6, background: 'var(--surface)', borderColor: 'var(--border-strong)', color: 'var(--text)' };
+
 /** One bucket of a time series: `t` (epoch ms, bucket start) plus a count per series key. */
 export type SeriesPoint = { t: number } & Record<string, number>;
 
@@ -35,14 +37,16 @@ export function TimeSeriesChart({ data, series, kind, bucket, label }: TimeSerie
     () => false,
   );
   const tick = (value: number) => formatTick(value, bucket);
+  // Grid, axis and tick colours come from globals.css (light and dark themes); Recharts'
+  // presentation attributes are only the fallback.
   const common = (
     <>
-      <CartesianGrid stroke="#e5e7eb" vertical={false} />
-      <XAxis dataKey="t" tickFormatter={tick} tick={{ fontSize: 12, fill: '#525c6b' }} minTickGap={24} tickLine={false} axisLine={{ stroke: '#c5ccd6' }} />
-      <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#525c6b' }} width={40} tickLine={false} axisLine={false} />
-      <Tooltip labelFormatter={(value) => formatTooltip(Number(value), bucket)} contentStyle={{ fontSize: 13, borderRadius: 6 }} />
-      {/* Legend text in body colour: series colours alone are below 4.5:1 contrast on white. */}
-      <Legend wrapperStyle={{ fontSize: 13 }} iconType="circle" iconSize={9} formatter={(value) => <span style={{ color: '#1a2230' }}>{value}</span>} />
+      <CartesianGrid vertical={false} />
+      <XAxis dataKey="t" tickFormatter={tick} tick={{ fontSize: 12 }} minTickGap={24} tickLine={false} />
+      <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={40} tickLine={false} axisLine={false} />
+      <Tooltip labelFormatter={(value) => formatTooltip(Number(value), bucket)} contentStyle={TOOLTIP_STYLE} />
+      {/* Legend text in body colour: series colours alone are below 4.5:1 contrast on the surface. */}
+      <Legend wrapperStyle={{ fontSize: 13 }} iconType="circle" iconSize={9} formatter={(value) => <span style={{ color: 'var(--text)' }}>{value}</span>} />
     </>
   );
   return (

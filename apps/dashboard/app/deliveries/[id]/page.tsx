@@ -13,6 +13,7 @@ import { isDeliveryId } from '../../../lib/delivery-id';
 import { formatDuration } from '../../../lib/format';
 import { viewJsonText, viewJsonValue, viewRawText } from '../../../lib/json-view';
 import { getRuntime } from '../../../lib/runtime';
+import { noDedupeKeyReason, relatedDeliveryLabel, signatureFact } from '../../../lib/delivery-facts';
 import { STATUS_INFO } from '../../../lib/status';
 
 export const dynamic = 'force-dynamic';
@@ -33,15 +34,16 @@ export default async function DeliveryPage({ params }: Props) {
 
   // Duplicates point at the first delivery of their dedupe key; the key is searchable.
   const [duplicates, original] = await Promise.all([
-    delivery.dedupeKey && delivery.status !== 'duplicate'
+    delivery.dedupeKey && delivery.status !== 'duplicate' && delivery.status !== 'in_progress'
       ? store
-          .list({ provider: delivery.provider, status: 'duplicate', q: delivery.dedupeKey, limit: 100 })
+          .list({ provider: delivery.provider, status: ['duplicate', 'in_progress'], q: delivery.dedupeKey, limit: 100 })
           .then((page) => page.items.filter((item) => item.duplicateOf === delivery.id))
       : Promise.resolve([] as Delivery[]),
     delivery.duplicateOf ? store.get(delivery.duplicateOf) : Promise.resolve(null),
   ]);
 
   const info = STATUS_INFO[delivery.status];
+  const signature = signatureFact(delivery);
   // Bounded: a hostile body (deep or large) must not turn into megabytes of HTML.
   const body = delivery.bodyEncoding === 'utf8' ? viewJsonText(delivery.body) : viewRawText(delivery.body, 'binary');
   const downloadHref = `/api/deliveries/${delivery.id}/body`;
@@ -82,7 +84,7 @@ export default async function DeliveryPage({ params }: Props) {
                 <dd className="mono">{delivery.id}</dd>
                 <dt>Request</dt>
                 <dd className="mono">
-                  {delivery.method} {delivery.path ?? `/api/webhooks/${delivery.provider}`}
+                  {delivery.method} {delivery.path ?? <span className="muted">(path not recorded)</span>}
                 </dd>
                 <dt>Event</dt>
                 <dd>{delivery.event ?? <span className="muted">none recognised</span>}</dd>
@@ -91,10 +93,12 @@ export default async function DeliveryPage({ params }: Props) {
                 <dt>Duration</dt>
                 <dd>{formatDuration(delivery.durationMs)}</dd>
                 <dt>Dedupe key</dt>
-                <dd className="mono">{delivery.dedupeKey ?? <span className="muted">— (not verified)</span>}</dd>
+                <dd className="mono" data-testid="dedupe-key">
+                  {delivery.dedupeKey ?? <span className="muted">{noDedupeKeyReason(delivery)}</span>}
+                </dd>
                 {delivery.duplicateOf ? (
                   <>
-                    <dt>Duplicate of</dt>
+                    <dt>{relatedDeliveryLabel(delivery.status)}</dt>
                     <dd>
                       <Link className="mono" href={`/deliveries/${delivery.duplicateOf}`}>
                         {delivery.duplicateOf}
@@ -112,17 +116,17 @@ export default async function DeliveryPage({ params }: Props) {
               <dl className="kv">
                 <dt>Signature</dt>
                 <dd data-testid="verification">
-                  {delivery.status === 'rejected_signature' ? (
+                  {signature.kind === 'rejected' ? (
                     <>
-                      <strong>Rejected</strong> — <span className="reason">{delivery.reason ?? 'signature_mismatch'}</span>
+                      <strong>Rejected</strong> — <span className="reason">{signature.reason}</span>
                     </>
-                  ) : delivery.secretIndex !== null ? (
+                  ) : signature.kind === 'verified' ? (
                     <>
-                      <strong>Verified</strong> with secret #{delivery.secretIndex}
-                      {delivery.secretIndex === 0 ? ' (the first configured)' : ' (an older secret still accepted during rotation)'}
+                      <strong>Verified</strong> with secret #{signature.secretIndex}
+                      {signature.secretIndex === 0 ? ' (the first configured)' : ' (an older secret still accepted during rotation)'}
                     </>
                   ) : (
-                    <strong>Verified</strong>
+                    <span className="muted">Not recorded (it failed before the result was kept)</span>
                   )}
                 </dd>
                 <dt>Outcome</dt>
@@ -203,11 +207,15 @@ export default async function DeliveryPage({ params }: Props) {
           </Card>
         </div>
 
-        {delivery.status !== 'duplicate' ? (
-          <Card id="duplicates" title="Duplicates" aside={<span className="muted">Same dedupe key inside the dedupe window: answered 200, not dispatched again.</span>}>
+        {delivery.status !== 'duplicate' && delivery.status !== 'in_progress' ? (
+          <Card
+            id="duplicates"
+            title="Duplicates"
+            aside={<span className="muted">Same dedupe key: 200 duplicate once handled, 409 in progress while it was processing; never dispatched again.</span>}
+          >
             {duplicates.length === 0 ? (
               <p className="card-body muted" style={{ margin: 0 }}>
-                {delivery.dedupeKey ? 'No duplicates of this delivery were received.' : 'Unverified deliveries have no dedupe key.'}
+                {delivery.dedupeKey ? 'No copies of this delivery were received.' : `No dedupe key (${noDedupeKeyReason(delivery).replace(/^none: /, '')}), so copies cannot be matched.`}
               </p>
             ) : (
               <ul className="card-body" style={{ margin: 0, paddingLeft: '2.2rem' }}>
@@ -216,6 +224,7 @@ export default async function DeliveryPage({ params }: Props) {
                     <Link className="mono" href={`/deliveries/${duplicate.id}`}>
                       {duplicate.id}
                     </Link>{' '}
+                    <StatusBadge status={duplicate.status} />{' '}
                     <span className="muted">
                       received <LocalTime iso={duplicate.receivedAt} withMs />
                     </span>
