@@ -42,6 +42,11 @@ describe('redactStoreUrl', () => {
     expect(redactStoreUrl('sqlite:./data/hookgate.db')).toBe('sqlite:./data/hookgate.db');
   });
 
+  it('hides a password that itself contains an unencoded @ (regression: its tail leaked)', () => {
+    expect(redactStoreUrl('postgres://app:p@ss@db/hookgate')).toBe('postgres://app:***@db/hookgate');
+    expect(redactStoreUrl('postgres://app:p@ss@db/hookgate?x=a@b')).toBe('postgres://app:***@db/hookgate?x=a@b');
+  });
+
   it('hides password query parameters too (node-postgres reads them)', () => {
     expect(redactStoreUrl('postgres://app@db/hookgate?password=s3cret&sslmode=require')).toBe('postgres://app@db/hookgate?password=***&sslmode=require');
     expect(redactStoreUrl('postgres://app:pw1@db/hookgate?sslmode=require&sslpassword=keypass')).toBe(

@@ -57,7 +57,8 @@ const PASSWORD_PARAMETERS = /([?&](?:ssl)?password=)[^&#]*/gi;
  * ```
  */
 export function redactStoreUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^@/?#]*@/i, '$1***@').replace(PASSWORD_PARAMETERS, '$1***');
+  // Up to the last `@` of the authority: a password may itself contain an unencoded `@`.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^/?#]*@/i, '$1***@').replace(PASSWORD_PARAMETERS, '$1***');
 }
 
 /**
