@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { methodNotAllowed, refusal, toHttpResponse, type HttpResponse } from '@hookgate/core';
+import { methodNotAllowed, refusal, toHttpResponse, type HttpResponse } from '@hookgate/core/adapter';
 import { accessFor, deniedResponse } from './lib/access';
 import { contentSecurityPolicy, newNonce } from './lib/content-security-policy';
 import { isDecodablePath, MALFORMED_PATH_HEADER, UNSUPPORTED_METHOD_HEADER } from './lib/request-stamp';

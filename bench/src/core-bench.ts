@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { verify as octokitVerify, sign as octokitSign } from '@octokit/webhooks-methods';
-import { createWebhookHandler, prepareSecrets, signRequest, type WebhookRequest } from '@hookgate/core';
+import { createWebhookHandler, signRequest, type WebhookRequest } from '@hookgate/core';
+import { prepareSecrets } from '@hookgate/core/provider';
 import { pylon } from '@hookgate/provider-pylon';
 import { webhooksB } from '@hookgate/provider-webhooks-b';
 import { Webhook as StandardWebhook } from 'standardwebhooks';

@@ -1,7 +1,8 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createWebhookHandler, prepareSecrets, type WebhookRequest } from '@hookgate/core';
+import { createWebhookHandler, type WebhookRequest } from '@hookgate/core';
+import { prepareSecrets } from '@hookgate/core/provider';
 import { hookgatePlugin } from '@hookgate/adapter-fastify';
 import { pylon } from '@hookgate/provider-pylon';
 import Fastify from 'fastify';

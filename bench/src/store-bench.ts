@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDeliveryId, type DeliveryInput, type DeliveryStatus, type DeliveryStore, type ListQuery, type WebhookRequest } from '@hookgate/core';
+import type { DeliveryStatus, DeliveryStore, ListQuery, WebhookRequest } from '@hookgate/core';
+import type { DeliveryInput } from '@hookgate/core/store';
+import { createDeliveryId } from '@hookgate/core/testing';
 import { bulkInsert, openStore, type OpenStoreOptions } from '@hookgate/store';
 import { median } from './harness.js';
 import type { BenchResult } from './results.js';

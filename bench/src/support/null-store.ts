@@ -1,4 +1,5 @@
-import type { ClaimResult, Delivery, DeliveryPage, DeliveryStore, StatsResult, StatsQuery } from '@hookgate/core';
+import type { Delivery, DeliveryPage, DeliveryStore, StatsResult, StatsQuery } from '@hookgate/core';
+import type { ClaimResult } from '@hookgate/core/store';
 
 /**
  * A {@link DeliveryStore} that keeps nothing: every claim succeeds, every record (and completion) is dropped.

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createNodeListener, type WebhookTarget } from '@hookgate/core';
+import { createNodeListener, type WebhookTarget } from '@hookgate/core/adapter';
 
 /**
  * The parts of an Express 4 or 5 request the middleware reads. Declared structurally so the

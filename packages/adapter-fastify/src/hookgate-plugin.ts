@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HookgateError } from '@hookgate/core';
 import {
-  HookgateError,
   isGateway,
   methodNotAllowed,
   refusal,
@@ -8,7 +8,7 @@ import {
   toHttpResponse,
   type HttpResponse,
   type WebhookTarget,
-} from '@hookgate/core';
+} from '@hookgate/core/adapter';
 
 type HandlerTarget = Exclude<WebhookTarget, { kind: 'gateway' }>;
 /** A gateway as `createGateway()` returns it: its provider ids become static routes. */

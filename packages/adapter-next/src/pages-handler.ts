@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createNodeListener, type WebhookTarget } from '@hookgate/core';
+import { createNodeListener, type WebhookTarget } from '@hookgate/core/adapter';
 import { sentHeaderNames } from './sender-headers.js';
 
 /** The parts of a Pages Router `NextApiRequest` the handler reads. */

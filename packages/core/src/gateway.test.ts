@@ -41,14 +41,33 @@ describe('createGateway()', () => {
     const byId = handlers(own);
     const gateway = createGateway({ handlers: byId, store: shared });
     expect(gateway.store).toBe(shared);
-    expect(byId.shop.store).toBe(shared);
-    expect(byId.notify.store).toBe(own);
+    expect(gateway.handler('shop')?.store).toBe(shared);
+    expect(gateway.handler('notify')).toBe(byId.notify);
+    expect(byId.shop.store).toBeUndefined(); // the handler itself is left as it was
     const outcome = await gateway.handle('shop', signedRequest(shop, { type: 'order.paid', id: 'o', amount: 1 }));
     expect(outcome.deliveryId).toBeDefined();
     expect(await shared.get(outcome.deliveryId!)).toMatchObject({ provider: 'shop', status: 'handled' });
     await gateway.handle('notify', signedRequest(notify, { userCreated: 'u' }));
     expect(own.size).toBe(1);
     expect(shared.size).toBe(1);
+  });
+
+  it('a handler in two gateways with different stores records into each', async () => {
+    const { shop: shared } = handlers();
+    const first = new MemoryStore();
+    const second = new MemoryStore();
+    const one = createGateway({ handlers: { shop: shared }, store: first });
+    const two = createGateway({ handlers: { shop: shared }, store: second });
+    const order = (id: string) => signedRequest(shop, { type: 'order.paid', id, amount: 1 });
+    const viaOne = await one.handle('shop', order('o1'));
+    const viaTwo = await two.handle('shop', order('o2'));
+    const viaRoute = resolveTarget(two, 'shop');
+    const viaAdapter = 'handler' in viaRoute ? await viaRoute.handler.handle(order('o3')) : viaRoute.outcome;
+    expect(await first.get(viaOne.deliveryId!)).toMatchObject({ status: 'handled' });
+    expect(await second.get(viaTwo.deliveryId!)).toMatchObject({ status: 'handled' });
+    expect(await second.get(viaAdapter.deliveryId!)).toMatchObject({ status: 'handled' });
+    expect([first.size, second.size]).toEqual([1, 2]);
+    expect(shared.store).toBeUndefined();
   });
 
   it('handler(id) returns the routed handler', () => {

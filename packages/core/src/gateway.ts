@@ -15,7 +15,10 @@ import type { WebhookRequest } from './request.js';
 export interface GatewayOptions<H extends Record<string, WebhookEndpoint>> {
   /** Route id → handler. The id is what appears in `/webhooks/:provider`. */
   handlers: H;
-  /** Given to every handler that has no store of its own. */
+  /**
+   * Records and dedupes the deliveries of every handler that has no store of its own. The
+   * handlers are not changed: the same handler may serve several gateways, each with its store.
+   */
   store?: DeliveryStore | undefined;
 }
 
@@ -31,7 +34,7 @@ export interface GatewayOptions<H extends Record<string, WebhookEndpoint>> {
 export interface GatewayRouter {
   readonly kind: 'gateway';
   readonly store: DeliveryStore | undefined;
-  /** The handler for a route id, or undefined. */
+  /** The endpoint for a route id (the handler, with the gateway's store when it has none), or undefined. */
   handler(providerId: string): WebhookEndpoint | undefined;
   /** Routes to the handler; an unknown id is a 404 outcome. Never rejects. */
   handle(providerId: string, request: WebhookRequest): Promise<HandleOutcome>;
@@ -80,8 +83,7 @@ export function createGateway<H extends Record<string, WebhookEndpoint>>(options
     if (!handler || typeof handler.handle !== 'function') {
       throw new HookgateError('invalid_config', `Gateway route "${id}" is not a webhook handler (use createWebhookHandler()).`);
     }
-    if (options.store) handler.useDefaultStore(options.store);
-    routes.set(id, handler);
+    routes.set(id, withDefaultStore(handler, options.store));
   }
   return {
     kind: 'gateway',
@@ -94,6 +96,20 @@ export function createGateway<H extends Record<string, WebhookEndpoint>>(options
       if (!handler) return unknownProvider(providerId);
       return handler.handle(request);
     },
+  };
+}
+
+/**
+ * The endpoint a gateway routes to: the handler itself when it has a store (or the gateway has
+ * none), else a view of it that passes the gateway's store on every call. Never mutates `handler`.
+ */
+function withDefaultStore(handler: WebhookEndpoint, store: DeliveryStore | undefined): WebhookEndpoint {
+  if (!store || handler.store) return handler;
+  return {
+    provider: handler.provider,
+    store,
+    maxBodyBytes: handler.maxBodyBytes,
+    handle: (request, call) => handler.handle(request, { defaultStore: call?.defaultStore ?? store }),
   };
 }
 

@@ -795,16 +795,17 @@ describe('handler.handle(): store failures', () => {
   });
 });
 
-describe('handler.useDefaultStore()', () => {
-  it('sets a store only when none was given', () => {
+describe('handle(request, { defaultStore })', () => {
+  it('records into the default store only when the handler has none', async () => {
     const own = new MemoryStore();
     const fallback = new MemoryStore();
-    const withOwn = shopHandler({ store: own });
-    expect(withOwn.useDefaultStore(fallback)).toBe(false);
-    expect(withOwn.store).toBe(own);
+    const request = signedRequest(shop, paid);
+    await shopHandler({ store: own }).handle(request, { defaultStore: fallback });
+    expect([own.size, fallback.size]).toEqual([1, 0]);
     const without = shopHandler();
-    expect(without.useDefaultStore(fallback)).toBe(true);
-    expect(without.store).toBe(fallback);
+    expect((await without.handle(request, { defaultStore: fallback })).deliveryId).toBeDefined();
+    expect(fallback.size).toBe(1);
+    expect(without.store).toBeUndefined();
   });
 });
 

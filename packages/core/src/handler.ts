@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createDeliveryId } from './delivery-id.js';
-import type { DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
+import type { ClaimResult, DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
 import { CREDENTIAL_HEADERS, getHeader, headersToRecord } from './headers.js';
 import { DEFAULT_MAX_JSON_DEPTH, setJsonDepthLimit } from './json-body.js';
@@ -133,6 +133,20 @@ export type AnyListener<T extends EventMap> = (event: ParsedPayload<T>, context:
 export type ErrorListener = (error: unknown, context: HandlerContext) => unknown;
 
 /**
+ * Per-call options of `handle()`.
+ *
+ * @example
+ * ```ts
+ * // What a gateway does for handlers created without a store:
+ * await handler.handle(request, { defaultStore: gatewayStore });
+ * ```
+ */
+export interface HandleOptions {
+  /** Records and dedupes this call when the handler was created without a `store` (its own store wins). */
+  defaultStore?: DeliveryStore | undefined;
+}
+
+/**
  * What routing needs from a handler, whatever its event types: what `createGateway()` and the
  * adapters accept. Every {@link WebhookHandler} is one.
  *
@@ -147,9 +161,7 @@ export interface WebhookEndpoint {
   readonly store: DeliveryStore | undefined;
   readonly maxBodyBytes: number;
   /** Verify → parse → dedupe → dispatch → record; resolves to the HTTP outcome. Never rejects. */
-  handle(request: WebhookRequest): Promise<HandleOutcome>;
-  /** Sets the store when none was given (what `createGateway({ store })` does). Returns false if one was already set. */
-  useDefaultStore(store: DeliveryStore): boolean;
+  handle(request: WebhookRequest, options?: HandleOptions): Promise<HandleOutcome>;
 }
 
 /**
@@ -177,9 +189,28 @@ export interface WebhookHandler<T extends EventMap = EventMap> extends WebhookEn
   /** Verifies and parses without recording or dispatching. Never throws for sender-caused problems. */
   verifyAndParse(request: WebhookRequest): Promise<VerifyAndParseResult<T>>;
   /** Verify → parse → dedupe → dispatch → record; resolves to the HTTP outcome. Never rejects. */
-  handle(request: WebhookRequest): Promise<HandleOutcome>;
-  /** Sets the store when none was given (what `createGateway({ store })` does). Returns false if one was already set. */
-  useDefaultStore(store: DeliveryStore): boolean;
+  handle(request: WebhookRequest, options?: HandleOptions): Promise<HandleOutcome>;
+}
+
+/** One `handle()` call in progress. */
+interface Run {
+  readonly id: string;
+  readonly request: WebhookRequest;
+  readonly receivedAtMs: number;
+  /** `performance.now()` at receipt, for `durationMs`. */
+  readonly started: number;
+  readonly store: DeliveryStore | undefined;
+  /** The provider's own answer for this event (Slack's challenge), sent for handled and duplicate outcomes. */
+  reply?: ProviderReply | undefined;
+  /** Set once this delivery holds the dedupe claim on this key. */
+  claimedKey?: string | undefined;
+}
+
+/** How a delivery ends, before it is recorded. */
+interface Settlement {
+  status: DeliveryStatus;
+  fields: Partial<DeliveryInput>;
+  retryAfterSeconds?: number | undefined;
 }
 
 interface Registration {
@@ -241,7 +272,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   const logger = options.logger ?? console;
   const registrations: Registration[] = [];
   const errorListeners: ErrorListener[] = [];
-  let store = options.store;
+  const store = options.store;
 
   async function verifyAndParse(request: WebhookRequest, at: number) {
     // Every JSON parse of this body (template pointers, the provider's parse) applies our limit.
@@ -282,11 +313,183 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     }
   }
 
+  /** Refusals decided from the bytes alone, before anything is verified or recorded (413, 415). */
+  function refuseUnread(request: WebhookRequest): HandleOutcome | undefined {
+    if (request.rawBody.byteLength > maxBodyBytes) {
+      return refusal('too_large', `body is ${request.rawBody.byteLength} bytes; the limit is ${maxBodyBytes}`);
+    }
+    const encoding = unsupportedEncoding(request);
+    // Not decoded, so neither verifiable nor parseable: refused before anything is recorded, like 413.
+    if (encoding !== undefined) {
+      return refusal('unsupported_encoding', `Content-Encoding ${encoding} is not supported; send the body unencoded (identity)`);
+    }
+    return undefined;
+  }
+
+  /** Verify → parse → claim → dispatch: what this delivery's status is (or an outcome that records nothing). */
+  async function processDelivery(run: Run): Promise<Settlement | { outcome: HandleOutcome }> {
+    let checked: Awaited<ReturnType<typeof verifyAndParse>>;
+    try {
+      checked = await verifyAndParse(run.request, run.receivedAtMs);
+    } catch (error) {
+      // A schema or eventType() that throws (or rejects) is a bug on our side, not the sender's:
+      // answer 500 so the provider retries once it is fixed, instead of a 400 it will not resend.
+      return { status: 'handler_error', fields: { reason: 'handler_error', message: `parsing threw: ${errorMessage(error)}` } };
+    }
+    const { verification, result } = checked;
+    if (result.kind === 'signature_failure') {
+      return { status: 'rejected_signature', fields: { reason: result.reason, message: result.message } };
+    }
+    const secretIndex = verification.ok ? verification.secretIndex : null;
+    if (result.kind === 'unknown_event') {
+      const message = result.candidates ? `${result.message} [candidates: ${result.candidates.join(', ')}]` : result.message;
+      return { status: 'unknown_event', fields: { reason: result.reason, message, secretIndex } };
+    }
+    if (result.kind === 'invalid_payload') {
+      return { status: 'invalid_payload', fields: { reason: result.reason, message: result.message, secretIndex, event: result.event ?? null } };
+    }
+
+    const parsed = result as ParsedPayload<T> & { secretIndex: number };
+    const fields: Partial<DeliveryInput> = { event: parsed.event, variant: parsed.variant, secretIndex, payload: parsed.payload };
+    try {
+      run.reply = provider.reply?.(parsed, run.request);
+    } catch (error) {
+      // reply() is provider code, like eventId(): a throw is a 500 the provider retries.
+      return handlerError(error, contextOf(run, parsed, null), fields, 'reply() threw: ');
+    }
+    const claim = await claimKey(run, parsed, fields, verification.ok ? verification.signedMessage : []);
+    if (claim) return claim;
+
+    const context = contextOf(run, parsed, fields.dedupeKey ?? null);
+    try {
+      await dispatch(parsed, context);
+    } catch (error) {
+      return handlerError(error, context, fields, '');
+    }
+    return { status: 'handled', fields };
+  }
+
+  /**
+   * With a store, claims the dedupe key (setting `fields.dedupeKey` and `run.claimedKey`).
+   * Resolves undefined when the delivery may be dispatched, else what to answer instead.
+   */
+  async function claimKey(
+    run: Run,
+    parsed: ParsedPayload<T> & { secretIndex: number },
+    fields: Partial<DeliveryInput>,
+    signed: readonly MessageChunk[],
+  ): Promise<Settlement | { outcome: HandleOutcome } | undefined> {
+    if (!run.store) return undefined;
+    let dedupeKey: string;
+    try {
+      dedupeKey = dedupeKeyOf(provider, parsed.payload, run.request, signed);
+    } catch (error) {
+      // eventId() is provider code: a throw is a handler error (500, retried), never a rejected handle().
+      return handlerError(error, contextOf(run, parsed, null), fields, 'eventId() threw: ');
+    }
+    fields.dedupeKey = dedupeKey;
+    let claim: ClaimResult;
+    try {
+      claim = await run.store.claim({ provider: provider.id, dedupeKey, deliveryId: run.id, now: run.receivedAtMs, leaseMs });
+    } catch (error) {
+      return { outcome: refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`) };
+    }
+    if (claim.kind === 'done') return { status: 'duplicate', fields: { ...fields, duplicateOf: claim.firstDeliveryId } };
+    if (claim.kind === 'in_progress') {
+      // Not a duplicate yet: the other attempt may still fail. Refuse (non-2xx) so the provider
+      // comes back once that attempt has completed, failed or expired.
+      const retryAfterSeconds = Math.max(1, Math.ceil((claim.leaseExpiresAt - run.receivedAtMs) / 1000));
+      const message = `delivery ${claim.holderDeliveryId} is still processing this event; retry after ${retryAfterSeconds} s`;
+      return { status: 'in_progress', fields: { ...fields, duplicateOf: claim.holderDeliveryId, reason: 'in_progress', message }, retryAfterSeconds };
+    }
+    run.claimedKey = dedupeKey;
+    return undefined;
+  }
+
+  /** Provider or listener code threw: report it and settle as a 500 `handler_error`. */
+  async function handlerError(error: unknown, context: HandlerContext, fields: Partial<DeliveryInput>, prefix: string): Promise<Settlement> {
+    await reportError(error, context);
+    return { status: 'handler_error', fields: { ...fields, reason: 'handler_error', message: `${prefix}${errorMessage(error)}` } };
+  }
+
+  function contextOf(run: Run, parsed: ParsedPayload<T> & { secretIndex: number }, dedupeKey: string | null): HandlerContext {
+    return {
+      deliveryId: run.id,
+      provider: provider.id,
+      event: parsed.event,
+      variant: parsed.variant,
+      secretIndex: parsed.secretIndex,
+      dedupeKey,
+      receivedAt: new Date(run.receivedAtMs),
+      request: run.request,
+    };
+  }
+
+  /**
+   * Records the delivery (when there is a store) and turns its status into the outcome. A
+   * handled delivery that holds the claim is recorded and its key marked done in one step
+   * (`complete`). This is the one place a claim is given up: when handling failed, or when the
+   * outcome could not be recorded (complete is atomic, so nothing was) and the retry must be
+   * processed. If releasing fails too, the lease expires and a later retry takes the key over.
+   */
+  async function settle(run: Run, { status, fields, retryAfterSeconds }: Settlement): Promise<HandleOutcome> {
+    const delivery: DeliveryInput = { ...blankDelivery(run), ...fields, status, durationMs: performance.now() - run.started };
+    const completes = status === 'handled' && run.claimedKey !== undefined;
+    let failure: { error: unknown } | undefined;
+    if (run.store) {
+      try {
+        delivery.headers = headersToRecord(run.request.headers, redact);
+        if (completes) await run.store.complete({ delivery, now: now(), windowMs });
+        else await run.store.record(delivery);
+      } catch (error) {
+        failure = { error };
+      }
+      if (run.claimedKey !== undefined && (!completes || failure)) await releaseQuietly(run.store, run.claimedKey, run.id);
+    }
+    if (failure) return refusal('store_unavailable', `the delivery could not be recorded: ${errorMessage(failure.error)}`);
+    const outcome: { -readonly [K in keyof HandleOutcome]: HandleOutcome[K] } = { status: OUTCOME_STATUS[status], kind: status };
+    if (delivery.reason) outcome.reason = delivery.reason;
+    if (delivery.message) outcome.message = delivery.message;
+    if (run.store) outcome.deliveryId = run.id;
+    if (delivery.event) outcome.event = delivery.event;
+    if (delivery.variant) outcome.variant = delivery.variant;
+    if (delivery.duplicateOf) outcome.duplicateOf = delivery.duplicateOf;
+    if (run.reply && (status === 'handled' || status === 'duplicate')) outcome.reply = run.reply;
+    if (retryAfterSeconds !== undefined) outcome.retryAfterSeconds = retryAfterSeconds;
+    return outcome;
+  }
+
+  function blankDelivery(run: Run): Omit<DeliveryInput, 'status' | 'durationMs'> {
+    return {
+      id: run.id,
+      receivedAt: new Date(run.receivedAtMs).toISOString(),
+      provider: provider.id,
+      event: null,
+      variant: null,
+      reason: null,
+      message: null,
+      dedupeKey: null,
+      duplicateOf: null,
+      secretIndex: null,
+      method: run.request.method,
+      path: run.request.path ?? null,
+      headers: {},
+      rawBody: run.request.rawBody,
+      payload: null,
+    };
+  }
+
+  async function releaseQuietly(target: DeliveryStore, key: string, owner: string): Promise<void> {
+    try {
+      await target.release(provider.id, key, owner);
+    } catch {
+      // The store is failing anyway; the claim's lease expires and a later retry takes it over.
+    }
+  }
+
   const handler: WebhookHandler<T> = {
     provider,
-    get store() {
-      return store;
-    },
+    store,
     maxBodyBytes,
     on(name, listener) {
       if (!knownNames.has(name)) {
@@ -309,161 +512,14 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     async verifyAndParse(request) {
       return (await verifyAndParse(request, now())).result;
     },
-    useDefaultStore(defaultStore) {
-      if (store) return false;
-      store = defaultStore;
-      return true;
-    },
-    async handle(request) {
+    async handle(request, call) {
       const receivedAtMs = now();
       const started = performance.now();
-      if (request.rawBody.byteLength > maxBodyBytes) {
-        return refusal('too_large', `body is ${request.rawBody.byteLength} bytes; the limit is ${maxBodyBytes}`);
-      }
-      const encoding = unsupportedEncoding(request);
-      if (encoding !== undefined) {
-        // Not decoded, so neither verifiable nor parseable: refused before anything is recorded, like 413.
-        return refusal('unsupported_encoding', `Content-Encoding ${encoding} is not supported; send the body unencoded (identity)`);
-      }
-      const id = createDeliveryId(receivedAtMs);
-      const activeStore = store;
-      const base: Omit<DeliveryInput, 'status' | 'durationMs'> = {
-        id,
-        receivedAt: new Date(receivedAtMs).toISOString(),
-        provider: provider.id,
-        event: null,
-        variant: null,
-        reason: null,
-        message: null,
-        dedupeKey: null,
-        duplicateOf: null,
-        secretIndex: null,
-        method: request.method,
-        path: request.path ?? null,
-        headers: {},
-        rawBody: request.rawBody,
-        payload: null,
-      };
-      /** The provider's own answer for this event (Slack's challenge), written for handled and duplicate outcomes. */
-      let reply: ProviderReply | undefined;
-
-      /**
-       * Records (when there is a store) and turns the status into an outcome. A `claimed` delivery
-       * is handled: it is recorded and its claim marked done in one step (`complete`).
-       */
-      async function finish(status: DeliveryStatus, fields: Partial<DeliveryInput>, claimed = false, retryAfterSeconds?: number): Promise<HandleOutcome> {
-        const delivery: DeliveryInput = { ...base, ...fields, status, durationMs: performance.now() - started };
-        if (activeStore) {
-          try {
-            delivery.headers = headersToRecord(request.headers, redact);
-            if (claimed && delivery.dedupeKey) await activeStore.complete({ delivery, now: now(), windowMs });
-            else await activeStore.record(delivery);
-          } catch (error) {
-            // Nothing was recorded (complete is atomic), so the retry must be processed: give the
-            // claim up. If that fails too, the lease expires and a later retry takes the key over.
-            if (claimed && delivery.dedupeKey) await releaseQuietly(activeStore, delivery.dedupeKey, id);
-            return refusal('store_unavailable', `the delivery could not be recorded: ${errorMessage(error)}`);
-          }
-        }
-        const outcome: { -readonly [K in keyof HandleOutcome]: HandleOutcome[K] } = { status: OUTCOME_STATUS[status], kind: status };
-        if (delivery.reason) outcome.reason = delivery.reason;
-        if (delivery.message) outcome.message = delivery.message;
-        if (activeStore) outcome.deliveryId = id;
-        if (delivery.event) outcome.event = delivery.event;
-        if (delivery.variant) outcome.variant = delivery.variant;
-        if (delivery.duplicateOf) outcome.duplicateOf = delivery.duplicateOf;
-        if (reply && (status === 'handled' || status === 'duplicate')) outcome.reply = reply;
-        if (retryAfterSeconds !== undefined) outcome.retryAfterSeconds = retryAfterSeconds;
-        return outcome;
-      }
-
-      async function releaseQuietly(target: DeliveryStore, key: string, owner: string): Promise<void> {
-        try {
-          await target.release(provider.id, key, owner);
-        } catch {
-          // The store is failing anyway; the claim's lease expires and a later retry takes it over.
-        }
-      }
-
-      let checked: Awaited<ReturnType<typeof verifyAndParse>>;
-      try {
-        checked = await verifyAndParse(request, receivedAtMs);
-      } catch (error) {
-        // A schema or eventType() that throws (or rejects) is a bug on our side, not the sender's:
-        // answer 500 so the provider retries once it is fixed, instead of a 400 it will not resend.
-        return finish('handler_error', { reason: 'handler_error', message: `parsing threw: ${errorMessage(error)}` });
-      }
-      const { verification, result } = checked;
-      if (result.kind === 'signature_failure') {
-        return finish('rejected_signature', { reason: result.reason, message: result.message });
-      }
-      const secretIndex = verification.ok ? verification.secretIndex : null;
-      if (result.kind === 'unknown_event') {
-        const message = result.candidates ? `${result.message} [candidates: ${result.candidates.join(', ')}]` : result.message;
-        return finish('unknown_event', { reason: result.reason, message, secretIndex });
-      }
-      if (result.kind === 'invalid_payload') {
-        return finish('invalid_payload', { reason: result.reason, message: result.message, secretIndex, event: result.event ?? null });
-      }
-
-      const parsed = result as ParsedPayload<T> & { secretIndex: number };
-      const fields: Partial<DeliveryInput> = {
-        event: parsed.event,
-        variant: parsed.variant,
-        secretIndex,
-        payload: parsed.payload,
-      };
-      const contextWith = (dedupeKey: string | null): HandlerContext => ({
-        deliveryId: id,
-        provider: provider.id,
-        event: parsed.event,
-        variant: parsed.variant,
-        secretIndex: parsed.secretIndex,
-        dedupeKey,
-        receivedAt: new Date(receivedAtMs),
-        request,
-      });
-      try {
-        reply = provider.reply?.(parsed, request);
-      } catch (error) {
-        // reply() is provider code, like eventId(): a throw is a 500 the provider retries.
-        await reportError(error, contextWith(null));
-        return finish('handler_error', { ...fields, reason: 'handler_error', message: `reply() threw: ${errorMessage(error)}` });
-      }
-      let claimed = false;
-      if (activeStore) {
-        try {
-          fields.dedupeKey = dedupeKeyOf(provider, parsed.payload, request, verification.ok ? verification.signedMessage : []);
-        } catch (error) {
-          // eventId() is provider code: a throw is a handler error (500, retried), never a rejected handle().
-          await reportError(error, contextWith(null));
-          return finish('handler_error', { ...fields, reason: 'handler_error', message: `eventId() threw: ${errorMessage(error)}` });
-        }
-        try {
-          const claim = await activeStore.claim({ provider: provider.id, dedupeKey: fields.dedupeKey, deliveryId: id, now: receivedAtMs, leaseMs });
-          if (claim.kind === 'done') return finish('duplicate', { ...fields, duplicateOf: claim.firstDeliveryId });
-          if (claim.kind === 'in_progress') {
-            // Not a duplicate yet: the other attempt may still fail. Refuse (non-2xx) so the
-            // provider comes back once that attempt has completed, failed or expired.
-            const retryAfter = Math.max(1, Math.ceil((claim.leaseExpiresAt - receivedAtMs) / 1000));
-            const message = `delivery ${claim.holderDeliveryId} is still processing this event; retry after ${retryAfter} s`;
-            return finish('in_progress', { ...fields, duplicateOf: claim.holderDeliveryId, reason: 'in_progress', message }, false, retryAfter);
-          }
-          claimed = true;
-        } catch (error) {
-          return refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`);
-        }
-      }
-
-      const context = contextWith(fields.dedupeKey ?? null);
-      try {
-        await dispatch(parsed, context);
-      } catch (error) {
-        await reportError(error, context);
-        if (activeStore && claimed && fields.dedupeKey) await releaseQuietly(activeStore, fields.dedupeKey, id);
-        return finish('handler_error', { ...fields, reason: 'handler_error', message: errorMessage(error) });
-      }
-      return finish('handled', fields, claimed);
+      const unread = refuseUnread(request);
+      if (unread) return unread;
+      const run: Run = { id: createDeliveryId(receivedAtMs), request, receivedAtMs, started, store: store ?? call?.defaultStore };
+      const step = await processDelivery(run);
+      return 'outcome' in step ? step.outcome : settle(run, step);
     },
   };
   return handler;

@@ -1,27 +1,95 @@
-export * from './errors.js';
-export * from './standard-schema.js';
-export * from './request.js';
-export * from './headers.js';
-export * from './secrets.js';
-export * from './digest-encoding.js';
-export * from './message-template.js';
-export * from './verify-hmac.js';
-export * from './results.js';
-// setJsonDepthLimit / jsonDepthLimitOf stay internal: only the handler annotates a body.
-export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, parseJsonBody, serializePayload, type JsonBodyResult } from './json-body.js';
-export * from './provider.js';
-export * from './delivery-id.js';
-export * from './delivery-store.js';
-export * from './list-cursor.js';
-export * from './list-query.js';
-export * from './stored-body.js';
-export * from './delivery-stats.js';
-export * from './memory-store.js';
-export * from './outcome.js';
-export * from './handler.js';
-export * from './gateway.js';
-export { isGateway, providerIdFromPath, resolveTarget, type WebhookTarget } from './adapter-routing.js';
-export * from './http-response.js';
-export * from './node-body.js';
-export * from './node-listener.js';
-export * from './sign.js';
+// `@hookgate/core`: what an application uses. Adapter-, store- and provider-building pieces are
+// in `@hookgate/core/adapter`, `/store` and `/provider`; test helpers in `/testing`. Everything
+// else is internal: add a name here only on purpose (the API report in api/ shows the change).
+
+// Handlers and gateways
+export {
+  createWebhookHandler,
+  DEFAULT_DEDUPE_WINDOW_SECONDS,
+  DEFAULT_LEASE_SECONDS,
+  DEFAULT_MAX_BODY_BYTES,
+  type AnyListener,
+  type ErrorListener,
+  type EventListener,
+  type HandleOptions,
+  type HandlerContext,
+  type HandlerLogger,
+  type WebhookEndpoint,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from './handler.js';
+export { createGateway, type Gateway, type GatewayOptions, type GatewayRouter } from './gateway.js';
+export { DEFAULT_MAX_JSON_DEPTH } from './json-body.js';
+export type { HeadersInput, WebhookRequest } from './request.js';
+export { CREDENTIAL_HEADERS, getHeader, REDACTED } from './headers.js';
+export { OUTCOME_STATUS, type HandleOutcome, type OutcomeKind, type OutcomeResponseBody } from './outcome.js';
+export { HookgateError, type HookgateErrorCode } from './errors.js';
+
+// Providers and verification strategies
+export {
+  defineProvider,
+  type DiscriminatedEvents,
+  type DiscriminatedMap,
+  type DiscriminatedProviderOptions,
+  type EventMapOf,
+  type EventSelection,
+  type OneOfMap,
+  type OneOfProviderOptions,
+  type OneOfVariant,
+  type ParsedEventLike,
+  type Provider,
+  type ProviderReply,
+} from './provider.js';
+export {
+  hmac,
+  hmacWithTimestamp,
+  type HmacAlgorithm,
+  type HmacOptions,
+  type HmacWithTimestampOptions,
+  type SignInput,
+  type VerificationFailure,
+  type VerificationFailureReason,
+  type VerificationResult,
+  type VerificationStrategy,
+  type VerificationSuccess,
+} from './verify-hmac.js';
+export type { KeyValueSignatureFormat, SignatureFormat, VersionedSignatureFormat } from './signature-header.js';
+export type { DigestEncoding } from './digest-encoding.js';
+export type { MessageChunk } from './message-template.js';
+export type { Secret, SecretFormat, SecretKeys } from './secrets.js';
+export type { StandardSchemaV1 } from './standard-schema.js';
+export type {
+  AnyPayloadOf,
+  EventMap,
+  EventName,
+  InvalidPayload,
+  InvalidPayloadReason,
+  ParsedEvent,
+  ParsedPayload,
+  ParseResult,
+  PayloadOf,
+  SignatureVerificationFailure,
+  UnknownEvent,
+  UnknownEventReason,
+  VariantName,
+  VerifyAndParseResult,
+} from './results.js';
+
+// Recorded deliveries
+export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export {
+  DELIVERY_STATUSES,
+  type Delivery,
+  type DeliveryPage,
+  type DeliveryStatus,
+  type DeliveryStore,
+  type ListQuery,
+  type StatsBucket,
+  type StatsQuery,
+  type StatsResult,
+} from './delivery-store.js';
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './list-query.js';
+export { bucketStart, STATS_BUCKET_MS } from './delivery-stats.js';
+
+// Signing test and demo deliveries (the CLI's `send` and `demo` use these too)
+export { signDelivery, signRequest, type DeliveryBody, type DeliverySignInput, type SignedDelivery } from './sign.js';

@@ -3,12 +3,12 @@ import {
   getHeader,
   hmac,
   HookgateError,
-  parseWithProvider,
   type EventMapOf,
   type ParseResult,
   type StandardSchemaV1,
   type WebhookRequest,
 } from '@hookgate/core';
+import { parseWithProvider } from '@hookgate/core/provider';
 import { GITHUB_EVENTS } from './events.generated.js';
 import type { GitHubSchemas } from './types.js';
 

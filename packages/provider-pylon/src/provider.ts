@@ -1,4 +1,5 @@
-import { defineProvider, hmacWithTimestamp, parseWithProvider, type EventMapOf, type ParseResult } from '@hookgate/core';
+import { defineProvider, hmacWithTimestamp, type EventMapOf, type ParseResult } from '@hookgate/core';
+import { parseWithProvider } from '@hookgate/core/provider';
 import { PYLON_EVENT_TYPES, pylonEvents } from './schemas.js';
 
 /**

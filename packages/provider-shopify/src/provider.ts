@@ -1,4 +1,5 @@
-import { defineProvider, getHeader, HookgateError, hmac, parseWithProvider, type EventMapOf, type ParseResult } from '@hookgate/core';
+import { defineProvider, getHeader, HookgateError, hmac, type EventMapOf, type ParseResult } from '@hookgate/core';
+import { parseWithProvider } from '@hookgate/core/provider';
 import { shopifyTopics } from './schemas.js';
 
 /**

@@ -1,6 +1,7 @@
 // Events API parsing: envelope type → event, inner event.type → variant (a catch-all variant for
 // inner types without their own), the url_verification challenge answer, dedupe by event_id.
-import { createWebhookHandler, MemoryStore, toHttpResponse } from '@hookgate/core';
+import { createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { toHttpResponse } from '@hookgate/core/adapter';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 import { parseWebhookEvent, slack } from './provider.js';

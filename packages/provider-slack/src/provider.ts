@@ -1,11 +1,11 @@
 import {
   defineProvider,
   hmacWithTimestamp,
-  parseWithProvider,
   type EventMapOf,
   type EventSelection,
   type ParseResult,
 } from '@hookgate/core';
+import { parseWithProvider } from '@hookgate/core/provider';
 import { slackCallbacks, slackEvents } from './schemas.js';
 
 /**

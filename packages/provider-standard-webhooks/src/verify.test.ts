@@ -1,7 +1,8 @@
 // The Standard Webhooks rules, checked against the official `standardwebhooks` library: what it
 // signs we accept, what our signer writes it accepts, and what it refuses we refuse.
 import { createHmac } from 'node:crypto';
-import { createWebhookHandler, HookgateError, prepareSecrets, type WebhookRequest } from '@hookgate/core';
+import { createWebhookHandler, HookgateError, type WebhookRequest } from '@hookgate/core';
+import { prepareSecrets } from '@hookgate/core/provider';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';

@@ -2,11 +2,11 @@ import {
   defineProvider,
   HookgateError,
   hmacWithTimestamp,
-  parseWithProvider,
   type EventMapOf,
   type ParseResult,
   type StandardSchemaV1,
 } from '@hookgate/core';
+import { parseWithProvider } from '@hookgate/core/provider';
 import { stripeEvents } from './schemas.js';
 
 /**

@@ -1,6 +1,7 @@
 // Stripe's rules, checked against the official `stripe` package: what it signs we accept, what
 // our signer writes it accepts, and what it refuses we refuse (two documented differences below).
-import { createWebhookHandler, prepareSecrets, type WebhookRequest } from '@hookgate/core';
+import { createWebhookHandler, type WebhookRequest } from '@hookgate/core';
+import { prepareSecrets } from '@hookgate/core/provider';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';

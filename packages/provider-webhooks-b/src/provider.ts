@@ -2,11 +2,11 @@ import {
   defineProvider,
   hmac,
   hmacWithTimestamp,
-  parseWithProvider,
   type ParseResult,
   type EventMapOf,
   type VerificationStrategy,
 } from '@hookgate/core';
+import { parseWithProvider } from '@hookgate/core/provider';
 import { webhooksBEvents } from './schemas.js';
 
 /**
@@ -32,7 +32,7 @@ export const WEBHOOKS_B_TIMESTAMP_HEADER = 'X-Timestamp';
  *
  * @example
  * ```ts
- * import { compileTemplate } from '@hookgate/core';
+ * import { compileTemplate } from '@hookgate/core/provider';
  * const template = compileTemplate(WEBHOOKS_B_MESSAGE_TEMPLATE); // POST|1732550400|{"…"}
  * ```
  */

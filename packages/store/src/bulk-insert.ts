@@ -1,4 +1,5 @@
-import type { DeliveryInput, DeliveryStore } from '@hookgate/core';
+import type { DeliveryStore } from '@hookgate/core';
+import type { DeliveryInput } from '@hookgate/core/store';
 
 /**
  * Loads many deliveries into any {@link DeliveryStore}: a persistent store's multi-row

@@ -1,4 +1,5 @@
-import { HookgateError, encodeStoredBody, serializePayload, type Delivery, type DeliveryInput, type DeliveryStatus } from '@hookgate/core';
+import { HookgateError, type Delivery, type DeliveryStatus } from '@hookgate/core';
+import { encodeStoredBody, serializePayload, type DeliveryInput } from '@hookgate/core/store';
 import type { DeliveriesTable } from './schema.js';
 
 /**

@@ -1,6 +1,15 @@
 import {
   HookgateError,
   STATS_BUCKET_MS,
+  type Delivery,
+  type DeliveryPage,
+  type DeliveryStatus,
+  type DeliveryStore,
+  type ListQuery,
+  type StatsQuery,
+  type StatsResult,
+} from '@hookgate/core';
+import {
   buildStatsResult,
   encodeCursor,
   normalizeListQuery,
@@ -8,16 +17,9 @@ import {
   type ClaimInput,
   type ClaimResult,
   type CompleteInput,
-  type Delivery,
   type DeliveryInput,
-  type DeliveryPage,
-  type DeliveryStatus,
-  type DeliveryStore,
-  type ListQuery,
   type NormalizedListQuery,
-  type StatsQuery,
-  type StatsResult,
-} from '@hookgate/core';
+} from '@hookgate/core/store';
 import {
   sql,
   type Expression,

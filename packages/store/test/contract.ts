@@ -1,4 +1,6 @@
-import { HookgateError, createDeliveryId, type ClaimResult, type Delivery, type DeliveryPage, type DeliveryStatus, type DeliveryStore, type ListQuery } from '@hookgate/core';
+import { HookgateError, type Delivery, type DeliveryPage, type DeliveryStatus, type DeliveryStore, type ListQuery } from '@hookgate/core';
+import type { ClaimResult } from '@hookgate/core/store';
+import { createDeliveryId } from '@hookgate/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bulkInsert } from '../src/index.js';
 import { T0, everyStoreCall, makeDelivery } from './helpers.js';

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDeliveryId, type DeliveryInput, type DeliveryStore } from '@hookgate/core';
+import type { DeliveryStore } from '@hookgate/core';
+import type { DeliveryInput } from '@hookgate/core/store';
+import { createDeliveryId } from '@hookgate/core/testing';
 import pg from 'pg';
 
 /** Fixed clock origin for tests: deliveries are placed relative to it, never to "now". */

@@ -1,4 +1,6 @@
-import { HookgateError, createDeliveryId, normalizeListQuery, type DeliveryInput, type ListQuery } from '@hookgate/core';
+import { HookgateError, type ListQuery } from '@hookgate/core';
+import { normalizeListQuery, type DeliveryInput } from '@hookgate/core/store';
+import { createDeliveryId } from '@hookgate/core/testing';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';

@@ -1,4 +1,4 @@
-import { methodNotAllowed } from '@hookgate/core';
+import { methodNotAllowed } from '@hookgate/core/adapter';
 import { getRuntime } from '../../../../lib/runtime';
 
 // Webhook endpoints: never behind the dashboard's auth (Proxy skips /api/webhooks/); each

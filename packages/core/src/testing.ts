@@ -1,0 +1,4 @@
+// `@hookgate/core/testing`: helpers for tests of handlers, providers and stores. Signing a
+// delivery is in `@hookgate/core` (`signRequest`, `signDelivery`).
+export { createDeliveryId, deliveryIdTime } from './delivery-id.js';
+export { decodeDigest } from './digest-encoding.js';
