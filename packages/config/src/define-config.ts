@@ -201,11 +201,13 @@ function validateEntry(value: unknown, at: string, issues: string[]): Registered
   }
   const secret = entry.secret;
   if (secret !== undefined) {
-    if (!isObject(secret)) issues.push(`${label}.secret must be an object like { env: 'MY_SECRET' } (got ${describe(secret)})`);
+    // Never echo it: a string here is most likely the secret itself.
+    if (!isObject(secret)) issues.push(`${label}.secret must be an object like { env: 'ACME_SECRET' } naming where the secret is, not the secret (got ${typeOf(secret)})`);
     else {
       for (const key of Object.keys(secret)) if (!SECRET_KEYS.has(key)) issues.push(`${label}.secret: unknown option "${key}" (known: env, key, generate)`);
       if (secret.env !== undefined && (typeof secret.env !== 'string' || !ENV_NAME.test(secret.env))) {
-        issues.push(`${label}.secret.env must be an environment variable name such as HOOKGATE_SECRET_ACME (got ${describe(secret.env)})`);
+        // Not echoed either: a value that is no variable name may be the secret pasted in.
+        issues.push(`${label}.secret.env must be an environment variable name such as HOOKGATE_SECRET_ACME (letters, digits, _; got ${typeOf(secret.env)} that is not one)`);
       }
       if (secret.key !== undefined && (typeof secret.key !== 'string' || secret.key.length === 0)) {
         issues.push(`${label}.secret.key must be a non-empty string (got ${describe(secret.key)})`);
@@ -285,6 +287,10 @@ function isProvider(value: unknown): value is Provider<EventMap> {
     isObject(value.verification) &&
     typeof value.verification.verify === 'function'
   );
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
 }
 
 function describe(value: unknown): string {

@@ -89,6 +89,15 @@ describe('defineConfig', () => {
     expect(message.split('\n')).toHaveLength(13);
   });
 
+  it('never echoes a secret written into the config by mistake', () => {
+    const message = problems({ providers: [{ provider: pylon(), secret: 'whsec_do-not-print-me' }] });
+    expect(message).toContain('providers[0] (pylon).secret must be an object like { env: \'ACME_SECRET\' } naming where the secret is, not the secret (got a string)');
+    expect(message).not.toContain('do-not-print-me');
+    const inEnv = problems({ providers: [{ provider: pylon(), secret: { env: 'whsec-do-not-print-me' } }] });
+    expect(inEnv).toContain('providers[0] (pylon).secret.env must be an environment variable name');
+    expect(inEnv).not.toContain('do-not-print-me');
+  });
+
   it('refuses duplicate route ids, secret variables and keys', () => {
     const message = problems({
       providers: [pylon(), pylon(), { provider: webhooksB(), secret: { env: 'HOOKGATE_SECRET_PYLON', key: 'pylon' } }],
