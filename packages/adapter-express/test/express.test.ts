@@ -5,8 +5,8 @@ import express5 from 'express';
 import { createGateway, createWebhookHandler, HookgateError, type Gateway } from '@hookgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExpressMiddleware } from '../src/index.js';
-import { SECRET, acme, nextId, signedAcme } from './conformance/kit.js';
-import { describeConformance } from './conformance/suite.js';
+import { SECRET, acme, nextId, signedAcme } from '@hookgate/testkit';
+import { describeConformance } from '@hookgate/testkit/conformance';
 
 /** Express 4 and 5 apps share the surface these tests use; typed against Express 5. */
 type ExpressFactory = typeof express5;

@@ -3,9 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createGateway, createWebhookHandler, HookgateError } from '@hookgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hookgatePlugin } from '../src/index.js';
-// The conformance suite is shared by every adapter; it lives with the first one.
-import { SECRET, acme, nextId, signedAcme } from '../../adapter-express/test/conformance/kit.js';
-import { describeConformance } from '../../adapter-express/test/conformance/suite.js';
+import { SECRET, acme, nextId, signedAcme } from '@hookgate/testkit';
+import { describeConformance } from '@hookgate/testkit/conformance';
 
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });

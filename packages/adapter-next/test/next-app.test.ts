@@ -7,8 +7,8 @@ import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { signPylon, fixtures } from '@hookgate/provider-pylon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET } from '../../adapter-express/test/conformance/kit.js';
-import { describeConformance } from '../../adapter-express/test/conformance/suite.js';
+import { SECRET } from '@hookgate/testkit';
+import { describeConformance } from '@hookgate/testkit/conformance';
 
 const appDir = fileURLToPath(new URL('./fixture-app/', import.meta.url));
 const nextBin = fileURLToPath(new URL('../node_modules/next/dist/bin/next', import.meta.url));

@@ -1,7 +1,7 @@
 import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
 import { describe, expect, it } from 'vitest';
 import { createNextRouteHandler, isSenderStampInstalled } from '../src/index.js';
-import { ACME_MAX_BODY_BYTES, SECRET, acme, createConformanceGateway, nextId, signedAcme, type Delivery } from '../../adapter-express/test/conformance/kit.js';
+import { ACME_MAX_BODY_BYTES, SECRET, acme, createConformanceGateway, nextId, signedAcme, type Delivery } from '@hookgate/testkit';
 
 // App Router handlers take and return Fetch objects, so real `Request`s exercise them without a server.
 const paid = () => ({ type: 'order.paid', id: nextId(), amount: '3' });

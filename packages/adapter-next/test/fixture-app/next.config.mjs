@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-// The app imports workspace packages and the shared conformance kit from outside its folder:
+// The app imports workspace packages (the conformance kit among them) from outside its folder:
 // let the bundler and output tracing see the whole monorepo.
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 

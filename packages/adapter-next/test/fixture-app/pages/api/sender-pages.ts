@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createWebhookHandler, MemoryStore } from '@hookgate/core';
 import { pylon } from '@hookgate/provider-pylon';
 import { createNextPagesHandler } from '../../../../dist/index.js';
-import { SECRET } from '../../../../../adapter-express/test/conformance/kit';
+import { SECRET } from '@hookgate/testkit';
 
 export const config = { api: { bodyParser: false } };
 

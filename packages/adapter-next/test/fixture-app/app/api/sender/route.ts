@@ -3,7 +3,7 @@
 import { createWebhookHandler, MemoryStore } from '@hookgate/core';
 import { pylon } from '@hookgate/provider-pylon';
 import { createNextRouteHandler } from '../../../../../dist/index.js';
-import { SECRET } from '../../../../../../adapter-express/test/conformance/kit';
+import { SECRET } from '@hookgate/testkit';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
