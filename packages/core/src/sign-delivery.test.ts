@@ -12,6 +12,11 @@ describe('signDelivery()', () => {
     expect(verified.ok).toBe(true);
   });
 
+  it('keepHeaderCase: the strategy\'s header names, unchanged', () => {
+    const { headers } = signDelivery(shop, { payload: { type: 'order.paid' }, secret: SECRET, headers: { 'Content-Type': 'application/json' }, now: NOW, keepHeaderCase: true });
+    expect(Object.keys(headers).sort()).toEqual(['Content-Type', 'X-Shop-Signature']);
+  });
+
   it('a given body is sent unchanged (bytes too)', () => {
     const bytes = encoder.encode('{"type":"order.paid" }');
     const signed = signDelivery(shop, { body: bytes, secret: SECRET });

@@ -30,7 +30,14 @@ export function signRequest(
 export type DeliveryBody = { body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never };
 
 /** What {@link signDelivery} takes besides the body: {@link SignInput} without `body`, plus a clock. */
-export type DeliverySignInput = Omit<SignInput, 'body'> & { now?: number | undefined };
+export type DeliverySignInput = Omit<SignInput, 'body'> & {
+  now?: number | undefined;
+  /**
+   * Header names as the strategy writes them (`X-Pylon-Signature`) instead of in lower case.
+   * Default `false`: lower case, as Node hands them to servers.
+   */
+  keepHeaderCase?: boolean | undefined;
+};
 
 /** A signed delivery: the headers the sender would send (names in lower case) and the body, unchanged. */
 export interface SignedDelivery<B extends string | Uint8Array = string | Uint8Array> {
@@ -41,7 +48,8 @@ export interface SignedDelivery<B extends string | Uint8Array = string | Uint8Ar
 /**
  * The shared core of the provider packages' `sign…()` helpers: signs `body` (or
  * `JSON.stringify(payload)`) like {@link signRequest} and returns the headers with lower-case
- * names (as Node hands them to servers) together with the exact body to send.
+ * names (as Node hands them to servers; `keepHeaderCase: true` keeps the strategy's spelling)
+ * together with the exact body to send.
  *
  * @example
  * ```ts
@@ -68,5 +76,6 @@ export function signDelivery(
 ): SignedDelivery {
   const body = input.body ?? JSON.stringify(input.payload);
   const headers = signRequest(signer, { ...input, body });
+  if (input.keepHeaderCase === true) return { headers, body };
   return { headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])), body };
 }

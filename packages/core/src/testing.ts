@@ -2,3 +2,4 @@
 // delivery is in `@hookgate/core` (`signRequest`, `signDelivery`).
 export { createDeliveryId, deliveryIdTime } from './delivery-id.js';
 export { decodeDigest } from './digest-encoding.js';
+export { loadFixtures, type FixtureCase, type FixtureExpectation } from './fixture-loader.js';

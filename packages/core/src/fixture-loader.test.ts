@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadFixtures, type FixtureCase } from './fixture-loader.js';
+
+interface Samples {
+  readonly valid: { readonly 'order.created': { type: string; id: string } };
+  readonly invalid: Readonly<Record<string, FixtureCase>>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hookgate-fixtures-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const folder = pathToFileURL(`${dir}/`);
+
+describe('loadFixtures()', () => {
+  it('reads nothing until a getter is used, then each file once; every access is a fresh copy', () => {
+    const fixtures = loadFixtures<Samples>(folder, ['valid', 'invalid']);
+    expect(Object.keys(fixtures)).toEqual(['valid', 'invalid']);
+    writeFileSync(join(dir, 'valid.json'), JSON.stringify({ 'order.created': { type: 'order.created', id: 'o_1' } }));
+    const first = fixtures.valid;
+    first['order.created'].id = 'changed';
+    expect(fixtures.valid['order.created'].id).toBe('o_1');
+    writeFileSync(join(dir, 'valid.json'), '{}');
+    expect(fixtures.valid['order.created'].id).toBe('o_1'); // read once, kept as text
+  });
+
+  it('a missing file throws on access, naming it', () => {
+    const fixtures = loadFixtures<Samples>(folder, ['valid', 'invalid']);
+    expect(() => fixtures.invalid).toThrow(/invalid\.json/);
+  });
+});
