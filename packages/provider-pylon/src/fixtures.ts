@@ -1,19 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { z } from 'zod';
 import type { pylonEvents, PylonEventName } from './schemas.js';
 
 /** A body that is not a valid event, with the outcome the handler must give it. */
-export interface PylonFixtureCase {
-  readonly description: string;
-  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
-  readonly payload?: unknown;
-  /** The exact body text, for bodies that are not JSON (empty, truncated). */
-  readonly raw?: string;
-  readonly expected: {
-    readonly kind: 'invalid_payload' | 'unknown_event';
-    readonly reason: 'invalid_json' | 'schema_mismatch' | 'unknown_event_type';
-  };
-}
+export type PylonFixtureCase = FixtureCase;
 
 /** The sample deliveries in `fixtures/*.json`, shared by tests, examples, the CLI and the dashboard demo. */
 export interface PylonFixtures {
@@ -25,14 +15,8 @@ export interface PylonFixtures {
   readonly unknown: Readonly<Record<string, PylonFixtureCase>>;
 }
 
-// Read on each access: nothing happens at import time, and every consumer gets its own copy to
-// change (a test breaking a field) without affecting the next one.
-function read(name: keyof PylonFixtures): never {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
-}
-
 /**
- * Sample Pylon bodies (read from the package's `fixtures/` folder on each access: a fresh copy every time).
+ * Sample Pylon bodies (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -42,14 +26,4 @@ function read(name: keyof PylonFixtures): never {
  * for (const [name, sample] of Object.entries(fixtures.invalid)) console.log(name, sample.expected.reason);
  * ```
  */
-export const fixtures: PylonFixtures = {
-  get valid() {
-    return read('valid');
-  },
-  get invalid() {
-    return read('invalid');
-  },
-  get unknown() {
-    return read('unknown');
-  },
-};
+export const fixtures = loadFixtures<PylonFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);

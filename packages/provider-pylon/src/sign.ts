@@ -1,4 +1,4 @@
-import { signRequest, type Secret } from '@hookgate/core';
+import { signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
 import { pylon } from './provider.js';
 
 /** Options of {@link signPylon} besides what to sign. */
@@ -11,14 +11,10 @@ export interface SignPylonOptions {
 }
 
 /** What to sign: the exact `body` (text or bytes, sent unchanged) or a `payload` to `JSON.stringify`. */
-export type SignPylonInput = SignPylonOptions &
-  ({ body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never });
+export type SignPylonInput = SignPylonOptions & DeliveryBody;
 
 /** A signed delivery: the headers Pylon would send and the body to send with them, unchanged. */
-export interface SignedPylonDelivery<B extends string | Uint8Array = string | Uint8Array> {
-  headers: Record<string, string>;
-  body: B;
-}
+export type SignedPylonDelivery<B extends string | Uint8Array = string | Uint8Array> = SignedDelivery<B>;
 
 // Signing never depends on the receiver's mode: `timestamp: null` chooses the body-only form.
 const signer = pylon();
@@ -38,13 +34,5 @@ const signer = pylon();
 export function signPylon(input: SignPylonOptions & { payload: unknown; body?: never }): SignedPylonDelivery<string>;
 export function signPylon<B extends string | Uint8Array>(input: SignPylonOptions & { body: B; payload?: never }): SignedPylonDelivery<B>;
 export function signPylon(input: SignPylonInput): SignedPylonDelivery {
-  const body = input.body ?? JSON.stringify(input.payload);
-  const headers = signRequest(signer, {
-    secret: input.secret,
-    body,
-    headers: { 'content-type': 'application/json' },
-    timestamp: input.timestamp,
-    now: input.now,
-  });
-  return { headers, body };
+  return signDelivery(signer, { ...input, headers: { 'content-type': 'application/json' }, keepHeaderCase: true });
 }
