@@ -1,21 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { z } from 'zod';
 import type { webhooksBEvents, WebhooksBVariantName } from './schemas.js';
 
 /** A body that is not a valid event, with the outcome the handler must give it. */
-export interface WebhooksBFixtureCase {
-  readonly description: string;
-  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
-  readonly payload?: unknown;
-  /** The exact body text, for bodies that are not JSON (empty, truncated). */
-  readonly raw?: string;
-  readonly expected: {
-    readonly kind: 'unknown_event';
-    readonly reason: 'invalid_json' | 'no_variant_matched' | 'ambiguous_variants';
-    /** `ambiguous_variants`: the variants that all match, in declaration order. */
-    readonly candidates?: readonly WebhooksBVariantName[];
-  };
-}
+export type WebhooksBFixtureCase = FixtureCase<{
+  readonly kind: 'unknown_event';
+  readonly reason: 'invalid_json' | 'no_variant_matched' | 'ambiguous_variants';
+  /** `ambiguous_variants`: the variants that all match, in declaration order. */
+  readonly candidates?: readonly WebhooksBVariantName[];
+}>;
 
 type Table = typeof webhooksBEvents;
 type VariantPayloads = {
@@ -36,14 +29,8 @@ export interface WebhooksBFixtures {
   readonly unknown: Readonly<Record<string, WebhooksBFixtureCase>>;
 }
 
-// Read on each access: nothing happens at import time, and every consumer gets its own copy to
-// change (a test breaking a field) without affecting the next one.
-function read(name: keyof WebhooksBFixtures): never {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
-}
-
 /**
- * Sample Webhooks B bodies (read from the package's `fixtures/` folder on each access: a fresh copy every time).
+ * Sample Webhooks B bodies (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -53,17 +40,4 @@ function read(name: keyof WebhooksBFixtures): never {
  * for (const [name, sample] of Object.entries(fixtures.ambiguous)) console.log(name, sample.expected.candidates);
  * ```
  */
-export const fixtures: WebhooksBFixtures = {
-  get valid() {
-    return read('valid');
-  },
-  get invalid() {
-    return read('invalid');
-  },
-  get ambiguous() {
-    return read('ambiguous');
-  },
-  get unknown() {
-    return read('unknown');
-  },
-};
+export const fixtures = loadFixtures<WebhooksBFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'ambiguous', 'unknown']);

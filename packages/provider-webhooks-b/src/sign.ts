@@ -1,4 +1,4 @@
-import { signRequest, type Secret } from '@hookgate/core';
+import { signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
 import { WEBHOOKS_B_TIMESTAMP_HEADER, webhooksB } from './provider.js';
 
 /** Options of {@link signWebhooksB} besides what to sign. */
@@ -13,14 +13,10 @@ export interface SignWebhooksBOptions {
 }
 
 /** What to sign: the exact `body` (text or bytes, sent unchanged) or a `payload` to `JSON.stringify`. */
-export type SignWebhooksBInput = SignWebhooksBOptions &
-  ({ body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never });
+export type SignWebhooksBInput = SignWebhooksBOptions & DeliveryBody;
 
 /** A signed delivery: the headers a real sender sends and the body to send with them, unchanged. */
-export interface SignedWebhooksBDelivery<B extends string | Uint8Array = string | Uint8Array> {
-  headers: Record<string, string>;
-  body: B;
-}
+export type SignedWebhooksBDelivery<B extends string | Uint8Array = string | Uint8Array> = SignedDelivery<B>;
 
 // The plain strategy signs the same bytes whatever tolerance the receiver is configured with.
 const signer = webhooksB();
@@ -45,12 +41,10 @@ export function signWebhooksB<B extends string | Uint8Array>(
   input: SignWebhooksBOptions & { body: B; payload?: never },
 ): SignedWebhooksBDelivery<B>;
 export function signWebhooksB(input: SignWebhooksBInput): SignedWebhooksBDelivery {
-  const body = input.body ?? JSON.stringify(input.payload);
+  // The timestamp is a plain header of the signed message here, not the strategy's own stamp.
+  const { timestamp, ...rest } = input;
   const now = input.now ?? Date.now();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (input.timestamp !== null) headers[WEBHOOKS_B_TIMESTAMP_HEADER] = String(input.timestamp ?? Math.floor(now / 1000));
-  return {
-    headers: signRequest(signer, { secret: input.secret, body, method: input.method ?? 'POST', headers, now }),
-    body,
-  };
+  if (timestamp !== null) headers[WEBHOOKS_B_TIMESTAMP_HEADER] = String(timestamp ?? Math.floor(now / 1000));
+  return signDelivery(signer, { ...rest, method: input.method ?? 'POST', headers, now, keepHeaderCase: true });
 }
