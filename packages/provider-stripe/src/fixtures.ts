@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { StripeEvent, StripeTypedEventName } from './schemas.js';
 
 /** A body that is not a typed event, with the outcome the handler must give it. */
-export interface StripeFixtureCase {
-  readonly description: string;
-  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
-  readonly payload?: unknown;
-  /** The exact body text, for bodies that are not JSON (empty, truncated). */
-  readonly raw?: string;
-  readonly expected: {
-    readonly kind: 'invalid_payload' | 'unknown_event';
-    readonly reason: 'invalid_json' | 'schema_mismatch' | 'unknown_event_type';
-  };
-}
+export type StripeFixtureCase = FixtureCase;
 
 /** The sample deliveries in `fixtures/*.json`, shared by tests, examples, the CLI and the dashboard demo. */
 export interface StripeFixtures {
@@ -24,13 +14,8 @@ export interface StripeFixtures {
   readonly unknown: Readonly<Record<string, StripeFixtureCase>>;
 }
 
-// Read on each access: nothing happens at import time, and every consumer gets its own copy to change.
-function read(name: keyof StripeFixtures): never {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
-}
-
 /**
- * Sample Stripe events (read from the package's `fixtures/` folder on each access: a fresh copy every time).
+ * Sample Stripe events (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -40,14 +25,4 @@ function read(name: keyof StripeFixtures): never {
  * for (const [name, sample] of Object.entries(fixtures.unknown)) console.log(name, sample.expected.reason);
  * ```
  */
-export const fixtures: StripeFixtures = {
-  get valid() {
-    return read('valid');
-  },
-  get invalid() {
-    return read('invalid');
-  },
-  get unknown() {
-    return read('unknown');
-  },
-};
+export const fixtures = loadFixtures<StripeFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);

@@ -1,4 +1,4 @@
-import { signRequest, type Secret } from '@hookgate/core';
+import { signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
 import { stripe } from './provider.js';
 
 /** Options of {@link signStripe} besides what to sign. */
@@ -12,13 +12,10 @@ export interface SignStripeOptions {
 }
 
 /** What to sign: the exact `body` (text or bytes, sent unchanged) or a `payload` to `JSON.stringify`. */
-export type SignStripeInput = SignStripeOptions & ({ body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never });
+export type SignStripeInput = SignStripeOptions & DeliveryBody;
 
 /** A signed delivery: the headers Stripe would send and the body to send with them, unchanged. */
-export interface SignedStripeDelivery<B extends string | Uint8Array = string | Uint8Array> {
-  headers: Record<string, string>;
-  body: B;
-}
+export type SignedStripeDelivery<B extends string | Uint8Array = string | Uint8Array> = SignedDelivery<B>;
 
 const signer = stripe();
 
@@ -38,13 +35,5 @@ const signer = stripe();
 export function signStripe(input: SignStripeOptions & { payload: unknown; body?: never }): SignedStripeDelivery<string>;
 export function signStripe<B extends string | Uint8Array>(input: SignStripeOptions & { body: B; payload?: never }): SignedStripeDelivery<B>;
 export function signStripe(input: SignStripeInput): SignedStripeDelivery {
-  const body = input.body ?? JSON.stringify(input.payload);
-  const headers = signRequest(signer, {
-    secret: input.secret,
-    body,
-    headers: { 'content-type': 'application/json' },
-    timestamp: input.timestamp,
-    now: input.now,
-  });
-  return { headers, body };
+  return signDelivery(signer, { ...input, headers: { 'content-type': 'application/json' }, keepHeaderCase: true });
 }
