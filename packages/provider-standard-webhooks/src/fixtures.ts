@@ -1,18 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { StandardWebhookEvent } from './schemas.js';
 
 /** A body that is not an event, with the outcome the untyped handler must give it. */
-export interface StandardWebhookFixtureCase {
-  readonly description: string;
-  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
-  readonly payload?: unknown;
-  /** The exact body text, for bodies that are not JSON. */
-  readonly raw?: string;
-  readonly expected: {
-    readonly kind: 'invalid_payload' | 'unknown_event';
-    readonly reason: 'invalid_json' | 'schema_mismatch' | 'unknown_event_type';
-  };
-}
+export type StandardWebhookFixtureCase = FixtureCase;
 
 /** The sample deliveries in `fixtures/*.json`, shared by tests, examples, the CLI and the dashboard demo. */
 export interface StandardWebhookFixtures {
@@ -24,13 +14,8 @@ export interface StandardWebhookFixtures {
   readonly unknown: Readonly<Record<string, StandardWebhookFixtureCase>>;
 }
 
-// Read on each access: nothing happens at import time, and every consumer gets its own copy to change.
-function read(name: keyof StandardWebhookFixtures): never {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
-}
-
 /**
- * Sample Standard Webhooks payloads (read from the package's `fixtures/` folder on each access).
+ * Sample Standard Webhooks payloads (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -39,14 +24,4 @@ function read(name: keyof StandardWebhookFixtures): never {
  * const { headers, body } = signStandardWebhook({ payload: fixtures.valid['user.created'], secret });
  * ```
  */
-export const fixtures: StandardWebhookFixtures = {
-  get valid() {
-    return read('valid');
-  },
-  get invalid() {
-    return read('invalid');
-  },
-  get unknown() {
-    return read('unknown');
-  },
-};
+export const fixtures = loadFixtures<StandardWebhookFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signRequest, type Secret } from '@hookgate/core';
+import { signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
 import { standardWebhooks } from './provider.js';
 
 /** Options of {@link signStandardWebhook} besides what to sign. */
@@ -17,14 +17,10 @@ export interface SignStandardWebhookOptions {
 }
 
 /** What to sign: the exact `body` (text or bytes, sent unchanged) or a `payload` to `JSON.stringify`. */
-export type SignStandardWebhookInput = SignStandardWebhookOptions &
-  ({ body: string | Uint8Array; payload?: never } | { payload: unknown; body?: never });
+export type SignStandardWebhookInput = SignStandardWebhookOptions & DeliveryBody;
 
 /** A signed delivery: the headers a Standard Webhooks sender sends and the body to send with them, unchanged. */
-export interface SignedStandardWebhook<B extends string | Uint8Array = string | Uint8Array> {
-  headers: Record<string, string>;
-  body: B;
-}
+export type SignedStandardWebhook<B extends string | Uint8Array = string | Uint8Array> = SignedDelivery<B>;
 
 const signers = new Map<string, ReturnType<typeof standardWebhooks>>();
 
@@ -49,14 +45,10 @@ export function signStandardWebhook<B extends string | Uint8Array>(
 export function signStandardWebhook(input: SignStandardWebhookInput): SignedStandardWebhook {
   const prefix = input.headerPrefix ?? 'webhook';
   let signer = signers.get(prefix);
-  if (signer === undefined) signers.set(prefix, (signer = standardWebhooks({ headerPrefix: prefix })));
-  const body = input.body ?? JSON.stringify(input.payload);
-  const headers = signRequest(signer, {
-    secret: input.secret,
-    body,
-    headers: { 'content-type': 'application/json', [`${prefix}-id`]: input.id ?? `msg_${randomUUID()}` },
-    timestamp: input.timestamp,
-    now: input.now,
-  });
-  return { headers, body };
+  if (signer === undefined) {
+    signer = standardWebhooks({ headerPrefix: prefix });
+    signers.set(prefix, signer);
+  }
+  const headers = { 'content-type': 'application/json', [`${prefix}-id`]: input.id ?? `msg_${randomUUID()}` };
+  return signDelivery(signer, { ...input, headers, keepHeaderCase: true });
 }
