@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { GitHubEventName, GitHubVariantName } from './types.js';
 
 /** Variants with a sample delivery in `fixtures/valid.json`. */
@@ -11,18 +11,9 @@ export interface GitHubSample<E extends GitHubEventName = GitHubEventName> {
 }
 
 /** A delivery that is not a valid event, with the outcome the handler must give it. */
-export interface GitHubFixtureCase {
-  readonly description: string;
+export interface GitHubFixtureCase extends FixtureCase {
   /** The `X-GitHub-Event` value to send; `null` sends none. */
   readonly event: string | null;
-  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
-  readonly payload?: unknown;
-  /** The exact body text, for bodies that are not JSON. */
-  readonly raw?: string;
-  readonly expected: {
-    readonly kind: 'invalid_payload' | 'unknown_event';
-    readonly reason: 'invalid_json' | 'schema_mismatch' | 'unknown_event_type';
-  };
 }
 
 /** The sample deliveries in `fixtures/*.json`, shared by tests, examples, the CLI and the dashboard demo. */
@@ -34,13 +25,8 @@ export interface GitHubFixtures {
   readonly unknown: Readonly<Record<string, GitHubFixtureCase>>;
 }
 
-// Read on each access: nothing happens at import time, and every consumer gets its own copy.
-function read(name: keyof GitHubFixtures): never {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
-}
-
 /**
- * Sample GitHub deliveries (read from the package's `fixtures/` folder on each access: a fresh copy every time).
+ * Sample GitHub deliveries (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -50,14 +36,4 @@ function read(name: keyof GitHubFixtures): never {
  * const { headers, body } = signGitHub({ event, payload, secret: 'whsec-test' });
  * ```
  */
-export const fixtures: GitHubFixtures = {
-  get valid() {
-    return read('valid');
-  },
-  get invalid() {
-    return read('invalid');
-  },
-  get unknown() {
-    return read('unknown');
-  },
-};
+export const fixtures = loadFixtures<GitHubFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
