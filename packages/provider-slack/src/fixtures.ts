@@ -1,19 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { z } from 'zod';
 import type { slackAppRateLimited, slackCallbacks, slackEvents, slackUrlVerification } from './schemas.js';
 
 /** A body that is not a valid event, with the outcome the handler must give it. */
-export interface SlackFixtureCase {
-  readonly description: string;
-  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
-  readonly payload?: unknown;
-  /** The exact body text, for bodies that are not JSON. */
-  readonly raw?: string;
-  readonly expected: {
-    readonly kind: 'invalid_payload' | 'unknown_event';
-    readonly reason: 'invalid_json' | 'schema_mismatch' | 'unknown_event_type';
-  };
-}
+export type SlackFixtureCase = FixtureCase;
 
 /** The sample deliveries in `fixtures/*.json`, shared by tests, examples, the CLI and the dashboard demo. */
 export interface SlackFixtures {
@@ -32,13 +22,8 @@ export interface SlackFixtures {
   readonly unknown: Readonly<Record<string, SlackFixtureCase>>;
 }
 
-// Read on each access: nothing happens at import time, and every consumer gets its own copy.
-function read(name: keyof SlackFixtures): never {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
-}
-
 /**
- * Sample Slack Events API bodies (read from the package's `fixtures/` folder on each access).
+ * Sample Slack Events API bodies (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -47,14 +32,4 @@ function read(name: keyof SlackFixtures): never {
  * const { headers, body } = signSlack({ payload: fixtures.valid.app_mention, secret: 'slack-signing-secret' });
  * ```
  */
-export const fixtures: SlackFixtures = {
-  get valid() {
-    return read('valid');
-  },
-  get invalid() {
-    return read('invalid');
-  },
-  get unknown() {
-    return read('unknown');
-  },
-};
+export const fixtures = loadFixtures<SlackFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
