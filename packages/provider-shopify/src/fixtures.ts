@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { z } from 'zod';
 import type { shopifyTopics } from './schemas.js';
 
@@ -6,18 +6,9 @@ import type { shopifyTopics } from './schemas.js';
 export type ShopifyFixtureTopic = 'orders/create' | 'products/update' | 'customers/create' | 'app/uninstalled' | 'customers/data_request' | 'customers/redact' | 'shop/redact';
 
 /** A delivery that is not a valid event, with the outcome the handler must give it. */
-export interface ShopifyFixtureCase {
-  readonly description: string;
+export interface ShopifyFixtureCase extends FixtureCase {
   /** The `X-Shopify-Topic` to send; `null` sends none. */
   readonly topic: string | null;
-  /** The body as a JSON value (sent as `JSON.stringify(payload)`), unless `raw` is given. */
-  readonly payload?: unknown;
-  /** The exact body text, for bodies that are not JSON. */
-  readonly raw?: string;
-  readonly expected: {
-    readonly kind: 'invalid_payload' | 'unknown_event';
-    readonly reason: 'invalid_json' | 'schema_mismatch' | 'unknown_event_type';
-  };
 }
 
 /** The sample deliveries in `fixtures/*.json`, shared by tests, examples, the CLI and the dashboard demo. */
@@ -30,13 +21,8 @@ export interface ShopifyFixtures {
   readonly unknown: Readonly<Record<string, ShopifyFixtureCase>>;
 }
 
-// Read on each access: nothing happens at import time, and every consumer gets its own copy.
-function read(name: keyof ShopifyFixtures): never {
-  return JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as never;
-}
-
 /**
- * Sample Shopify webhook bodies (read from the package's `fixtures/` folder on each access).
+ * Sample Shopify webhook bodies (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -45,14 +31,4 @@ function read(name: keyof ShopifyFixtures): never {
  * const { headers, body } = signShopify({ topic: 'shop/redact', payload: fixtures.valid['shop/redact'], secret: 'shpss_test' });
  * ```
  */
-export const fixtures: ShopifyFixtures = {
-  get valid() {
-    return read('valid');
-  },
-  get invalid() {
-    return read('invalid');
-  },
-  get unknown() {
-    return read('unknown');
-  },
-};
+export const fixtures = loadFixtures<ShopifyFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
