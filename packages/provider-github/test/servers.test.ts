@@ -1,13 +1,18 @@
 // GitHub deliveries over a real Express app, a real Fastify app (127.0.0.1:0) and Next's App
 // Router handler, signed by the official @octokit/webhooks-methods.
 import { createHmac, randomUUID } from 'node:crypto';
+import { createExpressMiddleware } from '@hookgate/adapter-express';
+import { hookgatePlugin } from '@hookgate/adapter-fastify';
+import { createNextRouteHandler } from '@hookgate/adapter-next';
 import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { realServers, type RealServer } from '@hookgate/testkit/servers';
 import { sign } from '@octokit/webhooks-methods';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, github, signGitHub } from '../src/index.js';
-import { SERVERS, type RealServer } from './servers.js';
 
 const SECRET = 'whsec-github-e2e';
+
+const SERVERS = realServers({ createExpressMiddleware, hookgatePlugin, createNextRouteHandler });
 
 describe.each(SERVERS)('GitHub over %s', (_name, start) => {
   let server: RealServer;

@@ -1,12 +1,16 @@
 // Shopify deliveries over a real Express app, a real Fastify app (127.0.0.1:0) and Next's App
 // Router handler.
+import { createExpressMiddleware } from '@hookgate/adapter-express';
+import { hookgatePlugin } from '@hookgate/adapter-fastify';
+import { createNextRouteHandler } from '@hookgate/adapter-next';
 import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { realServers, type RealServer } from '@hookgate/testkit/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, shopify, signShopify } from '../src/index.js';
-// The real-server harness is shared by the provider packages; it lives with the first one.
-import { SERVERS, type RealServer } from '../../provider-github/test/servers.js';
 
 const SECRET = 'shpss_e2e_client_secret';
+
+const SERVERS = realServers({ createExpressMiddleware, hookgatePlugin, createNextRouteHandler });
 
 describe.each(SERVERS)('Shopify over %s', (_name, start) => {
   let server: RealServer;

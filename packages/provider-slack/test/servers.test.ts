@@ -1,13 +1,17 @@
 // Slack deliveries over a real Express app, a real Fastify app (127.0.0.1:0) and Next's App
 // Router handler: the url_verification challenge is answered by every adapter.
 import { isValidSlackRequest } from '@slack/bolt';
+import { createExpressMiddleware } from '@hookgate/adapter-express';
+import { hookgatePlugin } from '@hookgate/adapter-fastify';
+import { createNextRouteHandler } from '@hookgate/adapter-next';
 import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { realServers, type RealServer } from '@hookgate/testkit/servers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, signSlack, slack } from '../src/index.js';
-// The real-server harness is shared by the provider packages; it lives with the first one.
-import { SERVERS, type RealServer } from '../../provider-github/test/servers.js';
 
 const SECRET = 'slack-signing-secret-e2e';
+
+const SERVERS = realServers({ createExpressMiddleware, hookgatePlugin, createNextRouteHandler });
 
 describe.each(SERVERS)('Slack over %s', (_name, start) => {
   let server: RealServer;

@@ -1,10 +1,13 @@
 // Officially signed Standard Webhooks deliveries over real servers (Express, Fastify, Next's route handler).
 import { randomUUID } from 'node:crypto';
+import { createExpressMiddleware } from '@hookgate/adapter-express';
+import { hookgatePlugin } from '@hookgate/adapter-fastify';
+import { createNextRouteHandler } from '@hookgate/adapter-next';
 import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { realServers, type RealServer } from '@hookgate/testkit/servers';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { adapterTargets, type RunningTarget } from '../../provider-stripe/test/adapter-targets.js';
 import { fixtures, standardWebhooks } from '../src/index.js';
 
 const SECRET = `whsec_${Buffer.from('server-tests-key-of-24-b').toString('base64')}`;
@@ -23,12 +26,12 @@ function signed(payload: unknown, options: { secret?: string; id?: string; ageSe
   return { headers, body };
 }
 
-for (const [name, start] of Object.entries(adapterTargets)) {
+for (const [name, start] of realServers({ createExpressMiddleware, hookgatePlugin, createNextRouteHandler })) {
   describe(`Standard Webhooks over ${name}`, () => {
     const untyped: string[] = [];
     const paid: string[] = [];
-    let target: RunningTarget;
-    const send = (provider: string, delivery: { headers: Record<string, string>; body: string }) => target.send(provider, delivery.headers, delivery.body);
+    let target: RealServer;
+    const send = async (provider: string, delivery: { headers: Record<string, string>; body: string }) => (await target.post(provider, delivery)).status;
     beforeAll(async () => {
       const any = createWebhookHandler({ provider: standardWebhooks(), secret: SECRET });
       any.onAny((event) => void untyped.push(event.event));

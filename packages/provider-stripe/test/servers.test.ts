@@ -1,9 +1,12 @@
 // Officially signed Stripe deliveries over real servers (Express, Fastify, Next's route handler).
+import { createExpressMiddleware } from '@hookgate/adapter-express';
+import { hookgatePlugin } from '@hookgate/adapter-fastify';
+import { createNextRouteHandler } from '@hookgate/adapter-next';
 import { createGateway, createWebhookHandler, MemoryStore } from '@hookgate/core';
+import { realServers, type RealServer } from '@hookgate/testkit/servers';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, stripe } from '../src/index.js';
-import { adapterTargets, type RunningTarget } from './adapter-targets.js';
 
 const SECRET = 'whsec_serverTestSecret';
 const official = new Stripe('sk_test_hookgate_offline').webhooks;
@@ -14,11 +17,11 @@ const signed = (payload: unknown, options: { secret?: string; timestamp?: number
   return { headers: { 'content-type': 'application/json', 'stripe-signature': header }, body };
 };
 
-for (const [name, start] of Object.entries(adapterTargets)) {
+for (const [name, start] of realServers({ createExpressMiddleware, hookgatePlugin, createNextRouteHandler })) {
   describe(`Stripe over ${name}`, () => {
     const received: string[] = [];
-    let target: RunningTarget;
-    const send = (delivery: { headers: Record<string, string>; body: string }) => target.send('stripe', delivery.headers, delivery.body);
+    let target: RealServer;
+    const send = async (delivery: { headers: Record<string, string>; body: string }) => (await target.post('stripe', delivery)).status;
     beforeAll(async () => {
       const handler = createWebhookHandler({ provider: stripe(), secret: SECRET });
       handler.on('payment_intent.succeeded', (event) => void received.push(`${event.type}:${event.data.object.id}`));
