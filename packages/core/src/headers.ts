@@ -50,7 +50,9 @@ export function headersToRecord(headers: HeadersInput, redact: Iterable<string> 
     out[lower] = out[lower] === undefined ? text : `${out[lower]}, ${text}`;
   };
   if (isFetchHeaders(headers)) {
-    headers.forEach((value, key) => put(key, value));
+    headers.forEach((value, key) => {
+      put(key, value);
+    });
   } else {
     const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
     for (const key in record) {
