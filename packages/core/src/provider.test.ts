@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { asyncObject, brokenSchema, notify, object, shop } from '../test/helpers.js';
 import { HookgateError } from './errors.js';
 import { getHeader } from './headers.js';
-import { defineProvider, describeIssues, parseWithProvider } from './provider.js';
+import { defineProvider, describeIssues, lazyParser, parseWithProvider } from './provider.js';
 import { hmac } from './verify-hmac.js';
 
 const verification = hmac({ header: 'X-Sig' });
@@ -323,5 +323,19 @@ describe('parseWithProvider()', () => {
   it('a schema whose validate throws makes parse reject (a programmer error, not a payload problem)', async () => {
     const broken = defineProvider({ id: 'broken', verification, events: { a: brokenSchema('throw') }, eventType: () => 'a' });
     await expect(parseWithProvider(broken, '{}')).rejects.toThrow('validator exploded');
+  });
+});
+
+describe('lazyParser()', () => {
+  it('makes the provider on first use only, once, and parses with it', async () => {
+    let made = 0;
+    const parse = lazyParser(() => {
+      made += 1;
+      return shop;
+    });
+    expect(made).toBe(0);
+    expect(await parse('{"type":"order.paid","id":"o1","amount":5}')).toMatchObject({ kind: 'event', event: 'order.paid' });
+    expect(await parse('{"type":"order.lost"}')).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type' });
+    expect(made).toBe(1);
   });
 });

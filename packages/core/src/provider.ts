@@ -407,3 +407,25 @@ export async function parseWithProvider<T extends EventMap>(
   const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   return provider.parse(rawBody, { method: request.method ?? 'POST', path: request.path, headers: request.headers ?? {}, rawBody });
 }
+
+/**
+ * A {@link parseWithProvider} over one provider that `create` makes on first use (nothing at
+ * import time, one instance after): what a provider package's `parseWebhookEvent` is built from.
+ *
+ * @example
+ * ```ts
+ * import { lazyParser } from '@hookgate/core/provider';
+ *
+ * const parse = lazyParser(github);
+ * export const parseWebhookEvent = (body: string, event: string) => parse(body, { headers: { 'x-github-event': event } });
+ * ```
+ */
+export function lazyParser<T extends EventMap>(
+  create: () => Provider<T>,
+): (body: string | Uint8Array, request?: Partial<Omit<WebhookRequest, 'rawBody'>>) => Promise<ParseResult<T>> {
+  let provider: Provider<T> | undefined;
+  return (body, request) => {
+    provider ??= create();
+    return parseWithProvider(provider, body, request);
+  };
+}
