@@ -8,7 +8,7 @@ import {
   type StandardSchemaV1,
   type WebhookRequest,
 } from '@hookgate/core';
-import { parseWithProvider } from '@hookgate/core/provider';
+import { lazyParser } from '@hookgate/core/provider';
 import { GITHUB_EVENTS } from './events.generated.js';
 import type { GitHubSchemas } from './types.js';
 
@@ -140,7 +140,7 @@ export type GitHubProvider = ReturnType<typeof github>;
 /** The event map of {@link GitHubProvider}. */
 export type GitHubEventMap = EventMapOf<GitHubProvider>;
 
-let parser: GitHubProvider | undefined;
+const parse = lazyParser(github);
 
 /**
  * Parses a GitHub body without verifying its signature (tests, replays of stored deliveries).
@@ -155,6 +155,5 @@ let parser: GitHubProvider | undefined;
  * ```
  */
 export function parseWebhookEvent(body: string | Uint8Array, event: string): Promise<ParseResult<GitHubEventMap>> {
-  parser ??= github();
-  return parseWithProvider(parser, body, { headers: { [GITHUB_EVENT_HEADER]: event } });
+  return parse(body, { headers: { [GITHUB_EVENT_HEADER]: event } });
 }

@@ -1,5 +1,5 @@
 import { defineProvider, hmacWithTimestamp, type EventMapOf, type ParseResult } from '@hookgate/core';
-import { parseWithProvider } from '@hookgate/core/provider';
+import { lazyParser } from '@hookgate/core/provider';
 import { PYLON_EVENT_TYPES, pylonEvents } from './schemas.js';
 
 /**
@@ -87,7 +87,7 @@ export type PylonProvider = ReturnType<typeof pylon>;
 /** The event map of {@link PylonProvider}. */
 export type PylonEventMap = EventMapOf<PylonProvider>;
 
-let parser: PylonProvider | undefined;
+const parse = lazyParser(pylon);
 
 /**
  * Parses a Pylon body without verifying its signature (tests, replays of stored deliveries).
@@ -104,6 +104,5 @@ let parser: PylonProvider | undefined;
  * ```
  */
 export function parseWebhookEvent(body: string | Uint8Array): Promise<ParseResult<PylonEventMap>> {
-  parser ??= pylon();
-  return parseWithProvider(parser, body);
+  return parse(body);
 }

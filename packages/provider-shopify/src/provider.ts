@@ -1,5 +1,5 @@
 import { defineProvider, getHeader, HookgateError, hmac, type EventMapOf, type ParseResult } from '@hookgate/core';
-import { parseWithProvider } from '@hookgate/core/provider';
+import { lazyParser } from '@hookgate/core/provider';
 import { shopifyTopics } from './schemas.js';
 
 /**
@@ -90,7 +90,7 @@ export type ShopifyProvider = ReturnType<typeof shopify>;
 /** The event map of {@link ShopifyProvider}. */
 export type ShopifyEventMap = EventMapOf<ShopifyProvider>;
 
-let parser: ShopifyProvider | undefined;
+const parse = lazyParser(shopify);
 
 /**
  * Parses a Shopify body without verifying its signature (tests, replays). `topic` is the
@@ -105,6 +105,5 @@ let parser: ShopifyProvider | undefined;
  * ```
  */
 export function parseWebhookEvent(body: string | Uint8Array, topic: string): Promise<ParseResult<ShopifyEventMap>> {
-  parser ??= shopify();
-  return parseWithProvider(parser, body, { headers: { [SHOPIFY_TOPIC_HEADER]: topic } });
+  return parse(body, { headers: { [SHOPIFY_TOPIC_HEADER]: topic } });
 }

@@ -5,7 +5,7 @@ import {
   type EventSelection,
   type ParseResult,
 } from '@hookgate/core';
-import { parseWithProvider } from '@hookgate/core/provider';
+import { lazyParser } from '@hookgate/core/provider';
 import { slackCallbacks, slackEvents } from './schemas.js';
 
 /**
@@ -92,7 +92,7 @@ export type SlackProvider = ReturnType<typeof slack>;
 /** The event map of {@link SlackProvider}. */
 export type SlackEventMap = EventMapOf<SlackProvider>;
 
-let parser: SlackProvider | undefined;
+const parse = lazyParser(slack);
 
 /**
  * Parses a Slack Events API body without verifying its signature (tests, replays).
@@ -106,6 +106,5 @@ let parser: SlackProvider | undefined;
  * ```
  */
 export function parseWebhookEvent(body: string | Uint8Array): Promise<ParseResult<SlackEventMap>> {
-  parser ??= slack();
-  return parseWithProvider(parser, body);
+  return parse(body);
 }

@@ -6,7 +6,7 @@ import {
   type ParseResult,
   type StandardSchemaV1,
 } from '@hookgate/core';
-import { parseWithProvider } from '@hookgate/core/provider';
+import { lazyParser } from '@hookgate/core/provider';
 import { stripeEvents } from './schemas.js';
 
 /**
@@ -91,7 +91,7 @@ export type StripeProvider = ReturnType<typeof stripe<{}>>;
 /** The event map of {@link StripeProvider}. */
 export type StripeEventMap = EventMapOf<StripeProvider>;
 
-let parser: StripeProvider | undefined;
+const parse = lazyParser(stripe);
 
 /**
  * Parses a Stripe body without verifying its signature (tests, replays of stored deliveries).
@@ -105,6 +105,5 @@ let parser: StripeProvider | undefined;
  * ```
  */
 export function parseStripeEvent(body: string | Uint8Array): Promise<ParseResult<StripeEventMap>> {
-  parser ??= stripe();
-  return parseWithProvider(parser, body);
+  return parse(body);
 }

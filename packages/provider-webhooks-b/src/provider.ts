@@ -6,7 +6,7 @@ import {
   type EventMapOf,
   type VerificationStrategy,
 } from '@hookgate/core';
-import { parseWithProvider } from '@hookgate/core/provider';
+import { lazyParser } from '@hookgate/core/provider';
 import { webhooksBEvents } from './schemas.js';
 
 /**
@@ -115,7 +115,7 @@ export type WebhooksBProvider = ReturnType<typeof webhooksB>;
 /** The event map of {@link WebhooksBProvider} (event → variant → schema). */
 export type WebhooksBEventMap = EventMapOf<WebhooksBProvider>;
 
-let parser: WebhooksBProvider | undefined;
+const parse = lazyParser(webhooksB);
 
 /**
  * Parses a body without verifying its signature (tests, replays of stored deliveries). Same
@@ -129,6 +129,5 @@ let parser: WebhooksBProvider | undefined;
  * ```
  */
 export function parseWebhookEvent(body: string | Uint8Array): Promise<ParseResult<WebhooksBEventMap>> {
-  parser ??= webhooksB();
-  return parseWithProvider(parser, body);
+  return parse(body);
 }
