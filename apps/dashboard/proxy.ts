@@ -55,7 +55,7 @@ export function proxy(request: NextRequest): Response {
     if (crossSite) return crossSiteResponse(crossSite);
   }
   if (PUBLIC_PATHS.has(pathname)) return isApi ? NextResponse.next() : withPolicy(request, null);
-  let decision;
+  let decision: ReturnType<typeof accessFor>;
   try {
     decision = accessFor(request);
   } catch (error) {

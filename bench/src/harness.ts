@@ -16,6 +16,7 @@ export interface RoundOptions {
 }
 
 /** Where results go so the JIT cannot drop a call whose value is unused (never read on purpose). */
+// biome-ignore lint/correctness/noUnusedVariables: written, never read, on purpose (see above)
 let sink: unknown;
 
 /** CPU time of this process in nanoseconds (user + system, all threads: GC work counts). */

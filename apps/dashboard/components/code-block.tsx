@@ -12,7 +12,8 @@ import { CopyButton } from './copy-button';
 export function CodeBlock({ code, label, copy = true }: { code: string; label: string; copy?: boolean }) {
   return (
     <div className="code-block">
-      <pre tabIndex={0} aria-label={label}>
+      {/* biome-ignore lint/a11y: a scrollable <pre> must be a labelled region reachable by keyboard (axe scrollable-region-focusable); <section> cannot hold preformatted text */}
+      <pre role="region" tabIndex={0} aria-label={label}>
         <code>{code}</code>
       </pre>
       {copy ? <CopyButton text={code} label={label} /> : null}

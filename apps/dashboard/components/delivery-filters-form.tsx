@@ -63,6 +63,7 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
   const knownStatus = statusOptions.some((option) => option.value === statusValue);
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is too new for every browser we serve; a form with role=search is the established equivalent
     <form ref={form} className="filters" role="search" aria-label="Filter deliveries" onSubmit={apply}>
       <div className="field field-search">
         <label htmlFor={`${id}-q`}>Search</label>

@@ -16,7 +16,8 @@ const configKey = Symbol.for('hookgate.dashboard.config');
  */
 export function getConfig(): DashboardConfig {
   const cache = globalThis as { [configKey]?: DashboardConfig };
-  return (cache[configKey] ??= readConfig());
+  cache[configKey] ??= readConfig();
+  return cache[configKey];
 }
 
 /**

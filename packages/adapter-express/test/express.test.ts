@@ -97,7 +97,10 @@ describe.each(majors)('%s', (major, express) => {
 
     it('uses req.rawBody kept by express.json({ verify })', async () => {
       const app = express();
-      app.use(express.json({ verify: (req, _res, buf) => void ((req as { rawBody?: Buffer }).rawBody = buf) }));
+      app.use(express.json({ verify: (req, _res, buf) => {
+            (req as { rawBody?: Buffer }).rawBody = buf;
+          },
+        }));
       app.use('/webhooks', createExpressMiddleware(gatewayOf()));
       running = await listen(app);
       expect((await post('/webhooks/acme')).json).toMatchObject({ ok: true, kind: 'handled' });

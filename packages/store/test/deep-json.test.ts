@@ -83,7 +83,8 @@ describe.each([...DATABASE_TARGETS, { name: 'MemoryStore', create: null }])('dee
     expect(retry).toMatchObject({ status: 200, kind: 'duplicate', duplicateOf: first.deliveryId });
     expect(runs).toEqual(['iss_at_limit']);
     const stored = await store.get(first.deliveryId!);
-    expect((stored?.payload as { x: unknown }).x).toEqual((JSON.parse(body) as { x: unknown }).x);
+    expect(stored).not.toBeNull();
+    expect((stored!.payload as { x: unknown }).x).toEqual((JSON.parse(body) as { x: unknown }).x);
     expect(await handler.handle(signed(deepIssue(DEFAULT_MAX_JSON_DEPTH + 1, 'iss_over')))).toMatchObject({
       status: 400,
       reason: 'json_too_deep',

@@ -42,7 +42,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             <input type="hidden" name="next" value={next} />
             <label className="field">
               Dashboard token
-              <input type="password" name="token" autoComplete="current-password" required autoFocus />
+              <input type="password" name="token" autoComplete="current-password" required />
             </label>
             <button type="submit" className="button button-primary" style={{ justifySelf: 'start' }}>
               Sign in

@@ -10,7 +10,7 @@ type RouteContext = { params: Promise<{ provider: string }> };
 type Method = 'POST' | 'GET' | 'HEAD';
 
 async function serve(method: Method, request: Request, context: RouteContext): Promise<Response> {
-  let routes;
+  let routes: Awaited<ReturnType<typeof getRuntime>>['webhookRoutes'];
   try {
     routes = (await getRuntime()).webhookRoutes;
   } catch (error) {
