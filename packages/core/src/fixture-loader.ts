@@ -29,8 +29,12 @@ export interface FixtureCase<Expected = FixtureExpectation> {
  * it again, so each consumer gets its own copy to change (a test breaking a field) without
  * affecting the next one.
  *
- * @param folder The fixtures folder, e.g. `new URL('../fixtures/', import.meta.url)` (mind the trailing slash).
+ * @param moduleUrl The calling module's `import.meta.url`: the folder is resolved against it when a
+ *   file is first read. (Passing the URL rather than `new URL('../fixtures/', import.meta.url)`
+ *   keeps bundlers such as Turbopack from trying to bundle the folder as an asset when an app
+ *   imports the provider package; the fixtures are only ever read from disk, by Node.)
  * @param names The file names without `.json`: the getters of the result.
+ * @param folder The fixtures folder relative to the module, with a trailing slash. Default `'../fixtures/'`.
  * @example
  * ```ts
  * import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
@@ -39,11 +43,11 @@ export interface FixtureCase<Expected = FixtureExpectation> {
  *   readonly valid: { readonly 'order.created': { readonly type: 'order.created'; readonly id: string } };
  *   readonly invalid: Readonly<Record<string, FixtureCase>>;
  * }
- * export const fixtures = loadFixtures<AcmeFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid']);
+ * export const fixtures = loadFixtures<AcmeFixtures>(import.meta.url, ['valid', 'invalid']);
  * fixtures.valid['order.created'].id; // read from ../fixtures/valid.json
  * ```
  */
-export function loadFixtures<F extends object>(folder: URL, names: readonly (keyof F & string)[]): F {
+export function loadFixtures<F extends object>(moduleUrl: string | URL, names: readonly (keyof F & string)[], folder = '../fixtures/'): F {
   const texts = new Map<string, string>();
   const fixtures = {};
   for (const name of names) {
@@ -52,7 +56,7 @@ export function loadFixtures<F extends object>(folder: URL, names: readonly (key
       get() {
         let text = texts.get(name);
         if (text === undefined) {
-          text = readFileSync(new URL(`${name}.json`, folder), 'utf8');
+          text = readFileSync(new URL(`${folder}${name}.json`, moduleUrl), 'utf8');
           texts.set(name, text);
         }
         return JSON.parse(text) as unknown;

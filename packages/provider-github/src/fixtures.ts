@@ -36,4 +36,4 @@ export interface GitHubFixtures {
  * const { headers, body } = signGitHub({ event, payload, secret: 'whsec-test' });
  * ```
  */
-export const fixtures = loadFixtures<GitHubFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
+export const fixtures = loadFixtures<GitHubFixtures>(import.meta.url, ['valid', 'invalid', 'unknown']);

@@ -26,4 +26,4 @@ export interface PylonFixtures {
  * for (const [name, sample] of Object.entries(fixtures.invalid)) console.log(name, sample.expected.reason);
  * ```
  */
-export const fixtures = loadFixtures<PylonFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
+export const fixtures = loadFixtures<PylonFixtures>(import.meta.url, ['valid', 'invalid', 'unknown']);

@@ -31,4 +31,4 @@ export interface ShopifyFixtures {
  * const { headers, body } = signShopify({ topic: 'shop/redact', payload: fixtures.valid['shop/redact'], secret: 'shpss_test' });
  * ```
  */
-export const fixtures = loadFixtures<ShopifyFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
+export const fixtures = loadFixtures<ShopifyFixtures>(import.meta.url, ['valid', 'invalid', 'unknown']);

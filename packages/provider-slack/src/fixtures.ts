@@ -32,4 +32,4 @@ export interface SlackFixtures {
  * const { headers, body } = signSlack({ payload: fixtures.valid.app_mention, secret: 'slack-signing-secret' });
  * ```
  */
-export const fixtures = loadFixtures<SlackFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
+export const fixtures = loadFixtures<SlackFixtures>(import.meta.url, ['valid', 'invalid', 'unknown']);

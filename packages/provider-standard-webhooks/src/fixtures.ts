@@ -24,4 +24,4 @@ export interface StandardWebhookFixtures {
  * const { headers, body } = signStandardWebhook({ payload: fixtures.valid['user.created'], secret });
  * ```
  */
-export const fixtures = loadFixtures<StandardWebhookFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
+export const fixtures = loadFixtures<StandardWebhookFixtures>(import.meta.url, ['valid', 'invalid', 'unknown']);

@@ -25,4 +25,4 @@ export interface StripeFixtures {
  * for (const [name, sample] of Object.entries(fixtures.unknown)) console.log(name, sample.expected.reason);
  * ```
  */
-export const fixtures = loadFixtures<StripeFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'unknown']);
+export const fixtures = loadFixtures<StripeFixtures>(import.meta.url, ['valid', 'invalid', 'unknown']);

@@ -40,4 +40,4 @@ export interface WebhooksBFixtures {
  * for (const [name, sample] of Object.entries(fixtures.ambiguous)) console.log(name, sample.expected.candidates);
  * ```
  */
-export const fixtures = loadFixtures<WebhooksBFixtures>(new URL('../fixtures/', import.meta.url), ['valid', 'invalid', 'ambiguous', 'unknown']);
+export const fixtures = loadFixtures<WebhooksBFixtures>(import.meta.url, ['valid', 'invalid', 'ambiguous', 'unknown']);
