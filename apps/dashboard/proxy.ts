@@ -40,12 +40,18 @@ export function proxy(request: NextRequest): Response {
   if (method !== request.method) {
     if (isWebhook) return toResponse(methodNotAllowed());
     const allow = ALLOWED_METHODS[pathname] ?? 'GET, HEAD';
-    return Response.json({ error: 'method_not_allowed', message: `${method} is not served here.` }, { status: 405, headers: { allow, 'cache-control': 'no-store' } });
+    return Response.json(
+      { error: 'method_not_allowed', message: `${method} is not served here.` },
+      { status: 405, headers: { allow, 'cache-control': 'no-store' } },
+    );
   }
   if (request.headers.has(MALFORMED_PATH_HEADER) || !isDecodablePath(pathname)) {
     if (isWebhook) return toResponse(toHttpResponse(refusal('unknown_provider', 'no webhook handler at this malformed path')));
     return isApi
-      ? Response.json({ error: 'not_found', message: 'The address holds a malformed percent-escape.' }, { status: 404, headers: { 'cache-control': 'no-store' } })
+      ? Response.json(
+          { error: 'not_found', message: 'The address holds a malformed percent-escape.' },
+          { status: 404, headers: { 'cache-control': 'no-store' } },
+        )
       : withPolicy(request, htmlResponse(404, NOT_FOUND_PAGE));
   }
   // Only marked requests reach here for webhooks (see the matcher), and those were answered above.

@@ -26,12 +26,7 @@ function nodeHeaders(headers: Record<string, string>): IncomingHttpHeaders {
 /** The verify-only peers, each fed the headers its own signer produced. */
 const VERIFY_PEERS = ['octokit verify', 'stripe verifyHeader', 'standardwebhooks verify', 'svix verify (+parse)'] as const;
 /** The verify+parse peers: verify plus `JSON.parse` (or the library's own parse). */
-const PARSE_PEERS = [
-  'octokit verify + JSON.parse',
-  'stripe constructEvent',
-  'standardwebhooks verify (parses)',
-  'svix verify (parses)',
-] as const;
+const PARSE_PEERS = ['octokit verify + JSON.parse', 'stripe constructEvent', 'standardwebhooks verify (parses)', 'svix verify (parses)'] as const;
 
 /**
  * Section 1 and 2 of the issue: Hookgate's verify and verify+parse against the peers and the

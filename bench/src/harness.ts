@@ -123,4 +123,3 @@ export function fastestOf(rounds: RoundResults, names: readonly string[]): strin
   for (const name of names) if (median(rounds.get(name)!) > median(rounds.get(best)!)) best = name;
   return best;
 }
-

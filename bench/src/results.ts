@@ -64,10 +64,9 @@ export function saveResults(file: URL, rows: readonly BenchResult[], replacePref
     machine: machineDescription(),
     node: process.version,
     date: new Date().toISOString(),
-    results: [
-      ...previous.filter((row) => !names.has(row.name) && !replacePrefixes.some((prefix) => row.name.startsWith(prefix))),
-      ...rows,
-    ].sort((a, b) => sectionRank(a.name) - sectionRank(b.name)),
+    results: [...previous.filter((row) => !names.has(row.name) && !replacePrefixes.some((prefix) => row.name.startsWith(prefix))), ...rows].sort(
+      (a, b) => sectionRank(a.name) - sectionRank(b.name),
+    ),
   };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return report;

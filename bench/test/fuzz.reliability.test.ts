@@ -43,9 +43,12 @@ const encoder = new TextEncoder();
 const jsonText = (value: unknown): string => JSON.stringify(value) ?? 'null';
 const validPylon = Object.values(pylonFixtures.valid).map(jsonText);
 const validB = Object.values(bFixtures.valid).map(jsonText);
-const otherCases = [...Object.values(pylonFixtures.invalid), ...Object.values(pylonFixtures.unknown), ...Object.values(bFixtures.invalid), ...Object.values(bFixtures.ambiguous)].map(
-  (sample) => sample.raw ?? jsonText(sample.payload),
-);
+const otherCases = [
+  ...Object.values(pylonFixtures.invalid),
+  ...Object.values(pylonFixtures.unknown),
+  ...Object.values(bFixtures.invalid),
+  ...Object.values(bFixtures.ambiguous),
+].map((sample) => sample.raw ?? jsonText(sample.payload));
 const edgeJson = [
   '{"event_type":"issue_new","issue_id":"1","issue_title":"t","__proto__":{"polluted":true}}',
   '{"event_type":"issue_new","event_type":"issue_assigned","issue_id":"1","issue_title":"t"}',
@@ -83,16 +86,12 @@ type Headers = Record<string, string | string[]>;
 function sign(provider: Provider, body: Uint8Array, offsetSeconds: number | null, method: string): Headers {
   const timestamp = offsetSeconds === null ? null : NOW_SECONDS + offsetSeconds;
   const signed =
-    provider === 'pylon'
-      ? signPylon({ secret: SECRET, body, timestamp, now: NOW })
-      : signWebhooksB({ secret: SECRET, body, timestamp, method, now: NOW });
+    provider === 'pylon' ? signPylon({ secret: SECRET, body, timestamp, now: NOW }) : signWebhooksB({ secret: SECRET, body, timestamp, method, now: NOW });
   const headers: Headers = {};
   for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
   // Record exactly the message that was signed, independently of core.
   const ts = timestamp === null ? '' : String(timestamp);
-  signedMessages.add(
-    provider === 'pylon' ? digestOf(timestamp === null ? [body] : [`${ts}.`, body]) : digestOf([`${method}|${ts}|`, body]),
-  );
+  signedMessages.add(provider === 'pylon' ? digestOf(timestamp === null ? [body] : [`${ts}.`, body]) : digestOf([`${method}|${ts}|`, body]));
   return headers;
 }
 
@@ -134,9 +133,9 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
     delete copy[TIMESTAMP[p]];
     return { headers: copy, body };
   }),
-  fc.constantFrom('', ' ', '-1', '1e3', '17325504000000', '0x10', '١٢٣', `${NOW_SECONDS}.5`, `${NOW_SECONDS + 1}`).map<Mutation>(
-    (value) => (headers, body, p) => ({ headers: { ...headers, [TIMESTAMP[p]]: value }, body }),
-  ),
+  fc
+    .constantFrom('', ' ', '-1', '1e3', '17325504000000', '0x10', '١٢٣', `${NOW_SECONDS}.5`, `${NOW_SECONDS + 1}`)
+    .map<Mutation>((value) => (headers, body, p) => ({ headers: { ...headers, [TIMESTAMP[p]]: value }, body })),
   // Mixed-case header names (a plain object from a framework that keeps the sender's case).
   fc.constant<Mutation>((headers, body) => ({
     headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toUpperCase(), value])),
@@ -261,6 +260,8 @@ describe(`fuzz: ${TOTAL} generated requests through the gateway`, () => {
     const headers = sign('pylon', body, 0, 'POST');
     expect(carriesSignedMessage('pylon', { method: 'POST', headers, rawBody: body })).toBe(true);
     const forged = createHmac('sha256', 'not-the-secret').update(body).digest('hex');
-    expect(carriesSignedMessage('pylon', { method: 'POST', headers: { 'x-pylon-signature': forged }, rawBody: encoder.encode(`{"sanity":"${Math.random()}"}`) })).toBe(false);
+    expect(
+      carriesSignedMessage('pylon', { method: 'POST', headers: { 'x-pylon-signature': forged }, rawBody: encoder.encode(`{"sanity":"${Math.random()}"}`) }),
+    ).toBe(false);
   });
 });

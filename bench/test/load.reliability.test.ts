@@ -63,7 +63,12 @@ describe('load with zero loss', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hookgate-load-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'hookgate.db');
-    await runScenario({ name: 'express+sqlite', storeUrl: `sqlite:${file}`, start: (gateway) => startExpress(gateway), rows: () => readStoredRows({ sqlite: file }) });
+    await runScenario({
+      name: 'express+sqlite',
+      storeUrl: `sqlite:${file}`,
+      start: (gateway) => startExpress(gateway),
+      rows: () => readStoredRows({ sqlite: file }),
+    });
   });
 
   it('Fastify + PostgreSQL: every 2xx delivery is stored exactly once, no 5xx', async () => {

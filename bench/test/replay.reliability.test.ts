@@ -47,7 +47,12 @@ describe('replay of a captured delivery', () => {
         const after = await send(captured);
         expect(after).toMatchObject({ status: 401, body: { kind: 'rejected_signature', reason: 'timestamp_too_old' } });
         expect(calls.get(captured.key)).toBe(1);
-        results.push({ provider: captured.provider, first: first.status, within: within.body.kind, after: `${after.status} ${after.body.reason ?? after.body.kind}` });
+        results.push({
+          provider: captured.provider,
+          first: first.status,
+          within: within.body.kind,
+          after: `${after.status} ${after.body.reason ?? after.body.kind}`,
+        });
       }
     } finally {
       await server.close();
@@ -62,8 +67,6 @@ describe('replay of a captured delivery', () => {
       lost: 0,
       extra: { results },
     });
-    expect(rows.map((row) => row.status).sort()).toEqual(
-      ['handled', 'duplicate', 'rejected_signature', 'handled', 'duplicate', 'rejected_signature'].sort(),
-    );
+    expect(rows.map((row) => row.status).sort()).toEqual(['handled', 'duplicate', 'rejected_signature', 'handled', 'duplicate', 'rejected_signature'].sort());
   });
 });

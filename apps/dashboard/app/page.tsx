@@ -67,8 +67,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const statusSeries = STATUS_ORDER.map((status) => ({ key: status, label: STATUS_INFO[status].label, color: STATUS_INFO[status].color }));
   const providerSeries = series.providers.map((provider) => ({ key: provider, label: provider, color: providerColor(provider) }));
   const rangeQuery = range;
-  const deliveriesLink = (status: DeliveryStatus | readonly DeliveryStatus[]) =>
-    `/deliveries?status=${[status].flat().join(',')}&range=${rangeQuery}`;
+  const deliveriesLink = (status: DeliveryStatus | readonly DeliveryStatus[]) => `/deliveries?status=${[status].flat().join(',')}&range=${rangeQuery}`;
 
   const cards: Array<{ label: string; value: number; sub: string; href: string }> = [
     { label: 'Deliveries', value: totals.all, sub: `in the last ${label}`, href: `/deliveries?range=${rangeQuery}` },
@@ -78,7 +77,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       sub: totals.all ? `${Math.round((totals.handled / totals.all) * 100)}% of all` : '—',
       href: deliveriesLink('handled'),
     },
-    { label: 'Failures', value: failures, sub: totals.all ? `${((failures / totals.all) * 100).toFixed(1)}% failure rate` : '—', href: deliveriesLink(FAILURES) },
+    {
+      label: 'Failures',
+      value: failures,
+      sub: totals.all ? `${((failures / totals.all) * 100).toFixed(1)}% failure rate` : '—',
+      href: deliveriesLink(FAILURES),
+    },
     { label: 'Rejected signatures', value: totals.rejected_signature, sub: 'answered 401', href: deliveriesLink('rejected_signature') },
     {
       label: 'Invalid or unknown',
@@ -117,18 +121,36 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <>
             <Card id="volume" title="Volume by status" aside={<span className="muted">per {bucket}</span>}>
               <div className="card-body">
-                <TimeSeriesChart data={series.byStatus} series={statusSeries} kind="stacked-bar" bucket={bucket} label={`Deliveries per ${bucket} by status, last ${label}`} />
+                <TimeSeriesChart
+                  data={series.byStatus}
+                  series={statusSeries}
+                  kind="stacked-bar"
+                  bucket={bucket}
+                  label={`Deliveries per ${bucket} by status, last ${label}`}
+                />
               </div>
             </Card>
             <div className="grid-2">
               <Card id="providers" title="Volume by provider">
                 <div className="card-body">
-                  <TimeSeriesChart data={series.byProvider} series={providerSeries} kind="stacked-bar" bucket={bucket} label={`Deliveries per ${bucket} by provider, last ${label}`} />
+                  <TimeSeriesChart
+                    data={series.byProvider}
+                    series={providerSeries}
+                    kind="stacked-bar"
+                    bucket={bucket}
+                    label={`Deliveries per ${bucket} by provider, last ${label}`}
+                  />
                 </div>
               </Card>
               <Card id="failures" title="Failures by provider">
                 <div className="card-body">
-                  <TimeSeriesChart data={series.failuresByProvider} series={providerSeries} kind="line" bucket={bucket} label={`Failed deliveries per ${bucket} by provider, last ${label}`} />
+                  <TimeSeriesChart
+                    data={series.failuresByProvider}
+                    series={providerSeries}
+                    kind="line"
+                    bucket={bucket}
+                    label={`Failed deliveries per ${bucket} by provider, last ${label}`}
+                  />
                 </div>
               </Card>
             </div>

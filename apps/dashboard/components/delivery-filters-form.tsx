@@ -67,13 +67,7 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
     <form ref={form} className="filters" role="search" aria-label="Filter deliveries" onSubmit={apply}>
       <div className="field field-search">
         <label htmlFor={`${id}-q`}>Search</label>
-        <input id={`${id}-q`}
-          type="search"
-          name="q"
-          defaultValue={filters.q ?? ''}
-          placeholder="Event, id, reason or body text"
-          key={`q-${filters.q ?? ''}`}
-        />
+        <input id={`${id}-q`} type="search" name="q" defaultValue={filters.q ?? ''} placeholder="Event, id, reason or body text" key={`q-${filters.q ?? ''}`} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-provider`}>Provider</label>
@@ -100,7 +94,15 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
       </div>
       <div className="field">
         <label htmlFor={`${id}-event`}>Event</label>
-        <input id={`${id}-event`} name="event" list={`${id}-events`} defaultValue={filters.event ?? ''} placeholder="Any event" size={18} key={`e-${filters.event ?? ''}`} />
+        <input
+          id={`${id}-event`}
+          name="event"
+          list={`${id}-events`}
+          defaultValue={filters.event ?? ''}
+          placeholder="Any event"
+          size={18}
+          key={`e-${filters.event ?? ''}`}
+        />
         <datalist id={`${id}-events`}>
           {suggestedEvents(providers, filters.provider).map((name) => (
             <option key={name} value={name} />

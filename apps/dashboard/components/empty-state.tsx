@@ -43,8 +43,8 @@ export function NoDeliveriesYet() {
             <code>/api/webhooks/{id}</code>
           </span>
         ))}{' '}
-        (the providers in <code>hookgate.config.ts</code>). Send a signed sample mix (valid, tampered, unknown and duplicate
-        deliveries for each) from another terminal:
+        (the providers in <code>hookgate.config.ts</code>). Send a signed sample mix (valid, tampered, unknown and duplicate deliveries for each) from another
+        terminal:
       </p>
     </EmptyState>
   );

@@ -53,23 +53,23 @@ export function TimeSeriesChart({ data, series, kind, bucket, label }: TimeSerie
     <figure style={{ margin: 0 }}>
       <div className="chart" role="img" aria-label={label}>
         {hydrated ? (
-        <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 280 }}>
-          {kind === 'stacked-bar' ? (
-            <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
-              {common}
-              {series.map((s) => (
-                <Bar key={s.key} dataKey={s.key} name={s.label} stackId="all" fill={s.color} isAnimationActive={false} maxBarSize={36} />
-              ))}
-            </BarChart>
-          ) : (
-            <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
-              {common}
-              {series.map((s) => (
-                <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={false} type="linear" isAnimationActive={false} />
-              ))}
-            </LineChart>
-          )}
-        </ResponsiveContainer>
+          <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 600, height: 280 }}>
+            {kind === 'stacked-bar' ? (
+              <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
+                {common}
+                {series.map((s) => (
+                  <Bar key={s.key} dataKey={s.key} name={s.label} stackId="all" fill={s.color} isAnimationActive={false} maxBarSize={36} />
+                ))}
+              </BarChart>
+            ) : (
+              <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
+                {common}
+                {series.map((s) => (
+                  <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={false} type="linear" isAnimationActive={false} />
+                ))}
+              </LineChart>
+            )}
+          </ResponsiveContainer>
         ) : null}
       </div>
       <details className="data-table">

@@ -25,13 +25,23 @@ test('overview: totals, charts and reasons, accessible', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await expect(page.getByTestId('total-deliveries')).not.toHaveText('0');
-  await expect(page.getByRole('img', { name: /Deliveries per hour by status/ }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('img', { name: /Deliveries per hour by status/ })
+      .locator('.recharts-bar-rectangle')
+      .first(),
+  ).toBeVisible();
   await expect(page.getByRole('region', { name: 'Top rejection reasons' })).toContainText('signature_mismatch');
   await page.getByRole('link', { name: '1 hour' }).click();
   await expect(page).toHaveURL(/range=1h/);
   await expect(page.getByRole('img', { name: /Deliveries per minute by status/ })).toBeVisible();
   await page.getByRole('link', { name: '24 hours' }).click();
-  await expect(page.getByRole('img', { name: /Deliveries per hour by status/ }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('img', { name: /Deliveries per hour by status/ })
+      .locator('.recharts-bar-rectangle')
+      .first(),
+  ).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
   await saveScreenshot(page, 'overview');
 });

@@ -42,7 +42,7 @@ test('every registered provider: a signed delivery to /api/webhooks/<id> is hand
   }
 });
 
-test('the filters offer every registered provider and suggest the selected provider\'s events', async ({ page }) => {
+test("the filters offer every registered provider and suggest the selected provider's events", async ({ page }) => {
   test.setTimeout(30_000 * registry.providers.length);
   await page.goto('/deliveries');
   const providerSelect = page.getByRole('search').getByLabel('Provider', { exact: true });

@@ -78,7 +78,12 @@ test.describe('phone, 390 × 844', () => {
 
   test('overview: totals, charts and range tabs fit', async ({ page }) => {
     await page.goto('/');
-    await expect(page.getByRole('img', { name: /Deliveries per hour by status/ }).locator('.recharts-bar-rectangle').first()).toBeVisible();
+    await expect(
+      page
+        .getByRole('img', { name: /Deliveries per hour by status/ })
+        .locator('.recharts-bar-rectangle')
+        .first(),
+    ).toBeVisible();
     expect(await sidewaysOverflow(page)).toBe(0);
     await expectThumbSized(page, 'nav[aria-label="Time range"] a', 4);
     await boxInsideWindow(page, page.getByTestId('total-deliveries'));
@@ -87,7 +92,10 @@ test.describe('phone, 390 × 844', () => {
   });
 
   test('delivery detail: summary, headers and bodies fit', async ({ page }) => {
-    for (const [name, id] of [['long', sent.long], ['unknown', sent.unknown]] as const) {
+    for (const [name, id] of [
+      ['long', sent.long],
+      ['unknown', sent.unknown],
+    ] as const) {
       await page.goto(`/deliveries/${id}`);
       await expect(page.getByTestId('headers')).toBeVisible();
       expect(await sidewaysOverflow(page), name).toBe(0);
@@ -135,8 +143,14 @@ test.describe('dark mode (prefers-color-scheme: dark)', () => {
     await expect(chart.locator('.recharts-bar-rectangle').first()).toBeVisible();
     expect(await backgroundLuminance(page)).toBeLessThan(0.05);
     // Axis labels and legend text take the theme's colours, not Recharts' light defaults.
-    const tick = await chart.locator('.recharts-cartesian-axis-tick-value').first().evaluate((node) => getComputedStyle(node).fill);
-    const legend = await page.locator('.recharts-legend-item-text span').first().evaluate((node) => getComputedStyle(node).color);
+    const tick = await chart
+      .locator('.recharts-cartesian-axis-tick-value')
+      .first()
+      .evaluate((node) => getComputedStyle(node).fill);
+    const legend = await page
+      .locator('.recharts-legend-item-text span')
+      .first()
+      .evaluate((node) => getComputedStyle(node).color);
     const text = await page.locator('body').evaluate((node) => getComputedStyle(node).color);
     expect(tick).not.toBe('rgb(82, 92, 107)');
     expect(legend).toBe(text);
@@ -151,7 +165,10 @@ test.describe('dark mode (prefers-color-scheme: dark)', () => {
     expect(await badge.evaluate((node) => getComputedStyle(node).backgroundColor)).not.toBe('rgb(220, 252, 231)');
     expect(await axeFindings(page)).toEqual([]);
     await saveScreenshot(page, 'dark-deliveries');
-    for (const [name, id] of [['handled', sent.handled], ['rejected', sent.rejected]] as const) {
+    for (const [name, id] of [
+      ['handled', sent.handled],
+      ['rejected', sent.rejected],
+    ] as const) {
       await page.goto(`/deliveries/${id}`);
       await expect(page.getByTestId('headers')).toBeVisible();
       expect(await axeFindings(page)).toEqual([]);

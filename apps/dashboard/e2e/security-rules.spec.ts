@@ -42,7 +42,9 @@ test('same-origin guard: Sec-Fetch-Site and Origin against the Host the browser 
   expect(checkSameOrigin(post({ host: '127.0.0.1:3000', 'sec-fetch-site': 'same-site' }))).toMatchObject({ kind: 'cross_site' });
   expect(checkSameOrigin(post({ host: '127.0.0.1:3000', origin: 'http://localhost:3000' }))).toMatchObject({ kind: 'foreign_origin' });
   expect(checkSameOrigin(post({ host: '127.0.0.1:3000', origin: 'null' }))).toMatchObject({ kind: 'foreign_origin' });
-  expect(checkSameOrigin(post({ host: 'dash.example', origin: 'http://dash.example', 'x-forwarded-proto': 'https' }))).toMatchObject({ kind: 'foreign_origin' });
+  expect(checkSameOrigin(post({ host: 'dash.example', origin: 'http://dash.example', 'x-forwarded-proto': 'https' }))).toMatchObject({
+    kind: 'foreign_origin',
+  });
 });
 
 test('JSON viewer: bounded in depth and size, linear on hostile input', () => {

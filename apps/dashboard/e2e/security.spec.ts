@@ -96,7 +96,11 @@ test.describe('cross-site requests', () => {
     }
     // Providers post server to server, with whatever headers they like (the open server: the
     // token server's store stays empty for auth.spec.ts).
-    const webhook = await rawRequest(`${serverUrl('openUrl')}/api/webhooks/pylon`, { method: 'POST', headers: { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' }, body: '{}' });
+    const webhook = await rawRequest(`${serverUrl('openUrl')}/api/webhooks/pylon`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+      body: '{}',
+    });
     expect(webhook.status).toBe(401);
   });
 

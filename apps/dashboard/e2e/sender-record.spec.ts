@@ -50,7 +50,9 @@ async function deliverExactly(extra: Record<string, string>) {
   expect(answer.status, answer.body).toBe(200);
   const { deliveryId } = JSON.parse(answer.body) as { deliveryId: string };
   const recorded = (await (await fetch(`${base}/api/deliveries/${deliveryId}`)).json()) as Delivery;
-  const expected = Object.fromEntries(Object.entries(wire).map(([name, value]) => [name.toLowerCase(), recorded.headers[name.toLowerCase()] === '[redacted]' ? '[redacted]' : value]));
+  const expected = Object.fromEntries(
+    Object.entries(wire).map(([name, value]) => [name.toLowerCase(), recorded.headers[name.toLowerCase()] === '[redacted]' ? '[redacted]' : value]),
+  );
   return { deliveryId, recorded: recorded.headers, expected };
 }
 

@@ -53,9 +53,7 @@ const envSchema = z.object({
       })
       .optional(),
   ),
-  HOOKGATE_DASHBOARD_TOKEN: optionalText.pipe(
-    z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' }).optional(),
-  ),
+  HOOKGATE_DASHBOARD_TOKEN: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' }).optional()),
   PORT: optionalText.pipe(
     z
       .string()

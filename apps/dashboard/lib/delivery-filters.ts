@@ -14,7 +14,10 @@ const text = (max: number) =>
     .trim()
     .max(max, { message: `must be at most ${max} characters` })
     .refine((value) => !hasControlCharacter(value), { message: 'must not contain control characters (such as NUL)' });
-const isoDate = z.string().trim().refine((value) => !Number.isNaN(Date.parse(value)), { message: 'must be an ISO 8601 date' });
+const isoDate = z
+  .string()
+  .trim()
+  .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'must be an ISO 8601 date' });
 
 const fieldSchemas = {
   provider: text(100),

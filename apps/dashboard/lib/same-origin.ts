@@ -2,9 +2,7 @@
 const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none']);
 
 /** Why {@link checkSameOrigin} refused a request. */
-export type CrossSiteRefusal =
-  | { kind: 'cross_site'; secFetchSite: string }
-  | { kind: 'foreign_origin'; origin: string; expected: string };
+export type CrossSiteRefusal = { kind: 'cross_site'; secFetchSite: string } | { kind: 'foreign_origin'; origin: string; expected: string };
 
 /**
  * The origin the browser used to reach this server: the scheme from `X-Forwarded-Proto` (set by

@@ -30,9 +30,7 @@ export function resolveSecrets(config: DashboardConfig): Promise<ResolvedSecrets
  * ```
  */
 export function describeSecretsFile(file: NonNullable<ResolvedSecrets['file']>): string {
-  const which = file.providers
-    .map((id) => `${id} (${registry.providers.find((entry) => entry.id === id)?.secret.env ?? 'no variable'} not set)`)
-    .join(', ');
+  const which = file.providers.map((id) => `${id} (${registry.providers.find((entry) => entry.id === id)?.secret.env ?? 'no variable'} not set)`).join(', ');
   const verb = file.created ? 'generated new secrets and saved them to' : 'using secrets saved in';
   return `[hookgate] Webhook secrets for ${which}: ${verb} ${file.path} (mode 0600). Give them to your senders; \`pnpm demo\` reads that file.`;
 }

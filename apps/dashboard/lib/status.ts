@@ -21,12 +21,42 @@ export interface StatusInfo {
  */
 export const STATUS_INFO: Readonly<Record<DeliveryStatus, StatusInfo>> = {
   handled: { label: 'Handled', tone: 'success', description: 'Verified, parsed and dispatched to the handlers.', failure: false, color: '#16a34a' },
-  duplicate: { label: 'Duplicate', tone: 'neutral', description: 'Seen before inside the dedupe window: answered 200, not dispatched again.', failure: false, color: '#94a3b8' },
-  in_progress: { label: 'In progress', tone: 'info', description: 'Another attempt was still running the handlers: answered 409 with Retry-After, not dispatched.', failure: false, color: '#0d9488' },
+  duplicate: {
+    label: 'Duplicate',
+    tone: 'neutral',
+    description: 'Seen before inside the dedupe window: answered 200, not dispatched again.',
+    failure: false,
+    color: '#94a3b8',
+  },
+  in_progress: {
+    label: 'In progress',
+    tone: 'info',
+    description: 'Another attempt was still running the handlers: answered 409 with Retry-After, not dispatched.',
+    failure: false,
+    color: '#0d9488',
+  },
   rejected_signature: { label: 'Rejected', tone: 'danger', description: 'The signature did not verify: answered 401.', failure: true, color: '#dc2626' },
-  invalid_payload: { label: 'Invalid payload', tone: 'warning', description: 'Verified, but the body did not match the event schema: answered 400.', failure: true, color: '#d97706' },
-  unknown_event: { label: 'Unknown event', tone: 'info', description: 'Verified, but not an event this provider defines: recorded and answered 202.', failure: true, color: '#0284c7' },
-  handler_error: { label: 'Handler error', tone: 'danger', description: 'A handler threw: answered 500 so the provider retries.', failure: true, color: '#7c3aed' },
+  invalid_payload: {
+    label: 'Invalid payload',
+    tone: 'warning',
+    description: 'Verified, but the body did not match the event schema: answered 400.',
+    failure: true,
+    color: '#d97706',
+  },
+  unknown_event: {
+    label: 'Unknown event',
+    tone: 'info',
+    description: 'Verified, but not an event this provider defines: recorded and answered 202.',
+    failure: true,
+    color: '#0284c7',
+  },
+  handler_error: {
+    label: 'Handler error',
+    tone: 'danger',
+    description: 'A handler threw: answered 500 so the provider retries.',
+    failure: true,
+    color: '#7c3aed',
+  },
 };
 
 /** Statuses in display order (same as core's `DELIVERY_STATUSES`). */

@@ -26,10 +26,7 @@ function lowerCase(headers: Record<string, string>): Record<string, string> {
  * await fetch(url + delivery.path, { method: 'POST', headers: delivery.headers, body: delivery.body });
  * ```
  */
-export function signedDelivery(
-  n: number,
-  options: { prefix: string; runId: string; mix?: boolean; secret?: string; nowMs?: number },
-): SignedDelivery {
+export function signedDelivery(n: number, options: { prefix: string; runId: string; mix?: boolean; secret?: string; nowMs?: number }): SignedDelivery {
   const secret = options.secret ?? SECRET;
   const tag = `${options.runId}-${n}`;
   if (options.mix && n % 2 === 1) {

@@ -20,7 +20,5 @@ export interface ScenarioSummary {
 export function printSummary(summary: ScenarioSummary): void {
   const extra = summary.extra ? ` ${JSON.stringify(summary.extra)}` : '';
   // eslint-disable-next-line no-console
-  console.log(
-    `[reliability] ${summary.scenario}: requests=${summary.requests} acked=${summary.acked} stored=${summary.stored} lost=${summary.lost}${extra}`,
-  );
+  console.log(`[reliability] ${summary.scenario}: requests=${summary.requests} acked=${summary.acked} stored=${summary.stored} lost=${summary.lost}${extra}`);
 }

@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 const secret = process.env.PYLON_WEBHOOK_SECRET;
 if (!secret) {
   console.error(
-    'PYLON_WEBHOOK_SECRET is not set. Set it to the signing secret from Pylon\'s webhook settings, e.g.\n' +
+    "PYLON_WEBHOOK_SECRET is not set. Set it to the signing secret from Pylon's webhook settings, e.g.\n" +
       '  PYLON_WEBHOOK_SECRET=your-webhook-secret pnpm --filter @hookgate/example-pylon-express start',
   );
   process.exit(1);

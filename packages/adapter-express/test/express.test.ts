@@ -23,10 +23,11 @@ async function listen(app: ReturnType<ExpressFactory>): Promise<{ server: Server
   return {
     server,
     base: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -97,10 +98,13 @@ describe.each(majors)('%s', (major, express) => {
 
     it('uses req.rawBody kept by express.json({ verify })', async () => {
       const app = express();
-      app.use(express.json({ verify: (req, _res, buf) => {
+      app.use(
+        express.json({
+          verify: (req, _res, buf) => {
             (req as { rawBody?: Buffer }).rawBody = buf;
           },
-        }));
+        }),
+      );
       app.use('/webhooks', createExpressMiddleware(gatewayOf()));
       running = await listen(app);
       expect((await post('/webhooks/acme')).json).toMatchObject({ ok: true, kind: 'handled' });

@@ -1,14 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HookgateError } from '@hookgate/core';
-import {
-  isGateway,
-  methodNotAllowed,
-  refusal,
-  resolveTarget,
-  toHttpResponse,
-  type HttpResponse,
-  type WebhookTarget,
-} from '@hookgate/core/adapter';
+import { isGateway, methodNotAllowed, refusal, resolveTarget, toHttpResponse, type HttpResponse, type WebhookTarget } from '@hookgate/core/adapter';
 
 type HandlerTarget = Exclude<WebhookTarget, { kind: 'gateway' }>;
 /** A gateway as `createGateway()` returns it: its provider ids become static routes. */

@@ -20,8 +20,7 @@ export interface NextPagesOptions {
 }
 
 const RAW_BODY_HINT =
-  "Turn off Next's body parser for this API route so the raw bytes reach Hookgate: " +
-  'export const config = { api: { bodyParser: false } };';
+  "Turn off Next's body parser for this API route so the raw bytes reach Hookgate: " + 'export const config = { api: { bodyParser: false } };';
 
 /**
  * A Pages Router API route for a Hookgate handler or gateway (provider id from the `[provider]`

@@ -1,13 +1,5 @@
 import type { HandleOutcome } from '@hookgate/core';
-import {
-  methodNotAllowed,
-  providerIdFromPath,
-  refusal,
-  resolveTarget,
-  toHttpResponse,
-  type HttpResponse,
-  type WebhookTarget,
-} from '@hookgate/core/adapter';
+import { methodNotAllowed, providerIdFromPath, refusal, resolveTarget, toHttpResponse, type HttpResponse, type WebhookTarget } from '@hookgate/core/adapter';
 import { senderView, type ForwardedHeadersPolicy } from './sender-headers.js';
 
 type RouteParams = Record<string, string | string[] | undefined>;

@@ -57,11 +57,9 @@ afterAll(async () => {
   await exited;
 });
 
-describeConformance(
-  'next start: app/api/webhooks/[provider]/route.ts',
-  async () => ({ url: (id) => `${base}/api/webhooks/${id}`, close: async () => {} }),
-  { inProcess: false },
-);
+describeConformance('next start: app/api/webhooks/[provider]/route.ts', async () => ({ url: (id) => `${base}/api/webhooks/${id}`, close: async () => {} }), {
+  inProcess: false,
+});
 
 describe('next start: pages/api (Pages Router)', () => {
   const post = async (path: string, delivery: { headers: Record<string, string>; body: string }) => {
@@ -146,7 +144,7 @@ describe.each([
     expect(recorded.peerAddress).toBe('127.0.0.1');
   });
 
-  it("keeps x-forwarded-* the sender (or a proxy in front) did send, and cannot forge the peer address", async () => {
+  it('keeps x-forwarded-* the sender (or a proxy in front) did send, and cannot forge the peer address', async () => {
     const { recorded, expected } = await deliver([
       ['X-Forwarded-For', '198.51.100.7'],
       ['X-Forwarded-Proto', 'https'],

@@ -47,11 +47,14 @@ describe('createNextRouteHandler', () => {
 
   it('refuses a declared Content-Length over the limit with 413 before reading', async () => {
     let pulled = false;
-    const body = new ReadableStream<Uint8Array>({
+    const body = new ReadableStream<Uint8Array>(
+      {
         pull: () => {
           pulled = true;
         },
-      }, { highWaterMark: 0 });
+      },
+      { highWaterMark: 0 },
+    );
     const delivery = signedAcme(paid());
     const headers = { ...delivery.headers, 'content-length': String(ACME_MAX_BODY_BYTES + 1) };
     const response = await POST(new Request(url('acme'), { method: 'POST', headers, body, duplex: 'half' } as RequestInit));

@@ -17,7 +17,10 @@ import { UsageError } from './usage-error.js';
 export function usage(config?: HookgateConfig): string {
   const providers = config
     ? `Providers (from the Hookgate config) and the samples the CLI can send:\n${config.providers
-        .map((entry) => `  ${entry.id.padEnd(22)} ${entry.sign && entry.fixtures ? sampleKit(entry).variants.join(', ') : '(no sign/fixtures in its entry: cannot send)'}`)
+        .map(
+          (entry) =>
+            `  ${entry.id.padEnd(22)} ${entry.sign && entry.fixtures ? sampleKit(entry).variants.join(', ') : '(no sign/fixtures in its entry: cannot send)'}`,
+        )
         .join('\n')}`
     : 'Providers: those registered in hookgate.config.ts (none loaded).';
   const example = config?.providers[0]?.id ?? '<provider>';
@@ -83,7 +86,8 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
       case 'send': {
         const provider = values.provider ?? target;
         if (!provider) throw new UsageError(`send needs a provider: hookgate send --provider <id>. Registered: ${providerIds(config).join(', ')}.`);
-        if (values.provider && target && target !== values.provider) throw new UsageError(`Two providers given: "${target}" and --provider ${values.provider}.`);
+        if (values.provider && target && target !== values.provider)
+          throw new UsageError(`Two providers given: "${target}" and --provider ${values.provider}.`);
         const results = await sendCommand({ ...common, provider, event: values.event, count: Number(values.count ?? 1) }, io);
         return results.every((r) => r.status < 300) ? 0 : 1;
       }

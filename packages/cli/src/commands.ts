@@ -79,10 +79,7 @@ export async function secretFor(entry: RegisteredProvider, options: SendOptions)
  * await sendCommand({ config, provider: 'acme', event: 'order.paid', count: 3, url, dataDir: './data' }, console);
  * ```
  */
-export async function sendCommand(
-  options: SendOptions & { provider: string; event?: string | undefined; count: number },
-  io: Io,
-): Promise<SendResult[]> {
+export async function sendCommand(options: SendOptions & { provider: string; event?: string | undefined; count: number }, io: Io): Promise<SendResult[]> {
   const kit = sampleKit(registeredProvider(options.config, options.provider));
   const variants = kit.select(options.event);
   if (!Number.isInteger(options.count) || options.count < 1) throw new UsageError('--count must be a positive integer.');
@@ -125,7 +122,12 @@ export function demoPlan(kit: SampleKit, secret: string, now: number = Date.now(
     plan.push({ provider, label: `${first.label} (tampered)`, expect: expect('rejected_signature'), headers: signed.headers, body: tamper(signed.body) });
   }
   for (const { name, sample, expect: outcome } of [...kit.unknownCases().slice(0, 2), ...kit.invalidCases().slice(0, 2)]) {
-    plan.push({ provider, label: `${outcome.kind === 'invalid_payload' ? 'invalid' : 'unknown'}: ${name}`, expect: outcome, ...signCase(kit, sample, secret, now) });
+    plan.push({
+      provider,
+      label: `${outcome.kind === 'invalid_payload' ? 'invalid' : 'unknown'}: ${name}`,
+      expect: outcome,
+      ...signCase(kit, sample, secret, now),
+    });
   }
   return plan;
 }
@@ -156,7 +158,9 @@ export async function demoCommand(options: SendOptions, io: Io): Promise<number>
       sent++;
       const ok = answered(result, planned.expect);
       if (!ok) mismatches++;
-      io.log(`${ok ? '✓' : '✗'} ${formatResult(`${planned.provider} ${planned.label}`, result)}${ok ? '' : `  (expected ${planned.expect.status} ${planned.expect.kind})`}`);
+      io.log(
+        `${ok ? '✓' : '✗'} ${formatResult(`${planned.provider} ${planned.label}`, result)}${ok ? '' : `  (expected ${planned.expect.status} ${planned.expect.kind})`}`,
+      );
     }
   }
   io.log(`${sent} deliveries sent to ${kits.length} providers, ${sent - mismatches} answered as expected${mismatches ? `, ${mismatches} not` : ''}.`);
@@ -183,8 +187,6 @@ function tamper(body: string): string {
  * ```
  */
 export function formatResult(label: string, result: SendResult): string {
-  const detail = [result.kind, result.reason && result.reason !== result.kind ? result.reason : undefined, result.deliveryId]
-    .filter(Boolean)
-    .join(' ');
+  const detail = [result.kind, result.reason && result.reason !== result.kind ? result.reason : undefined, result.deliveryId].filter(Boolean).join(' ');
   return `${label.padEnd(48)} → ${result.status} ${detail}`;
 }

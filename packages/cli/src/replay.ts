@@ -28,7 +28,9 @@ export async function replayCommand(options: SendOptions & { id: string; store: 
     const body = delivery.bodyEncoding === 'base64' ? Buffer.from(delivery.body, 'base64').toString('utf8') : delivery.body;
     const variant = delivery.variant ?? undefined;
     const result = await postDelivery(endpointFor(options.url, kit.entry.id), kit.sign(body, secret, Date.now(), variant, delivery.event ?? undefined));
-    io.log(`replayed ${options.id} (${delivery.provider} ${delivery.variant ?? delivery.event ?? '?'}) → ${result.status} ${result.kind}${result.deliveryId ? ` ${result.deliveryId}` : ''}`);
+    io.log(
+      `replayed ${options.id} (${delivery.provider} ${delivery.variant ?? delivery.event ?? '?'}) → ${result.status} ${result.kind}${result.deliveryId ? ` ${result.deliveryId}` : ''}`,
+    );
     return result;
   } finally {
     await store.close();

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  eventOfVariant,
-  selectVariants,
-  type ProviderSampleCase,
-  type ProviderSigner,
-  type RegisteredProvider,
-} from '@hookgate/config';
+import { eventOfVariant, selectVariants, type ProviderSampleCase, type ProviderSigner, type RegisteredProvider } from '@hookgate/config';
 import { OUTCOME_STATUS, type OutcomeKind } from '@hookgate/core';
 import { UsageError } from './usage-error.js';
 
@@ -63,7 +57,7 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
   if (!sign || !fixtures) {
     throw new UsageError(
       `The CLI cannot send to "${entry.id}": its entry in the Hookgate config has no ${!sign ? 'sign' : 'fixtures'} ` +
-        '(add the provider package\'s sign… helper and fixtures, e.g. { provider, sign, fixtures }).',
+        "(add the provider package's sign… helper and fixtures, e.g. { provider, sign, fixtures }).",
     );
   }
   const valid = fixtures.valid;
@@ -135,9 +129,7 @@ export function sampleKit(entry: RegisteredProvider): SampleKit {
  */
 export function signCase(kit: SampleKit, sample: ProviderSampleCase, secret: string, now: number): SignedSample {
   // A case's own fields (a `topic`, say) are signer options; null ones mean "not sent".
-  const options = Object.fromEntries(
-    Object.entries(sample).filter(([key, value]) => value !== null && value !== undefined && !CASE_FIELDS.has(key)),
-  );
+  const options = Object.fromEntries(Object.entries(sample).filter(([key, value]) => value !== null && value !== undefined && !CASE_FIELDS.has(key)));
   return signWith(kit.entry.sign!, { ...options, body: caseBody(sample), secret, now, event: sample.event ?? '', variant: undefined });
 }
 

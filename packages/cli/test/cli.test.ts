@@ -92,18 +92,26 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
     for (const entry of config.providers) {
       // The event whose variants have the most samples: an event name sends each of them in turn.
       const kit = sampleKit(entry);
-      const [event, variants] = Object.entries(entry.provider.events as Record<string, readonly string[]>)
-        .map(([name, all]) => [name, all.filter((variant) => kit.variants.includes(variant))] as const)
-        .filter(([, sendable]) => sendable.length > 0)
-        .sort((a, b) => b[1].length - a[1].length)[0] ?? ([kit.variants[0]!, [kit.variants[0]!]] as const); // no declared events: a sample's name
+      const [event, variants] =
+        Object.entries(entry.provider.events as Record<string, readonly string[]>)
+          .map(([name, all]) => [name, all.filter((variant) => kit.variants.includes(variant))] as const)
+          .filter(([, sendable]) => sendable.length > 0)
+          .sort((a, b) => b[1].length - a[1].length)[0] ?? ([kit.variants[0]!, [kit.variants[0]!]] as const); // no declared events: a sample's name
       const before = (await recorded(entry.id)).length;
       const io = capture();
-      const code = await runCli(['send', '--provider', entry.id, '--event', event, '--count', String(variants.length), '--url', baseUrl, '--data-dir', dataDir], io, {});
+      const code = await runCli(
+        ['send', '--provider', entry.id, '--event', event, '--count', String(variants.length), '--url', baseUrl, '--data-dir', dataDir],
+        io,
+        {},
+      );
       expect(io.errors, entry.id).toEqual([]);
       expect(code, entry.id).toBe(0);
       const all = await recorded(entry.id); // newest first
       const fresh = all.slice(0, all.length - before);
-      expect(fresh.map((d) => d.status), entry.id).toEqual(variants.map(() => 'handled'));
+      expect(
+        fresh.map((d) => d.status),
+        entry.id,
+      ).toEqual(variants.map(() => 'handled'));
       expect(fresh.map((d) => d.variant).sort(), entry.id).toEqual([...variants].sort());
     }
   });
@@ -112,7 +120,9 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
     for (const entry of config.providers) {
       const variant = sampleKit(entry).variants[0]!;
       const io = capture();
-      const code = await runCli(['send', entry.id, '--event', variant, '--count', '2', '--url', baseUrl], io, { [entry.secret.env]: `${secrets[entry.id]},an-older-one` });
+      const code = await runCli(['send', entry.id, '--event', variant, '--count', '2', '--url', baseUrl], io, {
+        [entry.secret.env]: `${secrets[entry.id]},an-older-one`,
+      });
       expect(io.errors, entry.id).toEqual([]);
       expect(code, entry.id).toBe(0);
       expect(io.lines, entry.id).toHaveLength(2);
@@ -139,7 +149,10 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
     try {
       for (const entry of config.providers) {
         const sent = capture();
-        expect(await runCli(['send', entry.id, '--url', url, '--data-dir', dataDir], sent, {}), `${entry.id}: ${sent.lines.join('\n')} ${sent.errors.join('\n')}`).toBe(0);
+        expect(
+          await runCli(['send', entry.id, '--url', url, '--data-dir', dataDir], sent, {}),
+          `${entry.id}: ${sent.lines.join('\n')} ${sent.errors.join('\n')}`,
+        ).toBe(0);
         const [original] = (await sqlite.list({ provider: entry.id, limit: 1 })).items;
         const io = capture();
         const code = await runCli(['replay', original!.id, '--store', storeUrl, '--url', url, '--data-dir', dataDir], io, {});

@@ -163,10 +163,11 @@ export function validateConfig(input: unknown, source?: string): HookgateConfig 
     const list = input.providers;
     if (!Array.isArray(list)) issues.push(`providers must be a list of { provider, … } entries (got ${describe(list)})`);
     else if (list.length === 0) issues.push('providers is empty: list at least one provider');
-    else list.forEach((entry, index) => {
-      const registered = validateEntry(entry, `providers[${index}]`, issues);
-      if (registered) providers.push(registered);
-    });
+    else
+      list.forEach((entry, index) => {
+        const registered = validateEntry(entry, `providers[${index}]`, issues);
+        if (registered) providers.push(registered);
+      });
   }
   checkUnique(providers, (p) => p.id, 'route id', 'give one of them its own `id`', issues);
   checkUnique(providers, (p) => p.secret.env, 'secret.env', 'give each provider its own variable', issues);
@@ -202,12 +203,15 @@ function validateEntry(value: unknown, at: string, issues: string[]): Registered
   const secret = entry.secret;
   if (secret !== undefined) {
     // Never echo it: a string here is most likely the secret itself.
-    if (!isObject(secret)) issues.push(`${label}.secret must be an object like { env: 'ACME_SECRET' } naming where the secret is, not the secret (got ${typeOf(secret)})`);
+    if (!isObject(secret))
+      issues.push(`${label}.secret must be an object like { env: 'ACME_SECRET' } naming where the secret is, not the secret (got ${typeOf(secret)})`);
     else {
       for (const key of Object.keys(secret)) if (!SECRET_KEYS.has(key)) issues.push(`${label}.secret: unknown option "${key}" (known: env, key, generate)`);
       if (secret.env !== undefined && (typeof secret.env !== 'string' || !ENV_NAME.test(secret.env))) {
         // Not echoed either: a value that is no variable name may be the secret pasted in.
-        issues.push(`${label}.secret.env must be an environment variable name such as HOOKGATE_SECRET_ACME (letters, digits, _; got ${typeOf(secret.env)} that is not one)`);
+        issues.push(
+          `${label}.secret.env must be an environment variable name such as HOOKGATE_SECRET_ACME (letters, digits, _; got ${typeOf(secret.env)} that is not one)`,
+        );
       }
       if (secret.key !== undefined && (typeof secret.key !== 'string' || secret.key.length === 0)) {
         issues.push(`${label}.secret.key must be a non-empty string (got ${describe(secret.key)})`);

@@ -11,10 +11,7 @@ import type { HookgateConfig } from './define-config.js';
  * handlers.acme!.handle(request);
  * ```
  */
-export function handlersFromConfig(
-  config: HookgateConfig,
-  secrets: Readonly<Record<string, readonly string[]>>,
-): Record<string, WebhookEndpoint> {
+export function handlersFromConfig(config: HookgateConfig, secrets: Readonly<Record<string, readonly string[]>>): Record<string, WebhookEndpoint> {
   return Object.fromEntries(
     config.providers.map((entry) => [
       entry.id,

@@ -73,7 +73,10 @@ export async function loadConfig(options: { file?: string | undefined; cwd?: str
   // A CommonJS-compiled module wraps its default export once more.
   if (value && typeof value === 'object' && !('providers' in value) && 'default' in value) value = (value as { default: unknown }).default;
   if (value === undefined) {
-    throw new HookgateError('invalid_config', `Hookgate config ${file} has no default export; end it with \`export default defineConfig({ providers: [...] })\`.`);
+    throw new HookgateError(
+      'invalid_config',
+      `Hookgate config ${file} has no default export; end it with \`export default defineConfig({ providers: [...] })\`.`,
+    );
   }
   return { config: validateConfig(value, path.relative(cwd, file) || file), file };
 }

@@ -37,7 +37,9 @@ export function providerIds(config: HookgateConfig): string[] {
  */
 export function eventNames(entry: RegisteredProvider): string[] {
   const events = Object.keys(entry.provider.events);
-  const variants = Object.values(entry.provider.events).flat().filter((name) => !events.includes(name));
+  const variants = Object.values(entry.provider.events)
+    .flat()
+    .filter((name) => !events.includes(name));
   return [...new Set([...events, ...variants])];
 }
 

@@ -70,7 +70,14 @@ describe('defineConfig', () => {
         { provider: webhooksB(), secrets: { env: 'X' } },
         { provider: { id: 'fake' } },
         'pylon',
-        { provider: pylon(), id: 'has space', secret: { env: 'not-a-name', key: '', generate: 'abc' }, sign: 'signPylon', fixtures: [], handler: { maxBodyBytes: -1 } },
+        {
+          provider: pylon(),
+          id: 'has space',
+          secret: { env: 'not-a-name', key: '', generate: 'abc' },
+          sign: 'signPylon',
+          fixtures: [],
+          handler: { maxBodyBytes: -1 },
+        },
       ],
     });
     expect(message).toContain('Invalid Hookgate config (test.config.ts):');
@@ -91,7 +98,9 @@ describe('defineConfig', () => {
 
   it('never echoes a secret written into the config by mistake', () => {
     const message = problems({ providers: [{ provider: pylon(), secret: 'whsec_do-not-print-me' }] });
-    expect(message).toContain('providers[0] (pylon).secret must be an object like { env: \'ACME_SECRET\' } naming where the secret is, not the secret (got a string)');
+    expect(message).toContain(
+      "providers[0] (pylon).secret must be an object like { env: 'ACME_SECRET' } naming where the secret is, not the secret (got a string)",
+    );
     expect(message).not.toContain('do-not-print-me');
     const inEnv = problems({ providers: [{ provider: pylon(), secret: { env: 'whsec-do-not-print-me' } }] });
     expect(inEnv).toContain('providers[0] (pylon).secret.env must be an environment variable name');

@@ -17,10 +17,7 @@ export type WebhookTarget = WebhookEndpoint | GatewayRouter;
  * const outcome = await route.handler.handle(request);
  * ```
  */
-export function resolveTarget(
-  target: WebhookTarget,
-  providerId?: string,
-): { handler: WebhookEndpoint } | { outcome: HandleOutcome } {
+export function resolveTarget(target: WebhookTarget, providerId?: string): { handler: WebhookEndpoint } | { outcome: HandleOutcome } {
   if (!isGateway(target)) return { handler: target };
   const handler = providerId ? target.handler(providerId) : undefined;
   return handler ? { handler } : { outcome: unknownProvider(providerId ?? '') };

@@ -112,7 +112,10 @@ describe('verification after the constant-time text comparison', () => {
     const a = 'ts\uD83D';
     const b = '\uDE00!';
     const separate = createHmac('sha256', 'k').update(a).update(b).update('.').update(body).digest('hex');
-    const joined = createHmac('sha256', 'k').update(a + b + '.').update(body).digest('hex');
+    const joined = createHmac('sha256', 'k')
+      .update(a + b + '.')
+      .update(body)
+      .digest('hex');
     expect(separate).not.toBe(joined);
     const verify = (signature: string) =>
       strategy.verify({ method: 'POST', headers: { 'x-sig': signature, 'x-a': a, 'x-b': b }, rawBody: body }, prepareSecrets('k'));

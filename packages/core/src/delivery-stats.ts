@@ -77,9 +77,7 @@ export function buildStatsResult(
   const totals = { all: 0 } as StatsResult['totals'];
   for (const status of DELIVERY_STATUSES) totals[status] = 0;
   const rank = (status: DeliveryStatus): number => DELIVERY_STATUSES.indexOf(status);
-  const sorted = [...series].sort(
-    (a, b) => a.bucketStart - b.bucketStart || compareText(a.provider, b.provider) || rank(a.status) - rank(b.status),
-  );
+  const sorted = [...series].sort((a, b) => a.bucketStart - b.bucketStart || compareText(a.provider, b.provider) || rank(a.status) - rank(b.status));
   for (const row of sorted) {
     totals.all += row.count;
     if (Object.hasOwn(totals, row.status)) totals[row.status] += row.count;

@@ -3,14 +3,7 @@
 /**
  * What happened to a delivery, as recorded. `handle()` outcomes use the same names.
  */
-export type DeliveryStatus =
-  | 'handled'
-  | 'duplicate'
-  | 'in_progress'
-  | 'rejected_signature'
-  | 'invalid_payload'
-  | 'unknown_event'
-  | 'handler_error';
+export type DeliveryStatus = 'handled' | 'duplicate' | 'in_progress' | 'rejected_signature' | 'invalid_payload' | 'unknown_event' | 'handler_error';
 
 /** Every {@link DeliveryStatus}, in a stable order (useful for filters and charts). */
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [

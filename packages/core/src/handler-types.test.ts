@@ -113,9 +113,7 @@ describe('types: verifyAndParse() and handle()', () => {
         expectTypeOf(result.reason).toEqualTypeOf<'invalid_json' | 'json_too_deep' | 'schema_mismatch'>();
       }
     };
-    expectTypeOf(notifyHandler.verifyAndParse).returns.resolves.toEqualTypeOf<
-      VerifyAndParseResult<NonNullable<(typeof notify)['~events']>>
-    >();
+    expectTypeOf(notifyHandler.verifyAndParse).returns.resolves.toEqualTypeOf<VerifyAndParseResult<NonNullable<(typeof notify)['~events']>>>();
     expectTypeOf(check).toBeFunction();
     const result = await shopHandler.verifyAndParse({ method: 'POST', headers: {}, rawBody: new Uint8Array() });
     if (result.kind === 'event' && result.event === 'order.paid') expectTypeOf(result.payload).toEqualTypeOf<Paid>();

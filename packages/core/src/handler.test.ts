@@ -81,7 +81,12 @@ describe('createWebhookHandler(): configuration', () => {
 
   it('on/onAny/onError return the handler for chaining', () => {
     const handler = shopHandler();
-    expect(handler.on('order.paid', () => {}).onAny(() => {}).onError(() => {})).toBe(handler);
+    expect(
+      handler
+        .on('order.paid', () => {})
+        .onAny(() => {})
+        .onError(() => {}),
+    ).toBe(handler);
   });
 });
 
@@ -431,9 +436,13 @@ describe('handler.handle(): recording', () => {
   it('redacts the signature header case-insensitively and credential headers; keeps the rest', async () => {
     const store = new MemoryStore();
     const handler = notifyHandler(store);
-    const signed = signedRequest(notify, { userCreated: 'u' }, {
-      headers: { Authorization: 'Bearer t0ken', Cookie: 'sid=1', 'Proxy-Authorization': 'Basic x', 'X-Trace': 'abc' },
-    });
+    const signed = signedRequest(
+      notify,
+      { userCreated: 'u' },
+      {
+        headers: { Authorization: 'Bearer t0ken', Cookie: 'sid=1', 'Proxy-Authorization': 'Basic x', 'X-Trace': 'abc' },
+      },
+    );
     const shouted: Record<string, string> = {};
     for (const [name, value] of Object.entries(signed.headers as Record<string, string>)) shouted[name.toUpperCase()] = value;
     const outcome = await handler.handle({ ...signed, headers: shouted });

@@ -555,7 +555,9 @@ function unsupportedEncoding(request: WebhookRequest): string | undefined {
  */
 function listenerFailureLine(error: unknown, context: HandlerContext): string {
   // The message is the listener's, but may quote sender data: keep it on one bounded line.
-  const message = errorMessage(error).replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 500);
+  const message = errorMessage(error)
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .slice(0, 500);
   const name = error instanceof Error ? error.name : typeof error;
   return (
     `[hookgate] listener failed (answered 500 handler_error): delivery ${context.deliveryId} provider ${context.provider} ` +

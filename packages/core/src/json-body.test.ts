@@ -1,13 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_MAX_JSON_DEPTH,
-  jsonDepthExceeds,
-  jsonDepthLimitOf,
-  parseJsonBody,
-  serializePayload,
-  setJsonDepthLimit,
-} from './json-body.js';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, jsonDepthLimitOf, parseJsonBody, serializePayload, setJsonDepthLimit } from './json-body.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const nested = (depth: number, open = '[', close = ']', inner = '1'): string => open.repeat(depth) + inner + close.repeat(depth);

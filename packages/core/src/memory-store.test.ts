@@ -109,7 +109,9 @@ describe('MemoryStore', () => {
     const store = new MemoryStore();
     const holder = createDeliveryId(T0);
     await store.claim({ provider: 'pylon', dedupeKey: 'evt_1', deliveryId: holder, now: T0, leaseMs: 1000 });
-    await expect(store.complete({ delivery: input({ id: holder, dedupeKey: null }), now: T0, windowMs: 1000 })).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(store.complete({ delivery: input({ id: holder, dedupeKey: null }), now: T0, windowMs: 1000 })).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
     await expect(store.complete({ delivery: input({ id: holder, receivedAt: 'never' }), now: T0, windowMs: 1000 })).rejects.toMatchObject({
       code: 'invalid_config',
     });

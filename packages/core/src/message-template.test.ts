@@ -138,16 +138,22 @@ describe('compileTemplate(): missing headers', () => {
 });
 
 describe('compileTemplate(): configuration errors', () => {
-  it.each(['{$request.query}', '{$request.header.}', '{$request.header.X Ts}', '{$request.header.a:b}', '{$request.body#id}', '{$body}', '{$request.headers.x}', '{$ method}'])(
-    '%s is an unknown pointer → HookgateError invalid_config',
-    (source) => {
-      expect(() => compileTemplate(source)).toThrow(HookgateError);
-      try {
-        compileTemplate(source);
-      } catch (error) {
-        expect(error).toMatchObject({ code: 'invalid_config' });
-        expect((error as Error).message).toContain(source);
-      }
-    },
-  );
+  it.each([
+    '{$request.query}',
+    '{$request.header.}',
+    '{$request.header.X Ts}',
+    '{$request.header.a:b}',
+    '{$request.body#id}',
+    '{$body}',
+    '{$request.headers.x}',
+    '{$ method}',
+  ])('%s is an unknown pointer → HookgateError invalid_config', (source) => {
+    expect(() => compileTemplate(source)).toThrow(HookgateError);
+    try {
+      compileTemplate(source);
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'invalid_config' });
+      expect((error as Error).message).toContain(source);
+    }
+  });
 });

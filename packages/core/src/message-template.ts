@@ -25,9 +25,7 @@ export interface TemplateContext {
 }
 
 /** The bytes to sign, as chunks, or why they cannot be built. */
-export type TemplateBuildResult =
-  | { ok: true; chunks: MessageChunk[] }
-  | { ok: false; reason: 'missing_header'; message: string };
+export type TemplateBuildResult = { ok: true; chunks: MessageChunk[] } | { ok: false; reason: 'missing_header'; message: string };
 
 /**
  * A signed-message template compiled once. `build` returns the exact chunks to feed to the HMAC
@@ -145,7 +143,13 @@ function parsePointer(expression: string, source: string): Part {
   if (expression.startsWith('request.body#')) {
     const pointer = expression.slice('request.body#'.length);
     if (pointer === '' || pointer.startsWith('/')) {
-      const tokens = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+      const tokens =
+        pointer === ''
+          ? []
+          : pointer
+              .slice(1)
+              .split('/')
+              .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
       return { type: 'bodyPointer', pointer, tokens };
     }
   }

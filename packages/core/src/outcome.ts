@@ -88,9 +88,6 @@ export function outcomeResponseBody(outcome: HandleOutcome): OutcomeResponseBody
  * refusal('too_large', 'body exceeds 1048576 bytes'); // { status: 413, kind: 'too_large', … }
  * ```
  */
-export function refusal(
-  kind: 'too_large' | 'unsupported_encoding' | 'unknown_provider' | 'store_unavailable',
-  message: string,
-): HandleOutcome {
+export function refusal(kind: 'too_large' | 'unsupported_encoding' | 'unknown_provider' | 'store_unavailable', message: string): HandleOutcome {
   return { status: OUTCOME_STATUS[kind], kind, reason: kind, message };
 }

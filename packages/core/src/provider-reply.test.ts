@@ -21,9 +21,7 @@ const chat = defineProvider({
   eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
   eventId: (payload, request) => ('id' in payload ? payload.id : getHeader(request.headers, 'x-chat-request')),
   reply: (event) =>
-    event.event === 'url_verification'
-      ? { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: event.payload.challenge }
-      : undefined,
+    event.event === 'url_verification' ? { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: event.payload.challenge } : undefined,
 });
 
 function signed(body: object, secret = SECRET): WebhookRequest {
@@ -88,7 +86,11 @@ describe('provider reply', () => {
     const errors: unknown[] = [];
     const handler = createWebhookHandler({ provider: broken, secret: SECRET, now: () => NOW }).onError((error) => void errors.push(error));
     const text = '{"type":"ping"}';
-    const outcome = await handler.handle({ method: 'POST', headers: signRequest(broken, { secret: SECRET, body: text, now: NOW }), rawBody: encoder.encode(text) });
+    const outcome = await handler.handle({
+      method: 'POST',
+      headers: signRequest(broken, { secret: SECRET, body: text, now: NOW }),
+      rawBody: encoder.encode(text),
+    });
     expect(outcome).toMatchObject({ status: 500, kind: 'handler_error', message: 'reply() threw: reply exploded' });
     expect(errors).toHaveLength(1);
   });

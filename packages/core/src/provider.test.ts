@@ -261,9 +261,9 @@ describe('defineProvider(): event from a header, variants picked by eventType', 
   });
 
   it('a variant named like another event is refused (discriminated too)', () => {
-    expect(() =>
-      defineProvider({ id: 'x', verification, events: { a: { b: object({}) }, b: object({}) }, eventType: () => 'a' }),
-    ).toThrow(/variant "b" of event "a" has the name of another event/);
+    expect(() => defineProvider({ id: 'x', verification, events: { a: { b: object({}) }, b: object({}) }, eventType: () => 'a' })).toThrow(
+      /variant "b" of event "a" has the name of another event/,
+    );
   });
 });
 

@@ -164,12 +164,8 @@ export type OneOfMap<G extends Record<string, Record<string, OneOfVariant>>> = {
  * });
  * ```
  */
-export function defineProvider<const S extends DiscriminatedEvents>(
-  options: DiscriminatedProviderOptions<S>,
-): Provider<DiscriminatedMap<S>>;
-export function defineProvider<const G extends Record<string, Record<string, OneOfVariant>>>(
-  options: OneOfProviderOptions<G>,
-): Provider<OneOfMap<G>>;
+export function defineProvider<const S extends DiscriminatedEvents>(options: DiscriminatedProviderOptions<S>): Provider<DiscriminatedMap<S>>;
+export function defineProvider<const G extends Record<string, Record<string, OneOfVariant>>>(options: OneOfProviderOptions<G>): Provider<OneOfMap<G>>;
 export function defineProvider(
   options: DiscriminatedProviderOptions<DiscriminatedEvents> | OneOfProviderOptions<Record<string, Record<string, OneOfVariant>>>,
 ): Provider {
@@ -305,10 +301,7 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
     }
   }
   if (variants.length === 0) throw new HookgateError('invalid_config', `Provider "${options.id}" defines no variants.`);
-  assertVariantNamesUnambiguous(
-    options.id,
-    new Map(Object.entries(options.oneOf).map(([event, group]) => [event, new Map(Object.entries(group))])),
-  );
+  assertVariantNamesUnambiguous(options.id, new Map(Object.entries(options.oneOf).map(([event, group]) => [event, new Map(Object.entries(group))])));
   const jsonKind = options.invalidJson ?? 'unknown_event';
   return {
     id: options.id,
@@ -325,7 +318,7 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
       if (!isObject(body)) return noVariant('body is not a JSON object');
       // Pre-check required keys so a body is validated against plausible variants only.
       const plausible = variants.filter((v) => v.required.every((key) => Object.hasOwn(body, key)));
-      if (plausible.length === 0) return noVariant('no variant\'s required property is present');
+      if (plausible.length === 0) return noVariant("no variant's required property is present");
       const results = plausible.map((v) => v.schema['~standard'].validate(body));
       return then(
         results.some((r) => r instanceof Promise) ? Promise.all(results) : (results as StandardSchemaV1.Result<unknown>[]),

@@ -5,10 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
  * `IncomingHttpHeaders` (lower-case, arrays for repeated headers) or a Fetch `Headers`.
  * Lookups are always case-insensitive.
  */
-export type HeadersInput =
-  | Headers
-  | IncomingHttpHeaders
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+export type HeadersInput = Headers | IncomingHttpHeaders | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**
  * The neutral input of every Hookgate handler. Adapters build exactly this; core never sees a

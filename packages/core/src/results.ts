@@ -89,8 +89,4 @@ export type ParseResult<T extends EventMap> = ParsedPayload<T> | UnknownEvent | 
  * else if (result.kind !== 'event') console.warn(result.reason, result.message);
  * ```
  */
-export type VerifyAndParseResult<T extends EventMap> =
-  | ParsedEvent<T>
-  | SignatureVerificationFailure
-  | UnknownEvent
-  | InvalidPayload;
+export type VerifyAndParseResult<T extends EventMap> = ParsedEvent<T> | SignatureVerificationFailure | UnknownEvent | InvalidPayload;

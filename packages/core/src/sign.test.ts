@@ -37,8 +37,7 @@ const KAT_BYTE_KEY_SHA256 = '1981cc14d1f5b04ac0470cb265b8c997407202a6c3f42ed4d50
 const KAT_TIMESTAMPED_SHA256 = '6807bc4f2d2adbe5e6d1a10b0ac47fa7631e8d7ab1ccfdb47a4ce94ed5539de6';
 // The Webhooks B spec example (providers/webhooks-b.md):
 //   python3 -c "import hmac,hashlib,base64;print(base64.b64encode(hmac.new(b'whsec-test',b'POST|1732550400|{\"userActionNotificationEventType\":\"user.action\"}',hashlib.sha512).digest()).decode())"
-const KAT_WEBHOOKS_B =
-  'QOhbVxykcGVlec1IeGvTpRpG4cyKWIrScAslyO0OyythDWBF6TqDUui0PuBbxMc/hAe4jhSddNfFi+Pu+S9hMQ==';
+const KAT_WEBHOOKS_B = 'QOhbVxykcGVlec1IeGvTpRpG4cyKWIrScAslyO0OyythDWBF6TqDUui0PuBbxMc/hAe4jhSddNfFi+Pu+S9hMQ==';
 
 const ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
 const ENCODINGS: readonly DigestEncoding[] = ['hex', 'base64', 'base64url'];
@@ -124,11 +123,7 @@ const strategyArbitrary: fc.Arbitrary<{ strategy: VerificationStrategy; timed: b
     algorithm: fc.constantFrom(...ALGORITHMS),
     encoding: fc.constantFrom(...ENCODINGS),
     signature: fc.constantFrom('{digest}', 'v1={digest}', 'sha256={digest}', '{digest}.sig'),
-    template: fc.constantFrom(
-      '{$request.body}',
-      '{$method}|{$request.header.X-Extra}|{$request.body}',
-      '{$request.path}:{$request.body}',
-    ),
+    template: fc.constantFrom('{$request.body}', '{$method}|{$request.header.X-Extra}|{$request.body}', '{$request.path}:{$request.body}'),
     timed: fc.boolean(),
   })
   .map(({ algorithm, encoding, signature, template, timed }) => ({
@@ -145,10 +140,7 @@ const strategyArbitrary: fc.Arbitrary<{ strategy: VerificationStrategy; timed: b
       : hmac({ header: 'X-Sig', algorithm, encoding, signature, message: template }),
   }));
 
-const secretArbitrary = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 40 }),
-  fc.uint8Array({ minLength: 1, maxLength: 80 }),
-);
+const secretArbitrary = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.uint8Array({ minLength: 1, maxLength: 80 }));
 const bodyArbitrary = fc.uint8Array({ maxLength: 300 });
 const PROPERTY_RUNS = { numRuns: 150 };
 
@@ -213,11 +205,7 @@ describe('property: sign → verify', () => {
         const code = 33 + ((signature.charCodeAt(index) - 33 + delta) % 94);
         const tampered = signature.slice(0, index) + String.fromCharCode(code) + signature.slice(index + 1);
         fc.pre(tampered !== signature && !equivalentHex(strategy, signature, tampered));
-        const result = strategy.verify(
-          { method: 'POST', path: '/in', headers: { ...headers, 'X-Sig': tampered }, rawBody: body },
-          prepareSecrets(secret),
-          NOW,
-        );
+        const result = strategy.verify({ method: 'POST', path: '/in', headers: { ...headers, 'X-Sig': tampered }, rawBody: body }, prepareSecrets(secret), NOW);
         expect(result.ok).toBe(false);
         if (!result.ok) expect(['signature_mismatch', 'malformed_signature']).toContain(result.reason);
       }),
@@ -228,33 +216,42 @@ describe('property: sign → verify', () => {
   it('any change of the timestamp fails (mismatch inside the window, a timestamp reason outside it)', () => {
     const timed = strategyArbitrary.filter((s) => s.timed);
     fc.assert(
-      fc.property(timed, secretArbitrary, bodyArbitrary, fc.integer({ min: -600, max: 600 }).filter((d) => d !== 0), ({ strategy }, secret, body, delta) => {
-        const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
-        const moved = String(Number(headers['X-Ts']) + delta);
-        const result = strategy.verify(
-          { method: 'POST', path: '/in', headers: { ...headers, 'X-Ts': moved }, rawBody: body },
-          prepareSecrets(secret),
-          NOW,
-        );
-        expect(result.ok).toBe(false);
-        const expected = Math.abs(delta) <= 300 ? 'signature_mismatch' : delta < 0 ? 'timestamp_too_old' : 'timestamp_in_future';
-        if (!result.ok) expect(result.reason).toBe(expected);
-      }),
+      fc.property(
+        timed,
+        secretArbitrary,
+        bodyArbitrary,
+        fc.integer({ min: -600, max: 600 }).filter((d) => d !== 0),
+        ({ strategy }, secret, body, delta) => {
+          const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
+          const moved = String(Number(headers['X-Ts']) + delta);
+          const result = strategy.verify({ method: 'POST', path: '/in', headers: { ...headers, 'X-Ts': moved }, rawBody: body }, prepareSecrets(secret), NOW);
+          expect(result.ok).toBe(false);
+          const expected = Math.abs(delta) <= 300 ? 'signature_mismatch' : delta < 0 ? 'timestamp_too_old' : 'timestamp_in_future';
+          if (!result.ok) expect(result.reason).toBe(expected);
+        },
+      ),
       PROPERTY_RUNS,
     );
   });
 
   it('any single-byte change of the secret fails with signature_mismatch', () => {
     fc.assert(
-      fc.property(strategyArbitrary, fc.uint8Array({ minLength: 1, maxLength: 64 }), bodyArbitrary, fc.nat(), fc.integer({ min: 1, max: 255 }), ({ strategy }, secret, body, at, delta) => {
-        const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
-        const other = Uint8Array.from(secret);
-        const index = at % other.length;
-        other[index] = (other[index]! + delta) & 0xff;
-        fc.pre(!hmacEquivalentKeys(strategy, secret, other));
-        const result = strategy.verify({ method: 'POST', path: '/in', headers, rawBody: body }, prepareSecrets(other), NOW);
-        expect(result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
-      }),
+      fc.property(
+        strategyArbitrary,
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        bodyArbitrary,
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        ({ strategy }, secret, body, at, delta) => {
+          const headers = signRequest(strategy, { secret, body, path: '/in', headers: { 'X-Extra': 'x' }, now: NOW });
+          const other = Uint8Array.from(secret);
+          const index = at % other.length;
+          other[index] = (other[index]! + delta) & 0xff;
+          fc.pre(!hmacEquivalentKeys(strategy, secret, other));
+          const result = strategy.verify({ method: 'POST', path: '/in', headers, rawBody: body }, prepareSecrets(other), NOW);
+          expect(result).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+        },
+      ),
       PROPERTY_RUNS,
     );
   });
@@ -288,7 +285,9 @@ describe('property: the signed bytes are the UTF-8 of each piece, concatenated',
         // A tail usually breaks the JSON (pointers then sign as ''); whitespace keeps it valid.
         const parsed = isJson(body);
         const pieces = [method, path, parsed ? a : '', parsed ? b : ''].map((piece) => Buffer.from(piece, 'utf8'));
-        const expected = createHmac('sha256', SECRET).update(Buffer.concat([...pieces, body])).digest('hex');
+        const expected = createHmac('sha256', SECRET)
+          .update(Buffer.concat([...pieces, body]))
+          .digest('hex');
         expect(signRequest(strategy, { secret: SECRET, body, method, path })['X-Sig']).toBe(expected);
       }),
       PROPERTY_RUNS,
@@ -318,6 +317,9 @@ function equivalentHex(strategy: VerificationStrategy, a: string, b: string): bo
 function hmacEquivalentKeys(strategy: VerificationStrategy, a: Uint8Array, b: Uint8Array): boolean {
   const block = strategy.algorithm === 'sha512' ? 128 : 64;
   if (a.length > block || b.length > block) return false;
-  const trim = (key: Uint8Array): string => Buffer.from(key).toString('hex').replace(/(00)+$/, '');
+  const trim = (key: Uint8Array): string =>
+    Buffer.from(key)
+      .toString('hex')
+      .replace(/(00)+$/, '');
   return trim(a) === trim(b);
 }

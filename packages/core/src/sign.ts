@@ -15,10 +15,7 @@ import type { SignInput, VerificationStrategy } from './verify-hmac.js';
  * const outcome = await handler.handle({ method: 'POST', headers, rawBody: new TextEncoder().encode(body) });
  * ```
  */
-export function signRequest(
-  signer: VerificationStrategy | Provider<EventMap>,
-  input: SignInput & { now?: number | undefined },
-): Record<string, string> {
+export function signRequest(signer: VerificationStrategy | Provider<EventMap>, input: SignInput & { now?: number | undefined }): Record<string, string> {
   const strategy = 'verification' in signer ? signer.verification : signer;
   return strategy.sign(input, input.now ?? Date.now());
 }
@@ -66,14 +63,8 @@ export function signDelivery<B extends string | Uint8Array>(
   signer: VerificationStrategy | Provider<EventMap>,
   input: DeliverySignInput & { body: B; payload?: never },
 ): SignedDelivery<B>;
-export function signDelivery(
-  signer: VerificationStrategy | Provider<EventMap>,
-  input: DeliverySignInput & DeliveryBody,
-): SignedDelivery;
-export function signDelivery(
-  signer: VerificationStrategy | Provider<EventMap>,
-  input: DeliverySignInput & DeliveryBody,
-): SignedDelivery {
+export function signDelivery(signer: VerificationStrategy | Provider<EventMap>, input: DeliverySignInput & DeliveryBody): SignedDelivery;
+export function signDelivery(signer: VerificationStrategy | Provider<EventMap>, input: DeliverySignInput & DeliveryBody): SignedDelivery {
   const body = input.body ?? JSON.stringify(input.payload);
   const headers = signRequest(signer, { ...input, body });
   if (input.keepHeaderCase === true) return { headers, body };

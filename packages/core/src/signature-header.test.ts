@@ -94,7 +94,13 @@ describe('versioned format (Standard Webhooks: v1,<base64> …)', () => {
 
   it(`refuses more than ${MAX_SIGNATURE_ENTRIES} entries`, () => {
     expect(codec.read(Array(MAX_SIGNATURE_ENTRIES).fill(`v1,${B64}`).join(' ')).ok).toBe(true);
-    expect(codec.read(Array(MAX_SIGNATURE_ENTRIES + 1).fill(`v1,${B64}`).join(' ')).ok).toBe(false);
+    expect(
+      codec.read(
+        Array(MAX_SIGNATURE_ENTRIES + 1)
+          .fill(`v1,${B64}`)
+          .join(' '),
+      ).ok,
+    ).toBe(false);
     expect(codec.read(' '.repeat(1_000_000)).ok).toBe(false);
   });
 });
@@ -109,7 +115,13 @@ describe('template format (prefix{digest}suffix, today)', () => {
 
   it(`refuses more than ${MAX_SIGNATURE_ENTRIES} values`, () => {
     expect(codec.read(Array(MAX_SIGNATURE_ENTRIES).fill(`sha256=${HEX}`).join(' ')).ok).toBe(true);
-    expect(codec.read(Array(MAX_SIGNATURE_ENTRIES + 1).fill(`sha256=${HEX}`).join(' ')).ok).toBe(false);
+    expect(
+      codec.read(
+        Array(MAX_SIGNATURE_ENTRIES + 1)
+          .fill(`sha256=${HEX}`)
+          .join(' '),
+      ).ok,
+    ).toBe(false);
     expect(codec.read('x '.repeat(500_000)).ok).toBe(false);
   });
 
@@ -158,7 +170,7 @@ describe('property: read() never throws and candidates are always canonical dige
   const piece = fc.oneof(fc.constantFrom('t=', 'v1=', 'v1,', 'v0=', ',', ' ', ';', '=', HEX, B64, '\t'), fc.string({ maxLength: 6 }));
   it('for any header built of plausible pieces', () => {
     fc.assert(
-      fc.property(fc.nat(formats.length - 1), fc.constantFrom('hex', 'base64') , fc.array(piece, { maxLength: 40 }), (index, encoding, pieces) => {
+      fc.property(fc.nat(formats.length - 1), fc.constantFrom('hex', 'base64'), fc.array(piece, { maxLength: 40 }), (index, encoding, pieces) => {
         const codec = compileSignatureFormat(formats[index]!, encoding, 32);
         const result = codec.read(pieces.join(''));
         if (result.ok) for (const candidate of result.candidates) expect(candidate.length).toBe(encoding === 'hex' ? 64 : 44);

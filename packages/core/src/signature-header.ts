@@ -127,10 +127,7 @@ function keyValueCodec(format: KeyValueSignatureFormat, encoding: DigestEncoding
   const separator = format.separator ?? ',';
   const { signatureKey, timestampKey } = format;
   if (typeof separator !== 'string' || separator.length === 0 || DIGEST_OR_KEY_CHARACTER.test(separator)) {
-    throw new HookgateError(
-      'invalid_config',
-      `Key-value separator "${String(separator)}" must be non-empty and contain no letter, digit or any of + / _ = -.`,
-    );
+    throw new HookgateError('invalid_config', `Key-value separator "${String(separator)}" must be non-empty and contain no letter, digit or any of + / _ = -.`);
   }
   checkLabel('signatureKey', signatureKey, ['=', separator]);
   if (timestampKey !== undefined) {

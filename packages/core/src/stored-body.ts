@@ -12,10 +12,7 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
  * encodeStoredBody(new TextEncoder().encode('{"a":1}')); // { body: '{"a":1}', bodyEncoding: 'utf8', bodyTruncated: false }
  * ```
  */
-export function encodeStoredBody(
-  rawBody: Uint8Array,
-  maxBytes = 1024 * 1024,
-): Pick<Delivery, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
+export function encodeStoredBody(rawBody: Uint8Array, maxBytes = 1024 * 1024): Pick<Delivery, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
   const bodyTruncated = rawBody.byteLength > maxBytes;
   const bytes = bodyTruncated ? rawBody.subarray(0, maxBytes) : rawBody;
   // NUL is valid UTF-8 but PostgreSQL `text` cannot hold it, so such bodies are kept as base64

@@ -198,8 +198,7 @@ describe('hmac(): secrets and rotation', () => {
 
 describe('hmacWithTimestamp()', () => {
   const strategy = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts' });
-  const signAt = (ts: string, body = BODY): WebhookRequest =>
-    request({ 'x-sig': digest(`${ts}.${body}`).toString('hex'), 'x-ts': ts }, body);
+  const signAt = (ts: string, body = BODY): WebhookRequest => request({ 'x-sig': digest(`${ts}.${body}`).toString('hex'), 'x-ts': ts }, body);
 
   it('passes a fresh, correctly signed request', () => {
     expect(strategy.verify(signAt(String(NOW_S)), keys, NOW_MS).ok).toBe(true);
@@ -211,12 +210,9 @@ describe('hmacWithTimestamp()', () => {
     expect(reason(strategy.verify(request({ 'x-sig': sig, 'x-ts': '' }, BODY), keys, NOW_MS))).toBe('timestamp_missing');
   });
 
-  it.each(['-1', '+1732550400', '1732550400.5', ' 1732550400', '1e9', 'abc', '0x10', '1234567890123', '١٢٣'])(
-    'timestamp_invalid: %j',
-    (ts) => {
-      expect(reason(strategy.verify(signAt(ts), keys, NOW_MS))).toBe('timestamp_invalid');
-    },
-  );
+  it.each(['-1', '+1732550400', '1732550400.5', ' 1732550400', '1e9', 'abc', '0x10', '1234567890123', '١٢٣'])('timestamp_invalid: %j', (ts) => {
+    expect(reason(strategy.verify(signAt(ts), keys, NOW_MS))).toBe('timestamp_invalid');
+  });
 
   it('tolerance boundaries: |skew| == tolerance is inside, one more is outside (default 300 s)', () => {
     expect(strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS).ok).toBe(true);
@@ -344,8 +340,10 @@ describe('configuration errors are thrown at construction', () => {
     ['unknown mode', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', timestamp: 'sometimes' as never })],
     // Regression: a timestamp outside the signed message could be swapped for a fresh one.
     ['timestamp not signed', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', message: '{$request.body}' })],
-    ['another header signed instead of the timestamp', () =>
-      hmacWithTimestamp({ header: 'X', timestampHeader: 'T', message: '{$request.header.U}.{$request.body}' })],
+    [
+      'another header signed instead of the timestamp',
+      () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', message: '{$request.header.U}.{$request.body}' }),
+    ],
   ];
   it.each(bad)('%s', (_name, build) => {
     expect(build).toThrow(HookgateError);
@@ -365,7 +363,10 @@ describe('property: verify() never throws', () => {
     hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', timestampUnit: 'ms', algorithm: 'sha512' }),
     hmacWithTimestamp({ header: 'X-Sig', signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' }, timestamp: 'optional' }),
     hmacWithTimestamp({
-      header: 'X-Sig', timestampHeader: 'X-Ts', encoding: 'base64', signature: { type: 'versioned', version: 'v1' },
+      header: 'X-Sig',
+      timestampHeader: 'X-Ts',
+      encoding: 'base64',
+      signature: { type: 'versioned', version: 'v1' },
       message: '{$request.header.X-Id}.{$timestamp}.{$request.body}',
     }),
   ];
@@ -437,7 +438,9 @@ describe('hmacWithTimestamp(): timestamp and signatures in one key-value header 
 
   it("mode 'optional': without t, the body alone is verified", () => {
     const optional = hmacWithTimestamp({
-      header: 'X-Sig', signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' }, timestamp: 'optional',
+      header: 'X-Sig',
+      signature: { type: 'key-value', signatureKey: 'v1', timestampKey: 't' },
+      timestamp: 'optional',
     });
     expect(optional.verify(request({ 'x-sig': `v1=${digest(BODY).toString('hex')}` }, BODY), keys, NOW_MS).ok).toBe(true);
     expect(optional.verify(request({ 'x-sig': `t=${NOW_S},v1=${digest(BODY).toString('hex')}` }, BODY), keys, NOW_MS).ok).toBe(false);
@@ -485,9 +488,7 @@ describe('versioned lists and base64 secrets (Standard Webhooks style)', () => {
 
   it('the id is signed: another webhook-id is a mismatch, a missing one is missing_header', () => {
     expect(reason(deliver(`v1,${sig('msg_1', NOW_S)}`, { 'webhook-id': 'msg_2' }))).toBe('signature_mismatch');
-    const noId = strategy.verify(
-      request({ 'webhook-timestamp': String(NOW_S), 'webhook-signature': `v1,${sig('msg_1', NOW_S)}` }, BODY), prepared, NOW_MS,
-    );
+    const noId = strategy.verify(request({ 'webhook-timestamp': String(NOW_S), 'webhook-signature': `v1,${sig('msg_1', NOW_S)}` }, BODY), prepared, NOW_MS);
     expect(reason(noId)).toBe('missing_header');
   });
 
@@ -512,8 +513,16 @@ describe('configuration errors of the new formats', () => {
   const bad: Array<[string, () => unknown, string]> = [
     ['timestampKey with hmac()', () => hmac({ header: 'X', signature: kv }), 'hmacWithTimestamp'],
     ['timestampKey and timestampHeader', () => hmacWithTimestamp({ header: 'X', timestampHeader: 'T', signature: kv }), 'not both'],
-    ['neither timestampKey nor timestampHeader', () => hmacWithTimestamp({ header: 'X', signature: { type: 'key-value', signatureKey: 'v1' } }), 'timestampKey'],
-    ['timestampKey whose template does not sign {$timestamp}', () => hmacWithTimestamp({ header: 'X', signature: kv, message: '{$request.body}' }), '{$timestamp}'],
+    [
+      'neither timestampKey nor timestampHeader',
+      () => hmacWithTimestamp({ header: 'X', signature: { type: 'key-value', signatureKey: 'v1' } }),
+      'timestampKey',
+    ],
+    [
+      'timestampKey whose template does not sign {$timestamp}',
+      () => hmacWithTimestamp({ header: 'X', signature: kv, message: '{$request.body}' }),
+      '{$timestamp}',
+    ],
     ['unknown secretFormat', () => hmac({ header: 'X', secretFormat: 'hex' as never }), 'secretFormat'],
     ['versioned with a comma in the label', () => hmac({ header: 'X', signature: { type: 'versioned', version: 'v,1' } }), 'version'],
   ];

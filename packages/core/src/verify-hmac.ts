@@ -415,12 +415,7 @@ function isHighSurrogate(code: number): boolean {
 }
 
 /** Tries each secret against the well-formed candidates read from the header. */
-function compareSignatures(
-  config: BaseConfig,
-  candidates: readonly string[],
-  chunks: readonly MessageChunk[],
-  secrets: SecretKeys,
-): VerificationResult {
+function compareSignatures(config: BaseConfig, candidates: readonly string[], chunks: readonly MessageChunk[], secrets: SecretKeys): VerificationResult {
   // Candidates stay text: the expected digest is produced in the same encoding and compared
   // character by character in constant time, which saves decoding the header and a Buffer
   // digest on every request.
@@ -450,14 +445,7 @@ function signingRequest(input: SignInput, headers: Readonly<Record<string, strin
 }
 
 /** The signature header value: one signature per secret, in the strategy's format. */
-function signatureValue(
-  config: BaseConfig,
-  chunks: readonly MessageChunk[],
-  secret: Secret | readonly Secret[],
-  timestamp: string | undefined,
-): string {
-  const digests = prepareSecrets(secret, config.secretFormat).keys.map((key) =>
-    encodeDigest(macOf(config, key, chunks).digest(), config.encoding),
-  );
+function signatureValue(config: BaseConfig, chunks: readonly MessageChunk[], secret: Secret | readonly Secret[], timestamp: string | undefined): string {
+  const digests = prepareSecrets(secret, config.secretFormat).keys.map((key) => encodeDigest(macOf(config, key, chunks).digest(), config.encoding));
   return config.codec.write(digests, timestamp);
 }

@@ -33,7 +33,11 @@ function undocumented(file: string): string[] {
 
 /** Functions and classes an entry point exports (through its re-exports) that lack an @example. */
 function undocumentedExports(entryFile: string): { exported: number; missing: string[] } {
-  const program = ts.createProgram([`${srcDir}${entryFile}`], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true });
+  const program = ts.createProgram([`${srcDir}${entryFile}`], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(`${srcDir}${entryFile}`)!)!;
   const symbols = checker.getExportsOfModule(module);

@@ -15,7 +15,9 @@ const operations = source.slice(operationsAt);
 /** Operation key → the schema its JSON body uses. */
 const bodies = new Map();
 // Keys are quoted unless they are identifiers (`push: {`); the body is searched within the operation only.
-for (const match of operations.matchAll(/^ {2}(?:"([a-z0-9/._-]+)"|([a-z_]+)): \{\n(?:(?!\n {2}\S)[\s\S])*?"application\/json": components\["schemas"\]\["([^"]+)"\];/gm)) {
+for (const match of operations.matchAll(
+  /^ {2}(?:"([a-z0-9/._-]+)"|([a-z_]+)): \{\n(?:(?!\n {2}\S)[\s\S])*?"application\/json": components\["schemas"\]\["([^"]+)"\];/gm,
+)) {
   bodies.set(match[1] ?? match[2], match[3]);
 }
 if (bodies.size < 200) throw new Error(`found only ${bodies.size} webhook operations in ${typesPath}`);

@@ -18,7 +18,9 @@ export interface GitHubFixtureCase extends FixtureCase {
 
 /** The sample deliveries in `fixtures/*.json`, shared by tests, examples, the CLI and the dashboard demo. */
 export interface GitHubFixtures {
-  readonly valid: { readonly [V in GitHubFixtureName]: GitHubSample<V extends `${infer E extends GitHubEventName}.${string}` ? E : Extract<V, GitHubEventName>> };
+  readonly valid: {
+    readonly [V in GitHubFixtureName]: GitHubSample<V extends `${infer E extends GitHubEventName}.${string}` ? E : Extract<V, GitHubEventName>>;
+  };
   /** Refused as invalid payloads (400): not JSON, not an object, no action, a broken envelope. */
   readonly invalid: Readonly<Record<string, GitHubFixtureCase>>;
   /** Answered as unknown events (202): an undocumented event or action, no `X-GitHub-Event`. */

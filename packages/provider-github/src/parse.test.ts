@@ -69,7 +69,8 @@ describe('every @octokit/webhooks-examples GitHub Enterprise Server payload', ()
     const actions = Object.hasOwn(known, event) ? known[event]! : undefined;
     if (actions === undefined) expect(result).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type', eventType: event });
     else if (actions.length > 0 && typeof payload.action !== 'string') expect(result).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch' });
-    else if (actions.length > 0 && !actions.includes(payload.action as string)) expect(result).toMatchObject({ kind: 'unknown_event', eventType: `${event}.${String(payload.action)}` });
+    else if (actions.length > 0 && !actions.includes(payload.action as string))
+      expect(result).toMatchObject({ kind: 'unknown_event', eventType: `${event}.${String(payload.action)}` });
     else expect(result).toMatchObject({ kind: 'event', event, variant: actions.length > 0 ? `${event}.${String(payload.action)}` : event });
   });
 });
@@ -122,7 +123,12 @@ describe('handle(): ping, dedupe by X-GitHub-Delivery', () => {
     handler.on('ping', (ping) => void zens.push(ping.zen ?? ''));
     const { event, payload } = fixtures.valid.ping;
     const { headers, body } = signGitHub({ event, payload, secret: SECRET });
-    expect(await handler.handle({ method: 'POST', headers, rawBody: encoder.encode(body) })).toMatchObject({ status: 200, kind: 'handled', event: 'ping', variant: 'ping' });
+    expect(await handler.handle({ method: 'POST', headers, rawBody: encoder.encode(body) })).toMatchObject({
+      status: 200,
+      kind: 'handled',
+      event: 'ping',
+      variant: 'ping',
+    });
     expect(zens).toEqual(['Design for failure.']);
   });
 

@@ -1,13 +1,4 @@
-import {
-  defineProvider,
-  getHeader,
-  hmac,
-  HookgateError,
-  type EventMapOf,
-  type ParseResult,
-  type StandardSchemaV1,
-  type WebhookRequest,
-} from '@hookgate/core';
+import { defineProvider, getHeader, hmac, HookgateError, type EventMapOf, type ParseResult, type StandardSchemaV1, type WebhookRequest } from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
 import { GITHUB_EVENTS } from './events.generated.js';
 import type { GitHubSchemas } from './types.js';
@@ -84,9 +75,7 @@ function githubSchemas(): GitHubSchemas {
   const schemas: Record<string, StandardSchemaV1 | Record<string, StandardSchemaV1>> = {};
   for (const [event, actions] of ACTIONS) {
     schemas[event] =
-      actions.length === 0
-        ? envelope(event, undefined)
-        : Object.fromEntries(actions.map((action) => [`${event}.${action}`, envelope(event, action)]));
+      actions.length === 0 ? envelope(event, undefined) : Object.fromEntries(actions.map((action) => [`${event}.${action}`, envelope(event, action)]));
   }
   return schemas as GitHubSchemas;
 }

@@ -15,16 +15,10 @@ export type GitHubVariantName = {
   [E in GitHubEventName]: [GitHubAction<E>] extends [never] ? E : `${E}.${GitHubAction<E>}`;
 }[GitHubEventName];
 
-type BodyOf<K> = K extends keyof operations
-  ? operations[K] extends { requestBody: { content: { 'application/json': infer P } } }
-    ? P
-    : never
-  : never;
+type BodyOf<K> = K extends keyof operations ? (operations[K] extends { requestBody: { content: { 'application/json': infer P } } } ? P : never) : never;
 
 /** The payload of one action of an event (or of an event without actions, `A` = `''`). */
-type PayloadAt<E extends GitHubEventName, A extends string> = A extends keyof GitHubOperationKeys[E]
-  ? BodyOf<GitHubOperationKeys[E][A]>
-  : never;
+type PayloadAt<E extends GitHubEventName, A extends string> = A extends keyof GitHubOperationKeys[E] ? BodyOf<GitHubOperationKeys[E][A]> : never;
 
 /** The schemas `github()` defines: per event one schema, or `<event>.<action>` → schema. */
 export type GitHubSchemas = {

@@ -17,7 +17,12 @@ function request(body: string, headers: Record<string, string>): WebhookRequest 
 }
 
 function deliveryHeaders(signature: string, event = 'issues'): Record<string, string> {
-  return { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': 'd3b3e5c0-0000-4000-8000-000000000001', 'x-hub-signature-256': signature };
+  return {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': 'd3b3e5c0-0000-4000-8000-000000000001',
+    'x-hub-signature-256': signature,
+  };
 }
 
 const { event, payload } = fixtures.valid['issues.opened'];
@@ -44,7 +49,7 @@ describe('github(): X-Hub-Signature-256', () => {
   });
 
   it('a uniform sample of bodies: official sign() ⇄ our verify, same digest as our signer', async () => {
-    for (const text of ['{}', '{"zen":"Non-blocking is better than blocking."}', JSON.stringify({ emoji: '🚀', 'ümlaut': 'ß', nul: '\u0000' })]) {
+    for (const text of ['{}', '{"zen":"Non-blocking is better than blocking."}', JSON.stringify({ emoji: '🚀', ümlaut: 'ß', nul: '\u0000' })]) {
       const official = await sign(SECRET, text);
       const ours = signGitHub({ event: 'ping', body: text, secret: SECRET }).headers['x-hub-signature-256'];
       expect(ours).toBe(official);

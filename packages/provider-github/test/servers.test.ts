@@ -27,7 +27,12 @@ describe.each(SERVERS)('GitHub over %s', (_name, start) => {
 
   const officiallySigned = async (event: string, payload: unknown, deliveryId = randomUUID()) => {
     const body = JSON.stringify(payload);
-    const headers = { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': deliveryId, 'x-hub-signature-256': await sign(SECRET, body) };
+    const headers = {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-hub-signature-256': await sign(SECRET, body),
+    };
     return { headers, body };
   };
 
@@ -57,7 +62,11 @@ describe.each(SERVERS)('GitHub over %s', (_name, start) => {
     const wrong = { headers: { ...good.headers, 'x-hub-signature-256': await sign('not the secret', good.body) }, body: good.body };
     const { 'x-hub-signature-256': _dropped, ...rest } = good.headers;
     const sha1Only = { headers: { ...rest, 'x-hub-signature': `sha1=${createHmac('sha1', SECRET).update(good.body).digest('hex')}` }, body: good.body };
-    for (const [delivery, reason] of [[tampered, 'signature_mismatch'], [wrong, 'signature_mismatch'], [sha1Only, 'missing_signature']] as const) {
+    for (const [delivery, reason] of [
+      [tampered, 'signature_mismatch'],
+      [wrong, 'signature_mismatch'],
+      [sha1Only, 'missing_signature'],
+    ] as const) {
       const answer = await server.post('github', delivery);
       expect(answer.status).toBe(401);
       expect(JSON.parse(answer.text)).toMatchObject({ ok: false, kind: 'rejected_signature', reason });

@@ -17,9 +17,19 @@ const isoDateTime = z.iso.datetime({ offset: true });
 // The enum branch only documents the built-in values (JSON Schema, editor hints); any slug passes.
 const issueStatus = z.union([z.enum(PYLON_ISSUE_STATUSES), z.string().min(1)]) as unknown as z.ZodType<PylonIssueStatus, string>;
 /** Pylon sends the number as a JSON integer or, from some triggers, as a string of digits. */
-const issueNumber = z.union([z.number().int(), z.string().regex(/^[0-9]+$/).transform(Number).pipe(z.number().int())], {
-  error: 'issue_number must be an integer or a string of ASCII digits',
-});
+const issueNumber = z.union(
+  [
+    z.number().int(),
+    z
+      .string()
+      .regex(/^[0-9]+$/)
+      .transform(Number)
+      .pipe(z.number().int()),
+  ],
+  {
+    error: 'issue_number must be an integer or a string of ASCII digits',
+  },
+);
 
 /** Fields any Pylon event may carry; each is typed (and checked) only when present. */
 const optionalFields = {

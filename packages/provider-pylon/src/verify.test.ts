@@ -80,16 +80,12 @@ describe('Pylon signature: timestamp modes', () => {
 
   it("'required': a missing or empty timestamp → timestamp_missing; a timestamped signature passes", async () => {
     expect(await reasonOf(signedAt(null), { timestamp: 'required' })).toBe('timestamp_missing');
-    expect(await reasonOf(request({ 'X-Pylon-Signature': KAT_BODY_ONLY, 'X-Pylon-Timestamp': '' }), { timestamp: 'required' })).toBe(
-      'timestamp_missing',
-    );
+    expect(await reasonOf(request({ 'X-Pylon-Signature': KAT_BODY_ONLY, 'X-Pylon-Timestamp': '' }), { timestamp: 'required' })).toBe('timestamp_missing');
     expect(await reasonOf(signedAt(TS), { timestamp: 'required' })).toBe('event');
   });
 
   it("'ignore': the header is not looked at, the body alone is signed", async () => {
-    expect(await reasonOf(request({ 'X-Pylon-Signature': KAT_BODY_ONLY, 'X-Pylon-Timestamp': 'garbage' }), { timestamp: 'ignore' })).toBe(
-      'event',
-    );
+    expect(await reasonOf(request({ 'X-Pylon-Signature': KAT_BODY_ONLY, 'X-Pylon-Timestamp': 'garbage' }), { timestamp: 'ignore' })).toBe('event');
     expect(await reasonOf(request({ 'X-Pylon-Signature': KAT_BODY_ONLY, 'X-Pylon-Timestamp': '1' }), { timestamp: 'ignore' })).toBe('event');
     expect(await reasonOf(signedAt(TS), { timestamp: 'ignore' })).toBe('signature_mismatch');
   });

@@ -3,7 +3,14 @@ import type { z } from 'zod';
 import type { shopifyTopics } from './schemas.js';
 
 /** Topics with a sample body in `fixtures/valid.json`. */
-export type ShopifyFixtureTopic = 'orders/create' | 'products/update' | 'customers/create' | 'app/uninstalled' | 'customers/data_request' | 'customers/redact' | 'shop/redact';
+export type ShopifyFixtureTopic =
+  | 'orders/create'
+  | 'products/update'
+  | 'customers/create'
+  | 'app/uninstalled'
+  | 'customers/data_request'
+  | 'customers/redact'
+  | 'shop/redact';
 
 /** A delivery that is not a valid event, with the outcome the handler must give it. */
 export interface ShopifyFixtureCase extends FixtureCase {

@@ -40,7 +40,11 @@ describe('shopify(): X-Shopify-Hmac-Sha256', () => {
   it.each(Object.entries(fixtures.valid))('signShopify(%s) passes @shopify/shopify-api webhooks.validate and verifies here', async (topic, payload) => {
     const { headers, body } = signShopify({ topic, payload, secret: SECRET });
     expect(headers['x-shopify-hmac-sha256']).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(await shopifySays(headers, body)).toMatchObject({ valid: true, topic: topic.replace('/', '_').toUpperCase(), webhookId: headers['x-shopify-webhook-id'] });
+    expect(await shopifySays(headers, body)).toMatchObject({
+      valid: true,
+      topic: topic.replace('/', '_').toUpperCase(),
+      webhookId: headers['x-shopify-webhook-id'],
+    });
     expect(await handler.verifyAndParse(toRequest(headers, body))).toMatchObject({ kind: 'event', event: topic, variant: topic, secretIndex: 0 });
   });
 

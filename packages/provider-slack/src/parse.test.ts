@@ -45,7 +45,9 @@ describe('parse', () => {
 
   it('a type that is an Object.prototype member is an unknown event', async () => {
     expect(await parseWebhookEvent('{"type":"constructor"}')).toMatchObject({ kind: 'unknown_event', reason: 'unknown_event_type' });
-    expect(await parseWebhookEvent('{"type":"event_callback","event":{"type":"__proto__"},"event_id":"E","event_time":1,"team_id":"T","api_app_id":"A"}')).toMatchObject({
+    expect(
+      await parseWebhookEvent('{"type":"event_callback","event":{"type":"__proto__"},"event_id":"E","event_time":1,"team_id":"T","api_app_id":"A"}'),
+    ).toMatchObject({
       kind: 'event',
       variant: 'event_callback',
     });
@@ -79,7 +81,11 @@ describe('handle()', () => {
     handler.on('app_mention', (body) => void texts.push(body.event.text));
     const first = await handler.handle(delivery(fixtures.valid.app_mention));
     const retry = signSlack({ payload: fixtures.valid.app_mention, secret: SECRET, now: NOW, timestamp: NOW / 1000 + 60 });
-    const second = await handler.handle({ method: 'POST', headers: { ...retry.headers, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }, rawBody: encoder.encode(retry.body) });
+    const second = await handler.handle({
+      method: 'POST',
+      headers: { ...retry.headers, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+      rawBody: encoder.encode(retry.body),
+    });
     expect(first).toMatchObject({ status: 200, kind: 'handled' });
     expect(second).toMatchObject({ status: 200, kind: 'duplicate', duplicateOf: first.deliveryId });
     expect(texts).toEqual(['<@U0BOTUSER1> is the deploy finished?']);

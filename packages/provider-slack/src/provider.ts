@@ -1,10 +1,4 @@
-import {
-  defineProvider,
-  hmacWithTimestamp,
-  type EventMapOf,
-  type EventSelection,
-  type ParseResult,
-} from '@hookgate/core';
+import { defineProvider, hmacWithTimestamp, type EventMapOf, type EventSelection, type ParseResult } from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
 import { slackCallbacks, slackEvents } from './schemas.js';
 

@@ -29,7 +29,9 @@ function callback<E extends z.ZodType>(event: E) {
     api_app_id: z.string(),
     event,
     token: z.string().optional(),
-    authorizations: z.array(z.looseObject({ team_id: z.string().nullable().optional(), user_id: z.string().optional(), is_bot: z.boolean().optional() })).optional(),
+    authorizations: z
+      .array(z.looseObject({ team_id: z.string().nullable().optional(), user_id: z.string().optional(), is_bot: z.boolean().optional() }))
+      .optional(),
     event_context: z.string().optional(),
     is_ext_shared_channel: z.boolean().optional(),
     context_team_id: z.string().nullable().optional(),
@@ -44,7 +46,15 @@ const item = z.looseObject({ type: z.string(), channel: z.string().optional(), t
  */
 export const slackCallbacks = {
   app_mention: callback(
-    z.looseObject({ type: z.literal('app_mention'), user: z.string(), text: z.string(), ts: z.string(), channel: z.string(), event_ts: z.string(), thread_ts: z.string().optional() }),
+    z.looseObject({
+      type: z.literal('app_mention'),
+      user: z.string(),
+      text: z.string(),
+      ts: z.string(),
+      channel: z.string(),
+      event_ts: z.string(),
+      thread_ts: z.string().optional(),
+    }),
   ),
   message: callback(
     z.looseObject({
@@ -63,10 +73,24 @@ export const slackCallbacks = {
     z.looseObject({ type: z.literal('reaction_added'), user: z.string(), reaction: z.string(), item, item_user: z.string().optional(), event_ts: z.string() }),
   ),
   reaction_removed: callback(
-    z.looseObject({ type: z.literal('reaction_removed'), user: z.string(), reaction: z.string(), item, item_user: z.string().optional(), event_ts: z.string() }),
+    z.looseObject({
+      type: z.literal('reaction_removed'),
+      user: z.string(),
+      reaction: z.string(),
+      item,
+      item_user: z.string().optional(),
+      event_ts: z.string(),
+    }),
   ),
   member_joined_channel: callback(
-    z.looseObject({ type: z.literal('member_joined_channel'), user: z.string(), channel: z.string(), channel_type: z.string().optional(), team: z.string().optional(), inviter: z.string().optional() }),
+    z.looseObject({
+      type: z.literal('member_joined_channel'),
+      user: z.string(),
+      channel: z.string(),
+      channel_type: z.string().optional(),
+      team: z.string().optional(),
+      inviter: z.string().optional(),
+    }),
   ),
   app_home_opened: callback(
     z.looseObject({ type: z.literal('app_home_opened'), user: z.string(), channel: z.string(), tab: z.string().optional(), event_ts: z.string().optional() }),

@@ -59,20 +59,32 @@ describe('slack(): X-Slack-Signature v0', () => {
   });
 
   const refusals: Array<[string, () => { headers: Record<string, string>; body: string }, string]> = [
-    ['tampered body', () => {
-      const { headers, body } = signed(fixtures.valid.app_mention);
-      return { headers, body: body.replace('deploy finished', 'deploy started') };
-    }, 'signature_mismatch'],
+    [
+      'tampered body',
+      () => {
+        const { headers, body } = signed(fixtures.valid.app_mention);
+        return { headers, body: body.replace('deploy finished', 'deploy started') };
+      },
+      'signature_mismatch',
+    ],
     ['wrong secret', () => signed(fixtures.valid.app_mention, { secret: 'not-the-signing-secret' }), 'signature_mismatch'],
-    ['tampered timestamp', () => {
-      const { headers, body } = signed(fixtures.valid.app_mention);
-      return { headers: { ...headers, 'x-slack-request-timestamp': String(NOW / 1000 - 1) }, body };
-    }, 'signature_mismatch'],
+    [
+      'tampered timestamp',
+      () => {
+        const { headers, body } = signed(fixtures.valid.app_mention);
+        return { headers: { ...headers, 'x-slack-request-timestamp': String(NOW / 1000 - 1) }, body };
+      },
+      'signature_mismatch',
+    ],
     ['stale timestamp (301 s old, correctly signed)', () => signed(fixtures.valid.app_mention, { timestamp: NOW / 1000 - 301 }), 'timestamp_too_old'],
-    ['v1= instead of v0=', () => {
-      const { headers, body } = signed(fixtures.valid.app_mention);
-      return { headers: { ...headers, 'x-slack-signature': headers['x-slack-signature']!.replace('v0=', 'v1=') }, body };
-    }, 'malformed_signature'],
+    [
+      'v1= instead of v0=',
+      () => {
+        const { headers, body } = signed(fixtures.valid.app_mention);
+        return { headers: { ...headers, 'x-slack-signature': headers['x-slack-signature']!.replace('v0=', 'v1=') }, body };
+      },
+      'malformed_signature',
+    ],
   ];
   it.each(refusals)('%s: @slack/bolt refuses it and so do we', async (_name, make, reason) => {
     const { headers, body } = make();

@@ -34,7 +34,10 @@ describe.each(SERVERS)('Slack over %s', (_name, start) => {
     const boltSays = isValidSlackRequest({
       signingSecret: SECRET,
       body: delivery.body,
-      headers: { 'x-slack-signature': delivery.headers['x-slack-signature']!, 'x-slack-request-timestamp': Number(delivery.headers['x-slack-request-timestamp']) },
+      headers: {
+        'x-slack-signature': delivery.headers['x-slack-signature']!,
+        'x-slack-request-timestamp': Number(delivery.headers['x-slack-request-timestamp']),
+      },
     });
     expect(boltSays).toBe(true);
     const first = await server.post('slack', delivery);

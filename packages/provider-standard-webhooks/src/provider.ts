@@ -43,9 +43,7 @@ export type UntypedStandardWebhookEvents = { [type: string]: { [type: string]: t
 type TypedEvents<E extends Record<string, StandardSchemaV1>> = { [N in keyof E & string]: { [V in N]: E[N] } };
 
 /** The event map {@link standardWebhooks} gives for `events: E` (untyped without it). */
-export type StandardWebhooksEventMap<E extends Record<string, StandardSchemaV1>> = [keyof E] extends [never]
-  ? UntypedStandardWebhookEvents
-  : TypedEvents<E>;
+export type StandardWebhooksEventMap<E extends Record<string, StandardSchemaV1>> = [keyof E] extends [never] ? UntypedStandardWebhookEvents : TypedEvents<E>;
 
 // The untyped provider's single internal schema entry; results are renamed to the body's `type`.
 const ANY_TYPE = '*';

@@ -39,9 +39,7 @@ const signers = new Map<string, ReturnType<typeof standardWebhooks>>();
  * ```
  */
 export function signStandardWebhook(input: SignStandardWebhookOptions & { payload: unknown; body?: never }): SignedStandardWebhook<string>;
-export function signStandardWebhook<B extends string | Uint8Array>(
-  input: SignStandardWebhookOptions & { body: B; payload?: never },
-): SignedStandardWebhook<B>;
+export function signStandardWebhook<B extends string | Uint8Array>(input: SignStandardWebhookOptions & { body: B; payload?: never }): SignedStandardWebhook<B>;
 export function signStandardWebhook(input: SignStandardWebhookInput): SignedStandardWebhook {
   const prefix = input.headerPrefix ?? 'webhook';
   let signer = signers.get(prefix);

@@ -150,7 +150,13 @@ describe('Standard Webhooks: refused by both', () => {
   });
 
   it('a bare signature, v1a, v2 and other labels are never accepted', async () => {
-    for (const form of [(sig: string) => sig, (sig: string) => `v1a,${sig}`, (sig: string) => `v2,${sig}`, (sig: string) => `V1,${sig}`, (sig: string) => `v1=${sig}`]) {
+    for (const form of [
+      (sig: string) => sig,
+      (sig: string) => `v1a,${sig}`,
+      (sig: string) => `v2,${sig}`,
+      (sig: string) => `V1,${sig}`,
+      (sig: string) => `v1=${sig}`,
+    ]) {
       const { record } = live((ts) => form(officialSignature({ timestamp: ts }).slice(3)));
       const [official, mine] = await both(record);
       expect(official, record['webhook-signature']).toBe('refused');

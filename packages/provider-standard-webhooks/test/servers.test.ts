@@ -36,7 +36,10 @@ for (const [name, start] of realServers({ createExpressMiddleware, hookgatePlugi
       const any = createWebhookHandler({ provider: standardWebhooks(), secret: SECRET });
       any.onAny((event) => void untyped.push(event.event));
       const billing = createWebhookHandler({
-        provider: standardWebhooks({ id: 'billing', events: { 'invoice.paid': z.object({ type: z.literal('invoice.paid'), data: z.object({ id: z.string() }) }) } }),
+        provider: standardWebhooks({
+          id: 'billing',
+          events: { 'invoice.paid': z.object({ type: z.literal('invoice.paid'), data: z.object({ id: z.string() }) }) },
+        }),
         secret: SECRET,
       });
       billing.on('invoice.paid', (event) => void paid.push(event.data.id));

@@ -84,7 +84,8 @@ describe('Stripe events: handler outcomes', () => {
     expect(await handler.handle({ method: 'POST', headers: signed.headers, rawBody: Buffer.from(customer) })).toMatchObject({ status: 200 });
     expect(emails).toEqual(['billing@globex.example']);
     const replaced = await handler.verifyAndParse({
-      method: 'POST', headers: signStripe({ body: JSON.stringify(fixtures.valid['invoice.paid']), secret: SECRET, now: NOW }).headers,
+      method: 'POST',
+      headers: signStripe({ body: JSON.stringify(fixtures.valid['invoice.paid']), secret: SECRET, now: NOW }).headers,
       rawBody: Buffer.from(JSON.stringify(fixtures.valid['invoice.paid'])),
     });
     expect(replaced).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch' });

@@ -1,11 +1,4 @@
-import {
-  defineProvider,
-  HookgateError,
-  hmacWithTimestamp,
-  type EventMapOf,
-  type ParseResult,
-  type StandardSchemaV1,
-} from '@hookgate/core';
+import { defineProvider, HookgateError, hmacWithTimestamp, type EventMapOf, type ParseResult, type StandardSchemaV1 } from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
 import { stripeEvents } from './schemas.js';
 

@@ -18,9 +18,18 @@ describe('types', () => {
     // @ts-expect-error: not a typed event
     expect(() => handler.on('customer.created', () => {})).toThrow();
     expectTypeOf<keyof StripeEventMap>().toEqualTypeOf<
-      | 'payment_intent.succeeded' | 'payment_intent.payment_failed' | 'charge.refunded' | 'checkout.session.completed'
-      | 'checkout.session.expired' | 'customer.subscription.created' | 'customer.subscription.updated'
-      | 'customer.subscription.deleted' | 'invoice.created' | 'invoice.finalized' | 'invoice.paid' | 'invoice.payment_failed'
+      | 'payment_intent.succeeded'
+      | 'payment_intent.payment_failed'
+      | 'charge.refunded'
+      | 'checkout.session.completed'
+      | 'checkout.session.expired'
+      | 'customer.subscription.created'
+      | 'customer.subscription.updated'
+      | 'customer.subscription.deleted'
+      | 'invoice.created'
+      | 'invoice.finalized'
+      | 'invoice.paid'
+      | 'invoice.payment_failed'
     >();
   });
 

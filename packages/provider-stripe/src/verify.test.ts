@@ -37,7 +37,12 @@ function theirs(header: string, body: string = BODY, secret: string = SECRET): s
 }
 
 const officialHeader = (options: { timestamp?: number; secret?: string; payload?: string; scheme?: string } = {}) =>
-  official.generateTestHeaderString({ payload: options.payload ?? BODY, secret: options.secret ?? SECRET, timestamp: options.timestamp ?? NOW_S, ...(options.scheme ? { scheme: options.scheme } : {}) });
+  official.generateTestHeaderString({
+    payload: options.payload ?? BODY,
+    secret: options.secret ?? SECRET,
+    timestamp: options.timestamp ?? NOW_S,
+    ...(options.scheme ? { scheme: options.scheme } : {}),
+  });
 
 describe('Stripe: official signer → our verifier', () => {
   it('accepts a header from stripe.webhooks.generateTestHeaderString; event = body type', async () => {

@@ -13,7 +13,11 @@ const official = new Stripe('sk_test_hookgate_offline').webhooks;
 
 const signed = (payload: unknown, options: { secret?: string; timestamp?: number } = {}) => {
   const body = JSON.stringify(payload);
-  const header = official.generateTestHeaderString({ payload: body, secret: options.secret ?? SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
+  const header = official.generateTestHeaderString({
+    payload: body,
+    secret: options.secret ?? SECRET,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
   return { headers: { 'content-type': 'application/json', 'stripe-signature': header }, body };
 };
 

@@ -13,11 +13,7 @@ describe('JSON Schema', () => {
       oneOf: Array<{ $ref: string }>;
       $defs: Record<string, { oneOf?: Array<{ $ref: string }>; required?: string[]; additionalProperties?: unknown; properties?: object }>;
     };
-    expect(schema.oneOf.map((ref) => ref.$ref)).toEqual([
-      '#/$defs/userNotificationEvent',
-      '#/$defs/systemNotificationEvent',
-      '#/$defs/inventoryChangeEvent',
-    ]);
+    expect(schema.oneOf.map((ref) => ref.$ref)).toEqual(['#/$defs/userNotificationEvent', '#/$defs/systemNotificationEvent', '#/$defs/inventoryChangeEvent']);
     expect(schema.$defs.userNotificationEvent?.oneOf).toHaveLength(3);
     expect(schema.$defs.UserActionNotificationEvent).toMatchObject({
       type: 'object',

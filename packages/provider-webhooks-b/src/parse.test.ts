@@ -17,9 +17,7 @@ function signed(body: string, timestamp: string | number = NOW / 1000): WebhookR
   return { method: 'POST', headers: delivery.headers, rawBody: Buffer.from(delivery.body, 'utf8') };
 }
 
-const variantEvents = Object.entries(webhooksBEvents).flatMap(([event, group]) =>
-  Object.keys(group.variants).map((variant) => [variant, event] as const),
-);
+const variantEvents = Object.entries(webhooksBEvents).flatMap(([event, group]) => Object.keys(group.variants).map((variant) => [variant, event] as const));
 
 describe('every fixture through verifyAndParse with the signer', () => {
   const handler = createWebhookHandler({ provider: webhooksB(), secret: SECRET, now: () => NOW });
@@ -45,7 +43,7 @@ describe('every fixture through verifyAndParse with the signer', () => {
     }
   });
 
-  it('each access returns a fresh copy, so one consumer cannot change another one\'s samples', () => {
+  it("each access returns a fresh copy, so one consumer cannot change another one's samples", () => {
     const sample = fixtures.valid.UserActionNotificationEvent as Record<string, unknown>;
     sample.userActionNotificationEventType = 42;
     expect(fixtures.valid.UserActionNotificationEvent.userActionNotificationEventType).toBe('user.action');

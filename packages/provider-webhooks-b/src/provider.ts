@@ -1,11 +1,4 @@
-import {
-  defineProvider,
-  hmac,
-  hmacWithTimestamp,
-  type ParseResult,
-  type EventMapOf,
-  type VerificationStrategy,
-} from '@hookgate/core';
+import { defineProvider, hmac, hmacWithTimestamp, type ParseResult, type EventMapOf, type VerificationStrategy } from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
 import { webhooksBEvents } from './schemas.js';
 
@@ -64,9 +57,7 @@ function oneOfTable(): OneOfTable {
   return Object.fromEntries(
     Object.entries(webhooksBEvents).map(([event, group]) => [
       event,
-      Object.fromEntries(
-        Object.entries(group.variants).map(([name, variant]) => [name, { schema: variant.schema, required: [variant.key] }]),
-      ),
+      Object.fromEntries(Object.entries(group.variants).map(([name, variant]) => [name, { schema: variant.schema, required: [variant.key] }])),
     ]),
   ) as unknown as OneOfTable;
 }

@@ -125,11 +125,7 @@ export type InventoryStockDepletedEvent = z.output<typeof InventoryStockDepleted
  * if ('userActionNotificationEventType' in event) console.log(event.userActionNotificationEventType);
  * ```
  */
-export const UserNotificationEvent = z.xor([
-  UserActionNotificationEvent,
-  UserStatusNotificationEvent,
-  UserPreferenceNotificationEvent,
-]);
+export const UserNotificationEvent = z.xor([UserActionNotificationEvent, UserStatusNotificationEvent, UserPreferenceNotificationEvent]);
 /** Payload of `userNotificationEvent`: the union of its three variants. */
 export type UserNotificationEvent = z.output<typeof UserNotificationEvent>;
 
@@ -141,11 +137,7 @@ export type UserNotificationEvent = z.output<typeof UserNotificationEvent>;
  * SystemNotificationEvent.safeParse({ systemAlertNotificationEventType: 'system.alert' }).success; // true
  * ```
  */
-export const SystemNotificationEvent = z.xor([
-  SystemAlertNotificationEvent,
-  SystemMaintenanceNotificationEvent,
-  SystemPerformanceNotificationEvent,
-]);
+export const SystemNotificationEvent = z.xor([SystemAlertNotificationEvent, SystemMaintenanceNotificationEvent, SystemPerformanceNotificationEvent]);
 /** Payload of `systemNotificationEvent`: the union of its three variants. */
 export type SystemNotificationEvent = z.output<typeof SystemNotificationEvent>;
 
@@ -157,11 +149,7 @@ export type SystemNotificationEvent = z.output<typeof SystemNotificationEvent>;
  * InventoryChangeEvent.safeParse({ inventoryStockDepletedEventType: 'stock.depleted' }).success; // true
  * ```
  */
-export const InventoryChangeEvent = z.xor([
-  InventoryStockIncreaseEvent,
-  InventoryStockDecreaseEvent,
-  InventoryStockDepletedEvent,
-]);
+export const InventoryChangeEvent = z.xor([InventoryStockIncreaseEvent, InventoryStockDecreaseEvent, InventoryStockDepletedEvent]);
 /** Payload of `inventoryChangeEvent`: the union of its three variants. */
 export type InventoryChangeEvent = z.output<typeof InventoryChangeEvent>;
 

@@ -37,9 +37,7 @@ const signer = webhooksB();
  * ```
  */
 export function signWebhooksB(input: SignWebhooksBOptions & { payload: unknown; body?: never }): SignedWebhooksBDelivery<string>;
-export function signWebhooksB<B extends string | Uint8Array>(
-  input: SignWebhooksBOptions & { body: B; payload?: never },
-): SignedWebhooksBDelivery<B>;
+export function signWebhooksB<B extends string | Uint8Array>(input: SignWebhooksBOptions & { body: B; payload?: never }): SignedWebhooksBDelivery<B>;
 export function signWebhooksB(input: SignWebhooksBInput): SignedWebhooksBDelivery {
   // The timestamp is a plain header of the signed message here, not the strategy's own stamp.
   const { timestamp, ...rest } = input;

@@ -89,9 +89,7 @@ describe('Webhooks B signature: every failure is a typed result', () => {
   });
 
   it('a well-formed wrong digest or wrong secret → signature_mismatch', async () => {
-    expect(await reasonOf(request({ 'X-Webhook-Signature': `v1=${Buffer.alloc(64, 1).toString('base64')}`, 'X-Timestamp': TS }))).toBe(
-      'signature_mismatch',
-    );
+    expect(await reasonOf(request({ 'X-Webhook-Signature': `v1=${Buffer.alloc(64, 1).toString('base64')}`, 'X-Timestamp': TS }))).toBe('signature_mismatch');
     const forged = signWebhooksB({ body: BODY, secret: 'not-the-secret', timestamp: TS });
     expect(await reasonOf(request(forged.headers))).toBe('signature_mismatch');
   });

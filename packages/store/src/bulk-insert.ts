@@ -14,10 +14,7 @@ import type { DeliveryInput } from '@hookgate/core/store';
  * await bulkInsert(store, seed()); // 1000000
  * ```
  */
-export async function bulkInsert(
-  store: DeliveryStore,
-  deliveries: Iterable<DeliveryInput> | AsyncIterable<DeliveryInput>,
-): Promise<number> {
+export async function bulkInsert(store: DeliveryStore, deliveries: Iterable<DeliveryInput> | AsyncIterable<DeliveryInput>): Promise<number> {
   const bulk = store as DeliveryStore & { insertMany?: (rows: typeof deliveries) => Promise<number> };
   if (typeof bulk.insertMany === 'function') return bulk.insertMany(deliveries);
   let count = 0;

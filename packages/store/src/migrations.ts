@@ -81,7 +81,11 @@ const MIGRATIONS: readonly Migration[] = [
         hookgate_deliveries_variant_idx: ['variant', 'received_at', 'id'],
       } as const;
       for (const [name, columns] of Object.entries(indexes)) {
-        await db.schema.createIndex(name).on('hookgate_deliveries').columns([...columns]).execute();
+        await db.schema
+          .createIndex(name)
+          .on('hookgate_deliveries')
+          .columns([...columns])
+          .execute();
       }
       let dedupe = db.schema
         .createTable('hookgate_dedupe')
@@ -198,10 +202,7 @@ async function applyPending(db: Kysely<StoreDatabase>, dialect: StoreDialect): P
   for (const migration of MIGRATIONS) {
     if (done.has(migration.version)) continue;
     await migration.up(db, dialect);
-    await db
-      .insertInto('hookgate_migrations')
-      .values({ version: migration.version, name: migration.name, applied_at: Date.now() })
-      .execute();
+    await db.insertInto('hookgate_migrations').values({ version: migration.version, name: migration.name, applied_at: Date.now() }).execute();
     applied.push(migration.version);
   }
   return { version: SCHEMA_VERSION, applied };

@@ -20,15 +20,7 @@ import {
   type DeliveryInput,
   type NormalizedListQuery,
 } from '@hookgate/core/store';
-import {
-  sql,
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type OnConflictDatabase,
-  type OnConflictTables,
-  type SqlBool,
-} from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type SqlBool } from 'kysely';
 import { runMigrations, type MigrationResult, type StoreDialect } from './migrations.js';
 import { fromDeliveryRow, toDeliveryRow } from './row-mapping.js';
 import type { DedupeTable, DeliveriesTable, StoreDatabase } from './schema.js';
@@ -340,9 +332,7 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
         const result = await this.#backend.write((db) =>
           db
             .deleteFrom('hookgate_deliveries')
-            .where('id', 'in', (eb) =>
-              eb.selectFrom('hookgate_deliveries').select('id').where('received_at', '<', cutoff).limit(PRUNE_BATCH_ROWS),
-            )
+            .where('id', 'in', (eb) => eb.selectFrom('hookgate_deliveries').select('id').where('received_at', '<', cutoff).limit(PRUNE_BATCH_ROWS))
             .executeTakeFirst(),
         );
         const batch = Number(result.numDeletedRows);
@@ -442,10 +432,20 @@ export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect,
     query.orderBy('received_at', 'desc').orderBy('id', 'desc');
   const event = filter.event;
   if (event === undefined) {
-    return newestFirst(db.selectFrom('hookgate_deliveries').selectAll().where((eb) => where(eb, []))).limit(pageSize);
+    return newestFirst(
+      db
+        .selectFrom('hookgate_deliveries')
+        .selectAll()
+        .where((eb) => where(eb, [])),
+    ).limit(pageSize);
   }
   const branch = (match: (eb: DeliveriesExpressionBuilder) => Expression<SqlBool>) =>
-    newestFirst(db.selectFrom('hookgate_deliveries').select('id').where((eb) => where(eb, [match(eb)]))).limit(pageSize);
+    newestFirst(
+      db
+        .selectFrom('hookgate_deliveries')
+        .select('id')
+        .where((eb) => where(eb, [match(eb)])),
+    ).limit(pageSize);
   const byEvent = branch((eb) => eb('event', '=', event));
   // `variant <> event` is the partial index's own predicate (migration 2), spelled the same so
   // both engines can use it; a row with a variant always has an event, so nothing is lost.

@@ -9,9 +9,7 @@ import { HookgateError } from '@hookgate/core';
  * const location: StoreLocation = parseStoreUrl('postgres://app@db/hookgate'); // { dialect: 'postgres', connectionString: … }
  * ```
  */
-export type StoreLocation =
-  | { dialect: 'sqlite'; /** Absolute path, or `:memory:`. */ file: string }
-  | { dialect: 'postgres'; connectionString: string };
+export type StoreLocation = { dialect: 'sqlite' /** Absolute path, or `:memory:`. */; file: string } | { dialect: 'postgres'; connectionString: string };
 
 /**
  * Parses a store URL:

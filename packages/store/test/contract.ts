@@ -69,7 +69,7 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
           path: '/webhooks/webhooks-b',
           headers: { 'content-type': 'application/json', 'x-webhook-signature': '[redacted]' },
           rawBody: encoder.encode('{"user":{"id":7},"ünïcødé":"✓"}'),
-          payload: { user: { id: 7 }, list: [1, 'two', null, true], 'ünïcødé': '✓' },
+          payload: { user: { id: 7 }, list: [1, 'two', null, true], ünïcødé: '✓' },
           durationMs: 12.375,
           at: 1234,
         });
@@ -93,7 +93,7 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
           body: '{"user":{"id":7},"ünïcødé":"✓"}',
           bodyEncoding: 'utf8',
           bodyTruncated: false,
-          payload: { user: { id: 7 }, list: [1, 'two', null, true], 'ünïcødé': '✓' },
+          payload: { user: { id: 7 }, list: [1, 'two', null, true], ünïcødé: '✓' },
           durationMs: 12.375,
         } satisfies Delivery);
         expect(JSON.parse(JSON.stringify(stored))).toEqual(stored);
@@ -378,7 +378,16 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         const empty = await store.stats({ from: new Date(T0), to: new Date(T0 + HOUR), bucket: 'minute' });
         expect(empty.series).toEqual([]);
         expect(empty.reasons).toEqual([]);
-        expect(empty.totals).toEqual({ all: 0, handled: 0, duplicate: 0, in_progress: 0, rejected_signature: 0, invalid_payload: 0, unknown_event: 0, handler_error: 0 });
+        expect(empty.totals).toEqual({
+          all: 0,
+          handled: 0,
+          duplicate: 0,
+          in_progress: 0,
+          rejected_signature: 0,
+          invalid_payload: 0,
+          unknown_event: 0,
+          handler_error: 0,
+        });
         await expect(store.stats({ from: 'yesterday-ish', to: new Date(), bucket: 'hour' })).rejects.toMatchObject({ code: 'invalid_config' });
       });
     });
@@ -592,32 +601,33 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
       });
 
       // Registered only where it applies, rather than reported as skipped elsewhere.
-      if (traits.persistent) it('keeps every delivery and claim across close and reopen', async () => {
-        const { store, reopen } = await open();
-        if (reopen === undefined) throw new Error('a persistent store under test must provide reopen()');
-        const inputs = Array.from({ length: 15 }, (_, index) => makeDelivery({ at: index * 1000, status: statusAt(index) }));
-        await bulkInsert(store, inputs.slice(0, 10));
-        for (const input of inputs.slice(10)) await store.record(input);
-        const holder = createDeliveryId();
-        const now = Date.now();
-        await store.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: holder, now, leaseMs: DAY });
-        const done = { ...makeDelivery({ dedupeKey: 'finished' }), id: createDeliveryId() };
-        await store.claim({ provider: 'pylon', dedupeKey: 'finished', deliveryId: done.id, now, leaseMs: DAY });
-        await store.complete({ delivery: done, now, windowMs: DAY });
-        const before = await listAll(store);
-        const again = await reopen();
-        expect(await listAll(again)).toEqual(before);
-        for (const input of inputs) expect((await again.get(input.id))?.status).toBe(input.status);
-        expect(await again.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: createDeliveryId(), now, leaseMs: DAY })).toEqual({
-          kind: 'in_progress',
-          holderDeliveryId: holder,
-          leaseExpiresAt: now + DAY,
+      if (traits.persistent)
+        it('keeps every delivery and claim across close and reopen', async () => {
+          const { store, reopen } = await open();
+          if (reopen === undefined) throw new Error('a persistent store under test must provide reopen()');
+          const inputs = Array.from({ length: 15 }, (_, index) => makeDelivery({ at: index * 1000, status: statusAt(index) }));
+          await bulkInsert(store, inputs.slice(0, 10));
+          for (const input of inputs.slice(10)) await store.record(input);
+          const holder = createDeliveryId();
+          const now = Date.now();
+          await store.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: holder, now, leaseMs: DAY });
+          const done = { ...makeDelivery({ dedupeKey: 'finished' }), id: createDeliveryId() };
+          await store.claim({ provider: 'pylon', dedupeKey: 'finished', deliveryId: done.id, now, leaseMs: DAY });
+          await store.complete({ delivery: done, now, windowMs: DAY });
+          const before = await listAll(store);
+          const again = await reopen();
+          expect(await listAll(again)).toEqual(before);
+          for (const input of inputs) expect((await again.get(input.id))?.status).toBe(input.status);
+          expect(await again.claim({ provider: 'pylon', dedupeKey: 'kept', deliveryId: createDeliveryId(), now, leaseMs: DAY })).toEqual({
+            kind: 'in_progress',
+            holderDeliveryId: holder,
+            leaseExpiresAt: now + DAY,
+          });
+          expect(await again.claim({ provider: 'pylon', dedupeKey: 'finished', deliveryId: createDeliveryId(), now, leaseMs: DAY })).toEqual({
+            kind: 'done',
+            firstDeliveryId: done.id,
+          });
         });
-        expect(await again.claim({ provider: 'pylon', dedupeKey: 'finished', deliveryId: createDeliveryId(), now, leaseMs: DAY })).toEqual({
-          kind: 'done',
-          firstDeliveryId: done.id,
-        });
-      });
     });
   });
 }

@@ -19,10 +19,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe.each([
-  ...DATABASE_TARGETS,
-  { name: 'MemoryStore', create: null },
-])('handler with the $name store', ({ create }) => {
+describe.each([...DATABASE_TARGETS, { name: 'MemoryStore', create: null }])('handler with the $name store', ({ create }) => {
   /** A store plus every stored value as one string, read around the store API where possible. */
   async function setup(): Promise<{ store: DeliveryStore; url: string | null; everythingStored(): Promise<string> }> {
     if (create === null) {

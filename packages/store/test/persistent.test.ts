@@ -113,9 +113,7 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
           );
         }
       } else {
-        await target.exec(
-          `create function {schema}.boom() returns trigger language plpgsql as $$ begin raise exception 'sabotaged'; end $$`,
-        );
+        await target.exec(`create function {schema}.boom() returns trigger language plpgsql as $$ begin raise exception 'sabotaged'; end $$`);
         await target.exec(
           `create trigger boom before insert or update on {schema}.hookgate_dedupe for each row when (new.dedupe_key = 'boom' and new.state = 'done') execute function {schema}.boom()`,
         );
@@ -151,7 +149,7 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
     it('insertMany stores exactly what record stores, awkward characters included', async () => {
       const target = await fresh();
       const store = await open(target.url);
-      const awkward = 'q"uote \\back{brace},comma NULL \'single\' ünï ✓ \t\n end';
+      const awkward = "q\"uote \\back{brace},comma NULL 'single' ünï ✓ \t\n end";
       const template = makeDelivery({
         event: awkward,
         variant: null,

@@ -48,10 +48,7 @@ describe('PostgreSQL store', () => {
     cleanups.push(() => store.close());
     const first = makeDelivery();
     await Promise.all([store.record(first), store.list(), store.get(first.id)]); // fill the pool
-    const killed = await adminQuery<{ ok: boolean }>(
-      'select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1',
-      [application],
-    );
+    const killed = await adminQuery<{ ok: boolean }>('select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1', [application]);
     expect(killed.length).toBeGreaterThan(0);
     // Every pooled connection is dead now; each call must still succeed on a fresh one.
     const second = makeDelivery({ at: 1 });

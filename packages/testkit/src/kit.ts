@@ -5,16 +5,7 @@
  */
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
-import {
-  createGateway,
-  createWebhookHandler,
-  defineProvider,
-  hmac,
-  signRequest,
-  MemoryStore,
-  type Gateway,
-  type StandardSchemaV1,
-} from '@hookgate/core';
+import { createGateway, createWebhookHandler, defineProvider, hmac, signRequest, MemoryStore, type Gateway, type StandardSchemaV1 } from '@hookgate/core';
 import { pylon } from '@hookgate/provider-pylon';
 import { webhooksB } from '@hookgate/provider-webhooks-b';
 

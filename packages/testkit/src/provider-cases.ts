@@ -39,11 +39,20 @@ export function providerCases(): ProviderCase[] {
   };
   const add = (providerId: ProviderCase['providerId'], group: string, name: string, body: string, kind: OutcomeKind, reason?: string) => {
     const { headers } = sign[providerId](body);
-    const entry: ProviderCase = { name: `${providerId} ${group} ${name}`, providerId, delivery: { body, headers: lowerCaseNames(headers) }, status: OUTCOME_STATUS[kind], kind };
+    const entry: ProviderCase = {
+      name: `${providerId} ${group} ${name}`,
+      providerId,
+      delivery: { body, headers: lowerCaseNames(headers) },
+      status: OUTCOME_STATUS[kind],
+      kind,
+    };
     if (reason !== undefined) entry.reason = reason;
     cases.push(entry);
   };
-  for (const [providerId, samples] of [['pylon', pylonFixtures], ['webhooks-b', webhooksBFixtures]] as const) {
+  for (const [providerId, samples] of [
+    ['pylon', pylonFixtures],
+    ['webhooks-b', webhooksBFixtures],
+  ] as const) {
     for (const [name, payload] of Object.entries(samples.valid)) add(providerId, 'valid', name, JSON.stringify(payload), 'handled');
     for (const group of ['invalid', 'ambiguous', 'unknown'] as const) {
       const set = (samples as unknown as Record<string, Record<string, SampleCase> | undefined>)[group] ?? {};

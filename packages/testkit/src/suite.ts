@@ -7,16 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import type { Gateway, MemoryStore } from '@hookgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ACME_MAX_BODY_BYTES,
-  SECRET,
-  abortedUpload,
-  createConformanceGateway,
-  nextId,
-  rawRequest,
-  signedAcme,
-  type Delivery,
-} from './kit.js';
+import { ACME_MAX_BODY_BYTES, SECRET, abortedUpload, createConformanceGateway, nextId, rawRequest, signedAcme, type Delivery } from './kit.js';
 import { providerCases } from './provider-cases.js';
 
 export interface ConformanceServer {
@@ -54,10 +45,7 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
     const dispatchedCount = (): number | undefined => (app.server ? dispatched.length : undefined);
     const plus = (count: number | undefined, more: number) => (count === undefined ? undefined : count + more);
 
-    async function post(
-      providerId: string,
-      delivery: Delivery,
-    ): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
+    async function post(providerId: string, delivery: Delivery): Promise<{ status: number; json: Record<string, unknown>; text: string; headers: Headers }> {
       const response = await fetch(app.url(providerId), { method: 'POST', headers: delivery.headers, body: delivery.body });
       const text = await response.text();
       return { status: response.status, json: JSON.parse(text) as Record<string, unknown>, text, headers: response.headers };
@@ -216,7 +204,11 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
         const reused: boolean[] = [];
         for (let index = 0; index < 3; index++) {
           const delivery = signedAcme(paid());
-          const response = await rawRequest(app.url('acme'), { agent, headers: { ...delivery.headers, 'content-length': String(delivery.body.length) }, chunks: [delivery.body] });
+          const response = await rawRequest(app.url('acme'), {
+            agent,
+            headers: { ...delivery.headers, 'content-length': String(delivery.body.length) },
+            chunks: [delivery.body],
+          });
           statuses.push(response.status);
           reused.push(response.reusedSocket);
         }

@@ -30,7 +30,11 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
 
   const firstPageQuery = filtersToQuery(filters, { cursor: undefined }, DEFAULT_PAGE_SIZE);
   const firstPageHref = firstPageQuery ? `/deliveries?${firstPageQuery}` : '/deliveries';
-  const pollQuery = filtersToQuery(filters, { cursor: undefined, range: undefined, from: undefined, to: undefined, limit: DEFAULT_PAGE_SIZE }, DEFAULT_PAGE_SIZE);
+  const pollQuery = filtersToQuery(
+    filters,
+    { cursor: undefined, range: undefined, from: undefined, to: undefined, limit: DEFAULT_PAGE_SIZE },
+    DEFAULT_PAGE_SIZE,
+  );
   const newestRow = page.items[0];
   const nextHref = page.nextCursor ? `/deliveries?${filtersToQuery(filters, { cursor: page.nextCursor }, DEFAULT_PAGE_SIZE)}` : null;
   const pastOnly = !filters.range && filters.to !== undefined && Date.parse(filters.to) < Date.now();

@@ -21,8 +21,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <div className="card-body">
         {!tokenConfigured ? (
           <p>
-            No <code>HOOKGATE_DASHBOARD_TOKEN</code> is configured: the dashboard is open to this machine (loopback) without signing
-            in. <a href="/">Go to the overview</a>.
+            No <code>HOOKGATE_DASHBOARD_TOKEN</code> is configured: the dashboard is open to this machine (loopback) without signing in.{' '}
+            <a href="/">Go to the overview</a>.
           </p>
         ) : (
           <form action="/api/session" method="post">

@@ -16,7 +16,10 @@ export interface RawResponse {
  * const { status, headers } = await rawRequest(`${base}/api/webhooks/pylon`, { method: 'TRACE' });
  * ```
  */
-export function rawRequest(url: string, options: { method?: string | undefined; headers?: Record<string, string> | undefined; body?: string | undefined } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  options: { method?: string | undefined; headers?: Record<string, string> | undefined; body?: string | undefined } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
       const chunks: Buffer[] = [];

@@ -68,8 +68,7 @@ export default async function DeliveryPage({ params }: Props) {
             {delivery.variant && delivery.variant !== delivery.event ? <span className="muted"> · {delivery.variant}</span> : null}
           </h1>
           <p>
-            <StatusBadge status={delivery.status} /> <ProviderTag provider={delivery.provider} /> received{' '}
-            <LocalTime iso={delivery.receivedAt} withMs />
+            <StatusBadge status={delivery.status} /> <ProviderTag provider={delivery.provider} /> received <LocalTime iso={delivery.receivedAt} withMs />
           </p>
         </div>
         <CopyButton text={delivery.id} label="delivery id" />
@@ -194,11 +193,16 @@ export default async function DeliveryPage({ params }: Props) {
               {delivery.body.length === 0 ? <p className="muted">Empty body.</p> : <JsonViewBlock view={body} label="raw body" downloadHref={downloadHref} />}
             </div>
           </Card>
-          <Card id="payload" title="Parsed payload" aside={<span className="muted">{delivery.payload === null ? '' : 'Validated against the event schema'}</span>}>
+          <Card
+            id="payload"
+            title="Parsed payload"
+            aside={<span className="muted">{delivery.payload === null ? '' : 'Validated against the event schema'}</span>}
+          >
             <div className="card-body" data-testid="payload">
               {delivery.payload === null ? (
                 <p className="muted">
-                  Not parsed: {delivery.status === 'rejected_signature' ? 'bodies are only parsed after the signature verifies.' : `${delivery.reason ?? 'no payload'}.`}
+                  Not parsed:{' '}
+                  {delivery.status === 'rejected_signature' ? 'bodies are only parsed after the signature verifies.' : `${delivery.reason ?? 'no payload'}.`}
                 </p>
               ) : (
                 <JsonViewBlock view={viewJsonValue(delivery.payload)} label="parsed payload" downloadHref={downloadHref} />
@@ -215,7 +219,9 @@ export default async function DeliveryPage({ params }: Props) {
           >
             {duplicates.length === 0 ? (
               <p className="card-body muted" style={{ margin: 0 }}>
-                {delivery.dedupeKey ? 'No copies of this delivery were received.' : `No dedupe key (${noDedupeKeyReason(delivery).replace(/^none: /, '')}), so copies cannot be matched.`}
+                {delivery.dedupeKey
+                  ? 'No copies of this delivery were received.'
+                  : `No dedupe key (${noDedupeKeyReason(delivery).replace(/^none: /, '')}), so copies cannot be matched.`}
               </p>
             ) : (
               <ul className="card-body" style={{ margin: 0, paddingLeft: '2.2rem' }}>
