@@ -97,7 +97,9 @@ test('the loopback rule uses the socket address, not headers a client can forge'
   const signed = pylonDelivery(newMarker());
   const result = await send(baseURL!, 'pylon', { ...signed, headers: { ...signed.headers, ...forged } });
   const delivery = await (await request.get(`${baseURL}/api/deliveries/${result.deliveryId}`)).json();
-  expect(delivery.headers['x-hookgate-peer-address']).toBe('127.0.0.1');
+  // Only what the sender sent is recorded (issue 17), and never its forged copy of our own stamp.
+  expect(delivery.headers['x-hookgate-peer-address']).toBeUndefined();
+  expect(delivery.headers['x-forwarded-for']).toBe('203.0.113.9');
 
   const get = await request.get(`${baseURL}/api/webhooks/pylon`);
   expect([get.status(), get.headers().allow]).toEqual([405, 'POST']);
