@@ -46,8 +46,19 @@ if [ ! -f "$ADDON" ]; then
   rm -rf "$BUILD" && mkdir -p "$BUILD"
   cp -r "$SQLITE_DIR/binding.gyp" "$SQLITE_DIR/deps" "$SQLITE_DIR/src" "$SQLITE_DIR/package.json" "$BUILD/"
   log "compiling better-sqlite3 $SQLITE_VERSION for ABI $ABI (about 2 minutes)"
-  (cd "$BUILD" && PATH="$NODE_HOME/bin:$PATH" "$NODE24" "$NODE_GYP" rebuild --release --nodedir="$NODE_HOME" --jobs="$(nproc)" --loglevel=warn >build.log 2>&1) || {
+  # node-gyp lets npm_config_* variables override its command line, and `pnpm test` exports
+  # the user's npmrc `nodedir` (here /usr: the system Node 20's headers) as npm_config_nodedir,
+  # which would build for ABI 115. Drop every inherited npm_config_* and name Node 24's headers.
+  unset_npm_config=()
+  for name in $(compgen -e | grep '^npm_config_' || true); do unset_npm_config+=(-u "$name"); done
+  (cd "$BUILD" && env "${unset_npm_config[@]}" PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" \
+    "$NODE24" "$NODE_GYP" rebuild --release --nodedir="$NODE_HOME" --jobs="$(nproc)" --loglevel=warn >build.log 2>&1) || {
     tail -40 "$BUILD/build.log"
+    exit 1
+  }
+  # Cache only an addon Node 24 really opens (a wrong-ABI build would otherwise stick).
+  "$NODE24" -e "require('node:module').createRequire('$BUILD/')('$BUILD/build/Release/better_sqlite3.node')" || {
+    echo "the better-sqlite3 built for Node 24 does not load in Node 24; build log: $BUILD/build.log" >&2
     exit 1
   }
   mkdir -p "$(dirname "$ADDON")"
