@@ -6,6 +6,8 @@ import { SqlDeliveryStore, type PersistentDeliveryStore, type SqlStoreBackend } 
 import { openSqliteDatabase } from './sqlite-database.js';
 import { parseStoreUrl, redactStoreError, redactStoreUrl } from './store-url.js';
 import { WriteBatch } from './write-batch.js';
+import { PostgresWrites } from './postgres-writes.js';
+import { SqliteWrites } from './sqlite-writes.js';
 
 /**
  * Options of {@link openStore}. Every field is optional.
@@ -71,10 +73,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       busyTimeoutMs: nonNegativeInteger('busyTimeoutMs', options.busyTimeoutMs, DEFAULTS.busyTimeoutMs),
       synchronous,
     });
-    const batch = new WriteBatch(handle.db, handle.inTransaction);
+    const batch = new WriteBatch(handle.db, handle, synchronous);
     backend = {
       dialect: 'sqlite',
       db: handle.db,
+      hot: new SqliteWrites(handle.prepare, batch),
       write: (operation) => batch.run(operation),
       read: (operation) => operation(handle.db),
       maxBodyBytes,
@@ -83,7 +86,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   } else {
     const poolSize = nonNegativeInteger('poolSize', options.poolSize, DEFAULTS.poolSize);
     if (poolSize < 1) throw new HookgateError('invalid_config', 'openStore(): poolSize must be at least 1');
-    const db: Kysely<StoreDatabase> = await openPostgresDatabase(location.connectionString, {
+    const { db, pool } = await openPostgresDatabase(location.connectionString, {
       poolSize,
       connectionTimeoutMs: nonNegativeInteger('connectionTimeoutMs', options.connectionTimeoutMs, DEFAULTS.connectionTimeoutMs),
     });
@@ -94,7 +97,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       retryOnBrokenConnection(() => operation(db), attempts).catch((error: unknown) => {
         throw postgresError(error, url, label);
       });
-    backend = { dialect: 'postgres', db, write: run, read: run, maxBodyBytes, label };
+    const hot = new PostgresWrites((name, text, values) => run(async () => (await pool.query({ name, text, values })).rows));
+    backend = { dialect: 'postgres', db, hot, write: run, read: run, maxBodyBytes, label };
   }
   const store = new SqlDeliveryStore(backend);
   if (options.migrate ?? true) {

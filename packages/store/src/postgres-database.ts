@@ -9,6 +9,13 @@ export interface PostgresSettings {
   connectionTimeoutMs: number;
 }
 
+/** An open PostgreSQL pool: the Kysely instance over it, and the pool itself for the batched hot writes. */
+export interface PostgresHandle {
+  db: Kysely<StoreDatabase>;
+  /** Closed by destroying `db`. */
+  pool: pg.Pool;
+}
+
 const INT8_OID = 20;
 
 /**
@@ -20,10 +27,10 @@ const INT8_OID = 20;
  *
  * @example
  * ```ts
- * const db = await openPostgresDatabase('postgres://hookgate@db/hookgate', { poolSize: 10, connectionTimeoutMs: 5000 });
+ * const { db, pool } = await openPostgresDatabase('postgres://hookgate@db/hookgate', { poolSize: 10, connectionTimeoutMs: 5000 });
  * ```
  */
-export async function openPostgresDatabase(connectionString: string, settings: PostgresSettings): Promise<Kysely<StoreDatabase>> {
+export async function openPostgresDatabase(connectionString: string, settings: PostgresSettings): Promise<PostgresHandle> {
   const { default: pg } = await loadDriver('pg', () => import('pg'));
   const pool = new pg.Pool({
     connectionString,
@@ -42,7 +49,7 @@ export async function openPostgresDatabase(connectionString: string, settings: P
   // and crash the process. The pool already discards the broken client; nothing else to do.
   pool.on('error', ignore);
   pool.on('connect', (client) => client.on('error', ignore));
-  return new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return { db: new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
 
 function ignore(): void {}

@@ -20,10 +20,11 @@ import {
   type DeliveryInput,
   type NormalizedListQuery,
 } from '@hookgate/core/store';
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { POSTGRES_COLUMN_TYPES, type HotWrites } from './hot-writes.js';
 import { runMigrations, type MigrationResult, type StoreDialect } from './migrations.js';
 import { fromDeliveryRow, toDeliveryRow } from './row-mapping.js';
-import type { DedupeTable, DeliveriesTable, StoreDatabase } from './schema.js';
+import type { DeliveriesTable, StoreDatabase } from './schema.js';
 
 /**
  * A {@link DeliveryStore} backed by SQLite or PostgreSQL, as returned by `openStore`.
@@ -53,6 +54,8 @@ export interface PersistentDeliveryStore extends DeliveryStore {
 export interface SqlStoreBackend {
   dialect: StoreDialect;
   db: Kysely<StoreDatabase>;
+  /** The per-delivery writes (claim, complete, record, release), without Kysely. */
+  hot: HotWrites;
   /** Runs a write (SQLite: through the group commit; PostgreSQL: directly, retried once on a broken connection). */
   write<T>(operation: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T>;
   /** Runs a read (PostgreSQL: retried once on a broken connection). */
@@ -68,34 +71,10 @@ export interface SqlStoreBackend {
  */
 const BULK_CHUNK_ROWS: Readonly<Record<StoreDialect, number>> = { sqlite: 1000, postgres: 2000 };
 
-/** PostgreSQL array type of each column, for `unnest` bulk inserts. */
-const POSTGRES_COLUMN_TYPES: Readonly<Record<keyof DeliveriesTable, string>> = {
-  id: 'text',
-  received_at: 'bigint',
-  provider: 'text',
-  event: 'text',
-  variant: 'text',
-  status: 'text',
-  reason: 'text',
-  message: 'text',
-  dedupe_key: 'text',
-  duplicate_of: 'text',
-  secret_index: 'integer',
-  method: 'text',
-  path: 'text',
-  headers: 'text',
-  body: 'text',
-  body_encoding: 'text',
-  body_truncated: 'integer',
-  payload: 'text',
-  duration_ms: 'double precision',
-};
 /** A bulk load at least this large refreshes PostgreSQL's planner statistics. */
 const ANALYZE_AFTER_ROWS = 10_000;
 /** Rows deleted per statement by `prune`, so a big purge never holds the write lock for long. */
 const PRUNE_BATCH_ROWS = 5000;
-/** How often `claim` retries when the holder vanished between its insert and its lookup. */
-const CLAIM_ATTEMPTS = 5;
 
 /** Columns `q` searches, in the order the README lists them. */
 const SEARCH_COLUMNS = ['event', 'variant', 'id', 'duplicate_of', 'dedupe_key', 'reason', 'body'] as const;
@@ -124,41 +103,13 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
 
   claim(input: ClaimInput): Promise<ClaimResult> {
     return this.#track(() =>
-      this.#backend.write(async (db) => {
-        for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
-          // Insert, or take over a claim whose lease or window has passed (or that this very
-          // delivery already processes, so a claim retried after a lost connection still
-          // succeeds). One statement, so the database decides the single winner among
-          // concurrent claimers, in this process or another.
-          const claim: DedupeTable = {
-            provider: input.provider,
-            dedupe_key: input.dedupeKey,
-            delivery_id: input.deliveryId,
-            state: 'processing',
-            claimed_at: input.now,
-            expires_at: input.now + input.leaseMs,
-          };
-          const won = await upsertClaim(db, claim, (eb) =>
-            eb.or([
-              eb('hookgate_dedupe.expires_at', '<=', input.now),
-              eb.and([eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')), eb('hookgate_dedupe.state', '=', 'processing')]),
-            ]),
-          )
-            .returning('delivery_id')
-            .executeTakeFirst();
-          if (won !== undefined) return { kind: 'claimed' };
-          const holder = await db
-            .selectFrom('hookgate_dedupe')
-            .select(['delivery_id', 'state', 'expires_at'])
-            .where('provider', '=', input.provider)
-            .where('dedupe_key', '=', input.dedupeKey)
-            .executeTakeFirst();
-          // The holder released its claim in between: try again.
-          if (holder === undefined) continue;
-          if (holder.state === 'done') return { kind: 'done', firstDeliveryId: holder.delivery_id };
-          return { kind: 'in_progress', holderDeliveryId: holder.delivery_id, leaseExpiresAt: Number(holder.expires_at) };
-        }
-        throw new Error(`claim(): the key kept changing hands during ${CLAIM_ATTEMPTS} attempts`);
+      this.#backend.hot.claim({
+        provider: input.provider,
+        dedupe_key: input.dedupeKey,
+        delivery_id: input.deliveryId,
+        state: 'processing',
+        claimed_at: input.now,
+        expires_at: input.now + input.leaseMs,
       }),
     );
   }
@@ -171,66 +122,25 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
       const row = this.#toRow(delivery); // validate before joining a batch
       // Done from now for the window, unless another delivery already completed the key within
       // its window: the first completion stays the one later copies point at.
-      const done: DedupeTable = {
+      await this.#backend.hot.complete(row, {
         provider: row.provider,
         dedupe_key: dedupeKey,
         delivery_id: delivery.id,
         state: 'done',
         claimed_at: input.now,
         expires_at: input.now + input.windowMs,
-      };
-      const insertRow = (db: Kysely<StoreDatabase>) =>
-        db
-          .insertInto('hookgate_deliveries')
-          .values(row)
-          .onConflict((conflict) => conflict.column('id').doNothing());
-      const markDone = (db: Kysely<StoreDatabase>) =>
-        upsertClaim(db, done, (eb) =>
-          eb.or([
-            eb('hookgate_dedupe.state', '<>', 'done'),
-            eb('hookgate_dedupe.expires_at', '<=', input.now),
-            eb('hookgate_dedupe.delivery_id', '=', eb.ref('excluded.delivery_id')),
-          ]),
-        );
-      await this.#backend.write(async (db) => {
-        if (this.dialect === 'postgres') {
-          // One statement (the row insert as a data-modifying CTE) is atomic by itself and costs
-          // one round trip, where BEGIN … COMMIT would cost four.
-          await sql`with recorded as (${insertRow(db)}) ${markDone(db)}`.execute(db);
-          return;
-        }
-        await this.#atomically(db, async (trx) => {
-          await insertRow(trx).execute();
-          await markDone(trx).execute();
-        });
       });
     });
   }
 
   release(provider: string, dedupeKey: string, deliveryId: string): Promise<void> {
-    return this.#track(() =>
-      this.#backend.write(async (db) => {
-        await db
-          .deleteFrom('hookgate_dedupe')
-          .where('provider', '=', provider)
-          .where('dedupe_key', '=', dedupeKey)
-          .where('delivery_id', '=', deliveryId)
-          .where('state', '=', 'processing')
-          .execute();
-      }),
-    );
+    return this.#track(() => this.#backend.hot.release(provider, dedupeKey, deliveryId));
   }
 
   record(delivery: DeliveryInput): Promise<void> {
     return this.#track(async () => {
       const row = this.#toRow(delivery); // validate before joining a batch
-      await this.#backend.write((db) =>
-        db
-          .insertInto('hookgate_deliveries')
-          .values(row)
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .execute(),
-      );
+      await this.#backend.hot.record(row);
     });
   }
 
@@ -357,25 +267,6 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
     return this.#closing;
   }
 
-  /**
-   * SQLite: runs several statements as one unit. Writes already run inside the group commit's
-   * transaction, where a failing statement is undone alone, so a savepoint makes the statements
-   * succeed or fail together within that commit.
-   */
-  async #atomically<T>(db: Kysely<StoreDatabase>, operation: (trx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
-    await sql`savepoint hookgate_atomic`.execute(db);
-    try {
-      const result = await operation(db);
-      await sql`release savepoint hookgate_atomic`.execute(db);
-      return result;
-    } catch (error) {
-      // SQLite may already have rolled the whole transaction back (then the batch fails as a whole).
-      await sql`rollback to savepoint hookgate_atomic`.execute(db).catch(() => undefined);
-      await sql`release savepoint hookgate_atomic`.execute(db).catch(() => undefined);
-      throw error;
-    }
-  }
-
   #toRow(delivery: DeliveryInput): DeliveriesTable {
     return toDeliveryRow(delivery, this.#backend.maxBodyBytes, this.dialect === 'postgres');
   }
@@ -455,31 +346,6 @@ export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect,
     .select('by_event.id')
     .unionAll(db.selectFrom(byVariant.as('by_variant')).select('by_variant.id'));
   return newestFirst(db.selectFrom('hookgate_deliveries').selectAll().where('id', 'in', ids)).limit(pageSize);
-}
-
-/**
- * Inserts a claim row, or replaces the row holding the same key when `replaceWhen` holds for it
- * (`excluded` is the new row). One statement, so the database picks a single winner.
- */
-function upsertClaim(
-  db: Kysely<StoreDatabase>,
-  claim: DedupeTable,
-  replaceWhen: (eb: ExpressionBuilder<OnConflictDatabase<StoreDatabase, 'hookgate_dedupe'>, OnConflictTables<'hookgate_dedupe'>>) => Expression<SqlBool>,
-) {
-  return db
-    .insertInto('hookgate_dedupe')
-    .values(claim)
-    .onConflict((conflict) =>
-      conflict
-        .columns(['provider', 'dedupe_key'])
-        .doUpdateSet((eb) => ({
-          delivery_id: eb.ref('excluded.delivery_id'),
-          state: eb.ref('excluded.state'),
-          claimed_at: eb.ref('excluded.claimed_at'),
-          expires_at: eb.ref('excluded.expires_at'),
-        }))
-        .where(replaceWhen),
-    );
 }
 
 /** SQLite bulk insert: one multi-row VALUES statement; returns the rows actually inserted. */

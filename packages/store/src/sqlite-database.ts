@@ -18,6 +18,10 @@ export interface SqliteHandle {
   db: Kysely<StoreDatabase>;
   /** True while a transaction is open (false after SQLite rolled one back on its own). */
   inTransaction(): boolean;
+  /** Runs one statement without results (BEGIN, COMMIT, PRAGMA …) on the raw connection. */
+  exec(statement: string): void;
+  /** A prepared statement on the raw connection, cached by SQL text (shared with Kysely's queries). */
+  prepare(statement: string): Database.Statement;
 }
 
 /** Prepared statements kept per SQL text; Kysely's SQLite driver would re-prepare on every query. */
@@ -69,5 +73,9 @@ export async function openSqliteDatabase(file: string, settings: SqliteSettings)
   return {
     db: new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) }),
     inTransaction: () => raw.open && raw.inTransaction,
+    exec: (statement) => {
+      database.prepare(statement).run();
+    },
+    prepare: (statement) => database.prepare(statement),
   };
 }
