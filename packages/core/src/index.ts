@@ -14,11 +14,39 @@ export {
   type HandleOptions,
   type HandlerContext,
   type HandlerLogger,
+  type RedeliverInput,
   type WebhookEndpoint,
   type WebhookHandler,
   type WebhookHandlerOptions,
 } from './handler.js';
 export { createGateway, type Gateway, type GatewayOptions, type GatewayRouter } from './gateway.js';
+export { createFetchHandler, type FetchHandlerOptions } from './fetch.js';
+// Inbox mode: answer at once, run listeners in a worker with retries; replay stored deliveries
+export {
+  DEFAULT_RETRY_POLICY,
+  normalizeRetryPolicy,
+  retryDelayMs,
+  type AttemptResult,
+  type DeliveryAttempt,
+  type DeliveryInbox,
+  type HandlerMode,
+  type InboxJob,
+  type InboxSubscription,
+  type InboxWorkOptions,
+  type ResolvedRetryPolicy,
+  type RetryPolicy,
+} from './inbox.js';
+export { startWorker, type Worker, type WorkerOptions } from './worker.js';
+export {
+  countReplayable,
+  MAX_REPLAY_BATCH,
+  REPLAYABLE_STATUSES,
+  replayDeliveries,
+  replayDelivery,
+  type ReplayBatchResult,
+  type ReplayOptions,
+  type ReplayResult,
+} from './replay.js';
 export { DEFAULT_MAX_JSON_DEPTH } from './json-body.js';
 export type { HeadersInput, WebhookRequest } from './request.js';
 export { CREDENTIAL_HEADERS, getHeader, REDACTED } from './headers.js';
@@ -54,10 +82,11 @@ export {
   type VerificationSuccess,
 } from './verify-hmac.js';
 export type { KeyValueSignatureFormat, SignatureFormat, VersionedSignatureFormat } from './signature-header.js';
+export { diagnoseVerification, type DiagnoseOptions, type DiagnosisCode, type DiagnosisFinding, type VerificationDiagnosis } from './diagnose.js';
 export type { DigestEncoding } from './digest-encoding.js';
 export type { MessageChunk } from './message-template.js';
 export type { Secret, SecretFormat, SecretKeys } from './secrets.js';
-export type { StandardSchemaV1 } from './standard-schema.js';
+export type { FastParse, StandardSchemaV1 } from './standard-schema.js';
 export type {
   AnyPayloadOf,
   EventMap,
