@@ -1,19 +1,35 @@
 // The store contract: what is recorded per delivery and how dedupe claims work.
+import type { DeliveryInbox } from './inbox.js';
 
 /**
- * What happened to a delivery, as recorded. `handle()` outcomes use the same names.
+ * What happened to a delivery, as recorded. `handle()` outcomes use the same names. In inbox
+ * mode a delivery is answered (202) and recorded `queued`; a worker then moves it to `handled`,
+ * `retrying` (an attempt failed, another is scheduled) or `dead` (its last attempt failed).
  */
-export type DeliveryStatus = 'handled' | 'duplicate' | 'in_progress' | 'rejected_signature' | 'invalid_payload' | 'unknown_event' | 'handler_error';
+export type DeliveryStatus =
+  | 'handled'
+  | 'queued'
+  | 'retrying'
+  | 'duplicate'
+  | 'in_progress'
+  | 'rejected_signature'
+  | 'invalid_payload'
+  | 'unknown_event'
+  | 'handler_error'
+  | 'dead';
 
 /** Every {@link DeliveryStatus}, in a stable order (useful for filters and charts). */
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   'handled',
+  'queued',
+  'retrying',
   'duplicate',
   'in_progress',
   'rejected_signature',
   'invalid_payload',
   'unknown_event',
   'handler_error',
+  'dead',
 ];
 
 /**
@@ -236,4 +252,9 @@ export interface DeliveryStore {
   /** Deletes deliveries received before `olderThan` (and expired claims); returns how many deliveries. */
   prune(options: { olderThan: string | Date }): Promise<number>;
   close(): Promise<void>;
+  /**
+   * The durable inbox of this store, when it has one (MemoryStore, SQLite, PostgreSQL + pg-boss):
+   * what inbox mode enqueues to and `startWorker()` consumes. See {@link DeliveryInbox}.
+   */
+  readonly inbox?: DeliveryInbox | undefined;
 }

@@ -1,6 +1,7 @@
 import type { DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
 import type { WebhookEndpoint } from './handler.js';
+import type { HandlerMode } from './inbox.js';
 import { refusal, type HandleOutcome } from './outcome.js';
 import type { WebhookRequest } from './request.js';
 
@@ -20,6 +21,11 @@ export interface GatewayOptions<H extends Record<string, WebhookEndpoint>> {
    * handlers are not changed: the same handler may serve several gateways, each with its store.
    */
   store?: DeliveryStore | undefined;
+  /**
+   * The mode of every handler created without one: `inline` (default) or `inbox` (record
+   * `queued`, answer 202, listeners run by a worker; needs a `store` with an inbox).
+   */
+  mode?: HandlerMode | undefined;
 }
 
 /**
@@ -74,6 +80,12 @@ export interface Gateway<H extends Record<string, WebhookEndpoint> = Record<stri
  */
 export function createGateway<H extends Record<string, WebhookEndpoint>>(options: GatewayOptions<H>): Gateway<H> {
   const entries = Object.entries(options.handlers ?? {});
+  if (options.mode !== undefined && options.mode !== 'inline' && options.mode !== 'inbox') {
+    throw new HookgateError('invalid_config', `createGateway(): mode must be 'inline' or 'inbox', got ${String(options.mode)}.`);
+  }
+  if (options.mode === 'inbox' && options.store?.inbox === undefined) {
+    throw new HookgateError('invalid_config', "createGateway(): mode 'inbox' needs a store with an inbox (MemoryStore or @hookgate/store's openStore()).");
+  }
   if (entries.length === 0) throw new HookgateError('invalid_config', 'createGateway() needs at least one handler.');
   const routes = new Map<string, WebhookEndpoint>();
   for (const [id, handler] of entries) {
@@ -83,7 +95,7 @@ export function createGateway<H extends Record<string, WebhookEndpoint>>(options
     if (!handler || typeof handler.handle !== 'function') {
       throw new HookgateError('invalid_config', `Gateway route "${id}" is not a webhook handler (use createWebhookHandler()).`);
     }
-    routes.set(id, withDefaultStore(handler, options.store));
+    routes.set(id, withDefaults(handler, options.store, options.mode));
   }
   return {
     kind: 'gateway',
@@ -100,17 +112,21 @@ export function createGateway<H extends Record<string, WebhookEndpoint>>(options
 }
 
 /**
- * The endpoint a gateway routes to: the handler itself when it has a store (or the gateway has
- * none), else a view of it that passes the gateway's store on every call. Never mutates `handler`.
+ * The endpoint a gateway routes to: the handler itself when the gateway adds nothing (no store
+ * or mode, or the handler has its own store), else a view of it that passes the gateway's store
+ * and mode on every call. Never mutates `handler`.
  */
-function withDefaultStore(handler: WebhookEndpoint, store: DeliveryStore | undefined): WebhookEndpoint {
-  if (!store || handler.store) return handler;
-  return {
+function withDefaults(handler: WebhookEndpoint, store: DeliveryStore | undefined, mode: HandlerMode | undefined): WebhookEndpoint {
+  if ((!store || handler.store) && mode === undefined) return handler;
+  const view: WebhookEndpoint = {
     provider: handler.provider,
-    store,
+    store: handler.store ?? store,
     maxBodyBytes: handler.maxBodyBytes,
-    handle: (request, call) => handler.handle(request, { defaultStore: call?.defaultStore ?? store }),
+    handle: (request, call) =>
+      handler.handle(request, { defaultStore: call?.defaultStore ?? store, defaultMode: call?.defaultMode ?? mode }),
   };
+  if (handler.redeliver) view.redeliver = (input) => handler.redeliver!(input);
+  return view;
 }
 
 /**

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { createDeliveryId } from './delivery-id.js';
-import type { ClaimResult, DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
+import type { ClaimResult, CompleteInput, Delivery, DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
+import type { AttemptResult, HandlerMode } from './inbox.js';
+import { decodeStoredBody } from './stored-body.js';
 import { CREDENTIAL_HEADERS, getHeader, headersToRecord } from './headers.js';
 import { DEFAULT_MAX_JSON_DEPTH, setJsonDepthLimit } from './json-body.js';
 import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
 import type { Provider, ProviderReply } from './provider.js';
 import type { WebhookRequest } from './request.js';
-import type { EventMap, EventName, ParsedPayload, PayloadOf, VerifyAndParseResult } from './results.js';
+import type { EventMap, EventName, ParsedPayload, ParseResult, PayloadOf, VerifyAndParseResult } from './results.js';
 import { prepareSecrets, type Secret } from './secrets.js';
 
 /**
@@ -90,6 +92,13 @@ export interface WebhookHandlerOptions<T extends EventMap> {
    * or a secret). Default `console`.
    */
   logger?: HandlerLogger | undefined;
+  /**
+   * `inline` (default): listeners run inside the request and their result is the answer.
+   * `inbox`: after verify, parse and claim, the delivery is recorded `queued` and enqueued
+   * durably in the store's inbox, answered 202 at once; a worker (`startWorker()`, `hookgate
+   * worker`) runs the listeners with retries. Needs a store with an inbox (all built-in ones).
+   */
+  mode?: HandlerMode | undefined;
 }
 
 /**
@@ -123,6 +132,12 @@ export interface HandlerContext {
   readonly dedupeKey: string | null;
   readonly receivedAt: Date;
   readonly request: WebhookRequest;
+  /**
+   * 1-based number of this run of the listeners for `deliveryId`: always 1 inline; in inbox
+   * mode a retry or a replay has the next number. Runs are at-least-once, so use `deliveryId`
+   * as your idempotency key (a second run of the same delivery has the same id).
+   */
+  readonly attempt: number;
 }
 
 /** A listener registered with `on(name, fn)`. */
@@ -144,6 +159,24 @@ export type ErrorListener = (error: unknown, context: HandlerContext) => unknown
 export interface HandleOptions {
   /** Records and dedupes this call when the handler was created without a `store` (its own store wins). */
   defaultStore?: DeliveryStore | undefined;
+  /** The gateway's mode, used when the handler was created without a `mode` (its own mode wins). */
+  defaultMode?: HandlerMode | undefined;
+}
+
+/**
+ * A stored delivery to run the listeners for again (an inbox job or a replay), see
+ * {@link WebhookEndpoint.redeliver}.
+ *
+ * @example
+ * ```ts
+ * const delivery = (await store.get(id))!;
+ * await handler.redeliver({ delivery, attempt: 2 });
+ * ```
+ */
+export interface RedeliverInput {
+  delivery: Delivery;
+  /** The attempt number listeners see as `ctx.attempt`. */
+  attempt: number;
 }
 
 /**
@@ -162,6 +195,11 @@ export interface WebhookEndpoint {
   readonly maxBodyBytes: number;
   /** Verify → parse → dedupe → dispatch → record; resolves to the HTTP outcome. Never rejects. */
   handle(request: WebhookRequest, options?: HandleOptions): Promise<HandleOutcome>;
+  /**
+   * Runs the listeners for a delivery already verified and stored (re-parsing its stored body,
+   * no signature check, nothing recorded): what inbox workers and replays call. Never rejects.
+   */
+  redeliver?(input: RedeliverInput): Promise<AttemptResult>;
 }
 
 /**
@@ -190,6 +228,7 @@ export interface WebhookHandler<T extends EventMap = EventMap> extends WebhookEn
   verifyAndParse(request: WebhookRequest): Promise<VerifyAndParseResult<T>>;
   /** Verify → parse → dedupe → dispatch → record; resolves to the HTTP outcome. Never rejects. */
   handle(request: WebhookRequest, options?: HandleOptions): Promise<HandleOutcome>;
+  redeliver(input: RedeliverInput): Promise<AttemptResult>;
 }
 
 /** One `handle()` call in progress. */
@@ -200,6 +239,7 @@ interface Run {
   /** `performance.now()` at receipt, for `durationMs`. */
   readonly started: number;
   readonly store: DeliveryStore | undefined;
+  readonly mode: HandlerMode;
   /** The provider's own answer for this event (Slack's challenge), sent for handled and duplicate outcomes. */
   reply?: ProviderReply | undefined;
   /** Set once this delivery holds the dedupe claim on this key. */
@@ -273,6 +313,13 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   const registrations: Registration[] = [];
   const errorListeners: ErrorListener[] = [];
   const store = options.store;
+  const mode = options.mode;
+  if (mode !== undefined && mode !== 'inline' && mode !== 'inbox') {
+    throw new HookgateError('invalid_config', `mode must be 'inline' or 'inbox', got ${String(mode)}.`);
+  }
+  if (mode === 'inbox' && store !== undefined && store.inbox === undefined) {
+    throw new HookgateError('invalid_config', "mode 'inbox' needs a store with an inbox (MemoryStore or @hookgate/store's openStore()).");
+  }
 
   async function verifyAndParse(request: WebhookRequest, at: number) {
     // Every JSON parse of this body (template pointers, the provider's parse) applies our limit.
@@ -359,6 +406,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     }
     const claim = await claimKey(run, parsed, fields, verification.ok ? verification.signedMessage : []);
     if (claim) return claim;
+    // Inbox mode: the listeners run later, in a worker; settle() records and enqueues it.
+    if (run.mode === 'inbox') return run.store ? { status: 'queued', fields } : { outcome: refusal('store_unavailable', "mode 'inbox' needs a store") };
 
     const context = contextOf(run, parsed, fields.dedupeKey ?? null);
     try {
@@ -422,6 +471,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       dedupeKey,
       receivedAt: new Date(run.receivedAtMs),
       request: run.request,
+      attempt: 1,
     };
   }
 
@@ -434,12 +484,13 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
    */
   async function settle(run: Run, { status, fields, retryAfterSeconds }: Settlement): Promise<HandleOutcome> {
     const delivery: DeliveryInput = { ...blankDelivery(run), ...fields, status, durationMs: performance.now() - run.started };
-    const completes = status === 'handled' && run.claimedKey !== undefined;
+    const completes = (status === 'handled' || status === 'queued') && run.claimedKey !== undefined;
     let failure: { error: unknown } | undefined;
     if (run.store) {
       try {
         delivery.headers = headersToRecord(run.request.headers, redact);
-        if (completes) await run.store.complete({ delivery, now: now(), windowMs });
+        if (status === 'queued') await enqueue(run.store, { delivery, now: now(), windowMs });
+        else if (completes) await run.store.complete({ delivery, now: now(), windowMs });
         else await run.store.record(delivery);
       } catch (error) {
         failure = { error };
@@ -455,6 +506,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     if (delivery.variant) outcome.variant = delivery.variant;
     if (delivery.duplicateOf) outcome.duplicateOf = delivery.duplicateOf;
     if (run.reply && (status === 'handled' || status === 'duplicate')) outcome.reply = run.reply;
+    // A provider's own answer (Slack's challenge) keeps its 200 when the listeners are queued.
+    if (run.reply && status === 'queued') outcome.reply = { ...run.reply, status: run.reply.status ?? 200 };
     if (retryAfterSeconds !== undefined) outcome.retryAfterSeconds = retryAfterSeconds;
     return outcome;
   }
@@ -487,10 +540,48 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     }
   }
 
+  /** Runs the listeners for a stored delivery (inbox worker, replay): parse again, dispatch, report. */
+  async function redeliver({ delivery, attempt }: RedeliverInput): Promise<AttemptResult> {
+    if (delivery.bodyTruncated) {
+      return { ok: false, permanent: true, error: "the stored body was cut at the store's maxBodyBytes; it cannot be parsed again" };
+    }
+    const request: WebhookRequest = { method: delivery.method, headers: delivery.headers, rawBody: decodeStoredBody(delivery) };
+    if (delivery.path !== null) (request as { path?: string }).path = delivery.path;
+    let parsed: ParseResult<T>;
+    try {
+      setJsonDepthLimit(request.rawBody, maxJsonDepth);
+      parsed = (await provider.parse(request.rawBody, request)) as ParseResult<T>;
+    } catch (error) {
+      return { ok: false, error: `parsing threw: ${errorMessage(error)}` };
+    }
+    if (parsed.kind !== 'event') {
+      return { ok: false, permanent: true, error: `the stored body no longer parses as an event (${parsed.reason}: ${parsed.message})` };
+    }
+    const context: HandlerContext = {
+      deliveryId: delivery.id,
+      provider: provider.id,
+      event: parsed.event,
+      variant: parsed.variant,
+      secretIndex: delivery.secretIndex ?? 0,
+      dedupeKey: delivery.dedupeKey,
+      receivedAt: new Date(delivery.receivedAt),
+      request,
+      attempt,
+    };
+    try {
+      await dispatch(parsed as ParsedPayload<T>, context);
+      return { ok: true };
+    } catch (error) {
+      await reportError(error, context);
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
   const handler: WebhookHandler<T> = {
     provider,
     store,
     maxBodyBytes,
+    redeliver,
     on(name, listener) {
       if (!knownNames.has(name)) {
         throw new HookgateError(
@@ -517,12 +608,25 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       const started = performance.now();
       const unread = refuseUnread(request);
       if (unread) return unread;
-      const run: Run = { id: createDeliveryId(receivedAtMs), request, receivedAtMs, started, store: store ?? call?.defaultStore };
+      const run: Run = {
+        id: createDeliveryId(receivedAtMs),
+        request,
+        receivedAtMs,
+        started,
+        store: store ?? call?.defaultStore,
+        mode: mode ?? call?.defaultMode ?? 'inline',
+      };
       const step = await processDelivery(run);
       return 'outcome' in step ? step.outcome : settle(run, step);
     },
   };
   return handler;
+}
+
+/** Records and enqueues a queued delivery; a store without an inbox is a configuration the gateway should have refused. */
+async function enqueue(store: DeliveryStore, input: CompleteInput): Promise<void> {
+  if (store.inbox === undefined) throw new HookgateError('invalid_config', "mode 'inbox' needs a store with an inbox");
+  await store.inbox.enqueue(input);
 }
 
 /** The provider's event id, else a SHA-256 of the signed message. */

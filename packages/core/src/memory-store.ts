@@ -17,6 +17,7 @@ import { normalizeListQuery, type NormalizedListQuery } from './list-query.js';
 import { encodeStoredBody } from './stored-body.js';
 import { HookgateError } from './errors.js';
 import { serializePayload } from './json-body.js';
+import { MemoryInbox } from './memory-inbox.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -66,6 +67,12 @@ export class MemoryStore implements DeliveryStore {
   readonly #byId = new Map<string, Entry>();
   readonly #claims = new Map<string, Claim>();
   #closed = false;
+  /** The in-process inbox (inbox mode and `startWorker()`), lost on exit like the rest. */
+  readonly inbox: MemoryInbox = new MemoryInbox({
+    complete: (input) => this.complete(input),
+    patch: (id, fields) => this.#patch(id, fields),
+    assertOpen: () => this.#assertOpen(),
+  });
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -165,6 +172,17 @@ export class MemoryStore implements DeliveryStore {
     this.#byId.set(delivery.id, entry);
   }
 
+  /** Replaces a stored delivery's status fields (inbox workers and replays); false when not stored. */
+  #patch(id: string, fields: Pick<Delivery, 'status' | 'reason' | 'message'>): boolean {
+    const entry = this.#byId.get(id);
+    if (entry === undefined) return false;
+    const updated: Entry = { ...entry, delivery: { ...entry.delivery, ...fields } };
+    const index = this.#lowerBound(entry.receivedAtMs, id);
+    if (this.#entries[index] === entry) this.#entries[index] = updated;
+    this.#byId.set(id, updated);
+    return true;
+  }
+
   async get(id: string): Promise<Delivery | null> {
     this.#assertOpen();
     const entry = this.#byId.get(id);
@@ -232,6 +250,7 @@ export class MemoryStore implements DeliveryStore {
     this.#entries.length = 0;
     this.#byId.clear();
     this.#claims.clear();
+    this.inbox.clear();
   }
 
   #assertOpen(): void {

@@ -45,6 +45,11 @@ export const OUTCOME_STATUS: Readonly<Record<OutcomeKind, number>> = {
   handled: 200,
   duplicate: 200,
   unknown_event: 202,
+  // Inbox mode: accepted and durably queued. `retrying` and `dead` are later states of a queued
+  // delivery, never answers of their own: the sender was answered 202.
+  queued: 202,
+  retrying: 202,
+  dead: 202,
   invalid_payload: 400,
   rejected_signature: 401,
   unknown_provider: 404,

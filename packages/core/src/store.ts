@@ -7,3 +7,7 @@ export { clampListLimit, normalizeListQuery, toIsoBound, type NormalizedListQuer
 export { buildStatsResult, normalizeStatsQuery, type NormalizedStatsQuery } from './delivery-stats.js';
 export { encodeStoredBody } from './stored-body.js';
 export { serializePayload } from './json-body.js';
+export { attemptSettlement } from './inbox.js';
+export { pollInbox, type PolledQueue } from './inbox-poller.js';
+export { MemoryInbox, type MemoryInboxHost } from './memory-inbox.js';
+export { decodeStoredBody } from './stored-body.js';

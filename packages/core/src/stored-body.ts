@@ -35,3 +35,15 @@ export function encodeStoredBody(rawBody: Uint8Array, maxBytes = 1024 * 1024): P
   }
   return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bodyEncoding: 'base64', bodyTruncated };
 }
+
+/**
+ * The bytes of a stored body (the inverse of {@link encodeStoredBody}, up to any truncation).
+ *
+ * @example
+ * ```ts
+ * decodeStoredBody({ body: '{"a":1}', bodyEncoding: 'utf8' }); // Uint8Array of the 7 bytes
+ * ```
+ */
+export function decodeStoredBody(stored: Pick<Delivery, 'body' | 'bodyEncoding'>): Uint8Array {
+  return stored.bodyEncoding === 'base64' ? new Uint8Array(Buffer.from(stored.body, 'base64')) : new TextEncoder().encode(stored.body);
+}
