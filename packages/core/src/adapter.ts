@@ -6,3 +6,5 @@ export { methodNotAllowed, rawBodyUnavailable, toHttpResponse, type HttpResponse
 export { readNodeBody, type NodeBodySource, type ReadBodyResult } from './node-body.js';
 export { createNodeListener, type NodeListenerOptions, type NodeRequest, type NodeResponse, type NodeRoute } from './node-listener.js';
 export { refusal } from './outcome.js';
+export { createFetchListener, toFetchResponse, type FetchRoute } from './fetch.js';
+export { readWebBody } from './web-body.js';

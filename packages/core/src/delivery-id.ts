@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { hexOf } from './bytes.js';
 
 const pool = new Uint8Array(16 * 256);
 let poolOffset = pool.length;
@@ -16,7 +16,7 @@ let sequence = 0;
  */
 export function createDeliveryId(now: number = Date.now()): string {
   if (poolOffset + 16 > pool.length) {
-    randomFillSync(pool);
+    crypto.getRandomValues(pool);
     poolOffset = 0;
   }
   const bytes = pool.subarray(poolOffset, poolOffset + 16);
@@ -38,7 +38,7 @@ export function createDeliveryId(now: number = Date.now()): string {
   bytes[6] = 0x70 | ((sequence >>> 8) & 0x0f);
   bytes[7] = sequence & 0xff;
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  const hex = Buffer.from(bytes).toString('hex');
+  const hex = hexOf(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

@@ -1,3 +1,5 @@
+import { base64Of, hexOf } from './bytes.js';
+
 /** How a digest is written in the signature header. */
 export type DigestEncoding = 'hex' | 'base64' | 'base64url';
 
@@ -79,9 +81,9 @@ function sextet(code: number): number {
  *
  * @example
  * ```ts
- * encodeDigest(Buffer.from([255]), 'base64'); // '/w=='
+ * encodeDigest(new Uint8Array([255]), 'base64'); // '/w=='
  * ```
  */
 export function encodeDigest(bytes: Uint8Array, encoding: DigestEncoding): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding);
+  return encoding === 'hex' ? hexOf(bytes) : base64Of(bytes, encoding === 'base64url');
 }

@@ -2,7 +2,7 @@
  * Stable codes carried by {@link HookgateError}. Programmer errors only: what a sender can
  * cause (a bad signature, an unknown event) is a result, never an exception.
  */
-export type HookgateErrorCode = 'invalid_config' | 'unknown_event_name' | 'store_closed' | 'missing_driver' | 'raw_body_unavailable';
+export type HookgateErrorCode = 'invalid_config' | 'unknown_event_name' | 'store_closed' | 'missing_driver' | 'raw_body_unavailable' | 'unsupported_runtime';
 
 /**
  * The one error class Hookgate throws, always at construction or registration time.

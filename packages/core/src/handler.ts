@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { cryptoBackend } from '#crypto';
 import { createDeliveryId } from './delivery-id.js';
 import type { ClaimResult, CompleteInput, Delivery, DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
@@ -12,6 +12,7 @@ import type { Provider, ProviderReply } from './provider.js';
 import type { WebhookRequest } from './request.js';
 import type { EventMap, EventName, ParsedPayload, ParseResult, PayloadOf, VerifyAndParseResult } from './results.js';
 import { prepareSecrets, type Secret } from './secrets.js';
+import { verifierFor } from './verify-hmac.js';
 
 /**
  * Default largest body `handle()` accepts: 1 MiB.
@@ -284,6 +285,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     throw new HookgateError('invalid_config', 'Pass either `secret` or `secrets`, not both.');
   }
   const secrets = prepareSecrets(options.secrets ?? options.secret, provider.verification.secretFormat);
+  const verify = verifierFor(provider.verification);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw new HookgateError('invalid_config', `maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}.`);
@@ -324,7 +326,9 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   async function verifyAndParse(request: WebhookRequest, at: number) {
     // Every JSON parse of this body (template pointers, the provider's parse) applies our limit.
     setJsonDepthLimit(request.rawBody, maxJsonDepth);
-    const verification = provider.verification.verify(request, secrets, at);
+    const pending = verify(request, secrets, at);
+    // Synchronous with node:crypto; a promise only on Web Crypto runtimes (and custom strategies).
+    const verification = pending instanceof Promise ? await pending : pending;
     if (!verification.ok) {
       return { verification, result: { kind: 'signature_failure', reason: verification.reason, message: verification.message } as const };
     }
@@ -431,7 +435,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     if (!run.store) return undefined;
     let dedupeKey: string;
     try {
-      dedupeKey = dedupeKeyOf(provider, parsed.payload, run.request, signed);
+      const key = dedupeKeyOf(provider, parsed.payload, run.request, signed);
+      dedupeKey = typeof key === 'string' ? key : await key;
     } catch (error) {
       // eventId() is provider code: a throw is a handler error (500, retried), never a rejected handle().
       return handlerError(error, contextOf(run, parsed, null), fields, 'eventId() threw: ');
@@ -630,12 +635,10 @@ async function enqueue(store: DeliveryStore, input: CompleteInput): Promise<void
 }
 
 /** The provider's event id, else a SHA-256 of the signed message. */
-function dedupeKeyOf(provider: Provider<EventMap>, payload: unknown, request: WebhookRequest, signed: readonly MessageChunk[]): string {
+function dedupeKeyOf(provider: Provider<EventMap>, payload: unknown, request: WebhookRequest, signed: readonly MessageChunk[]): string | Promise<string> {
   const eventId = provider.eventId?.(payload, request);
   if (eventId) return eventId;
-  const hash = createHash('sha256');
-  for (const chunk of signed) hash.update(chunk);
-  return hash.digest('hex');
+  return cryptoBackend.sha256Hex(signed);
 }
 
 /**

@@ -1,5 +1,7 @@
 // The opaque keyset cursor of DeliveryStore.list().
 
+import { base64Of, bytesOfBase64, utf8Bytes, utf8Text } from './bytes.js';
+
 /** A decoded keyset cursor: the last row of the previous page. */
 export interface ListCursor {
   receivedAt: string;
@@ -15,7 +17,7 @@ export interface ListCursor {
  * ```
  */
 export function encodeCursor(position: ListCursor): string {
-  return Buffer.from(`${position.receivedAt}|${position.id}`, 'utf8').toString('base64url');
+  return base64Of(utf8Bytes(`${position.receivedAt}|${position.id}`), true);
 }
 
 /**
@@ -29,7 +31,7 @@ export function encodeCursor(position: ListCursor): string {
  */
 export function decodeCursor(cursor: string | null | undefined): ListCursor | null {
   if (!cursor) return null;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const text = utf8Text(bytesOfBase64(cursor));
   const bar = text.indexOf('|');
   if (bar <= 0) return null;
   const receivedAt = text.slice(0, bar);

@@ -1,3 +1,4 @@
+import { utf8Bytes } from './bytes.js';
 import { HookgateError } from './errors.js';
 import { parseJsonBody } from './json-body.js';
 import type { WebhookRequest } from './request.js';
@@ -397,7 +398,7 @@ export async function parseWithProvider<T extends EventMap>(
   body: string | Uint8Array,
   request: Partial<Omit<WebhookRequest, 'rawBody'>> = {},
 ): Promise<ParseResult<T>> {
-  const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const rawBody = typeof body === 'string' ? utf8Bytes(body) : body;
   return provider.parse(rawBody, { method: request.method ?? 'POST', path: request.path, headers: request.headers ?? {}, rawBody });
 }
 

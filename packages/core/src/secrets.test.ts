@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { HookgateError } from './errors.js';
 import { prepareSecrets, type Secret } from './secrets.js';
+import type { KeyObject } from 'node:crypto';
+import type { HmacKey } from './crypto-backend.js';
+
+/** The key bytes (node:crypto keys on Node). */
+const exported = (key: HmacKey): Buffer => (key as KeyObject).export();
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -16,18 +21,18 @@ describe('prepareSecrets()', () => {
     expect(prepareSecrets('s').keys).toHaveLength(1);
     expect(prepareSecrets(new Uint8Array([1, 2, 3])).keys).toHaveLength(1);
     const keys = prepareSecrets(['a', new Uint8Array([0x62]), 'c']).keys;
-    expect(keys.map((key) => key.export().toString())).toEqual(['a', 'b', 'c']);
+    expect(keys.map((key) => exported(key).toString())).toEqual(['a', 'b', 'c']);
   });
 
   it('a string secret is its UTF-8 bytes', () => {
-    expect(prepareSecrets('é').keys[0]!.export()).toEqual(Buffer.from([0xc3, 0xa9]));
+    expect(exported(prepareSecrets('é').keys[0]!)).toEqual(Buffer.from([0xc3, 0xa9]));
   });
 
   it('copies byte secrets, so later mutation of the caller array changes nothing', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     const { keys } = prepareSecrets(bytes);
     bytes[0] = 9;
-    expect(keys[0]!.export()).toEqual(Buffer.from([1, 2, 3]));
+    expect(exported(keys[0]!)).toEqual(Buffer.from([1, 2, 3]));
   });
 
   it.each<[string, Secret | readonly Secret[] | undefined]>([
@@ -58,24 +63,24 @@ describe('prepareSecrets(): secret formats', () => {
   const B64 = KEY.toString('base64');
 
   it("'raw' (the default) keeps the text, whsec_ prefix included (Stripe's rule)", () => {
-    expect(prepareSecrets(`whsec_${B64}`).keys[0]!.export().toString()).toBe(`whsec_${B64}`);
-    expect(prepareSecrets(`whsec_${B64}`, 'raw').keys[0]!.export().toString()).toBe(`whsec_${B64}`);
+    expect(exported(prepareSecrets(`whsec_${B64}`).keys[0]!).toString()).toBe(`whsec_${B64}`);
+    expect(exported(prepareSecrets(`whsec_${B64}`, 'raw').keys[0]!).toString()).toBe(`whsec_${B64}`);
   });
 
   it("'base64' decodes the text; padding is optional", () => {
-    expect(prepareSecrets(B64, 'base64').keys[0]!.export()).toEqual(KEY);
-    expect(prepareSecrets('AQI=', 'base64').keys[0]!.export()).toEqual(Buffer.from([1, 2]));
-    expect(prepareSecrets('AQI', 'base64').keys[0]!.export()).toEqual(Buffer.from([1, 2]));
+    expect(exported(prepareSecrets(B64, 'base64').keys[0]!)).toEqual(KEY);
+    expect(exported(prepareSecrets('AQI=', 'base64').keys[0]!)).toEqual(Buffer.from([1, 2]));
+    expect(exported(prepareSecrets('AQI', 'base64').keys[0]!)).toEqual(Buffer.from([1, 2]));
   });
 
   it("'whsec_base64' decodes what follows whsec_, and like the official library also takes bare base64", () => {
-    expect(prepareSecrets(`whsec_${B64}`, 'whsec_base64').keys[0]!.export()).toEqual(KEY);
-    expect(prepareSecrets(B64, 'whsec_base64').keys[0]!.export()).toEqual(KEY);
+    expect(exported(prepareSecrets(`whsec_${B64}`, 'whsec_base64').keys[0]!)).toEqual(KEY);
+    expect(exported(prepareSecrets(B64, 'whsec_base64').keys[0]!)).toEqual(KEY);
   });
 
   it('byte secrets are the key itself in every format', () => {
     for (const format of ['raw', 'base64', 'whsec_base64'] as const) {
-      expect(prepareSecrets(new Uint8Array([0xff, 0x00]), format).keys[0]!.export()).toEqual(Buffer.from([0xff, 0x00]));
+      expect(exported(prepareSecrets(new Uint8Array([0xff, 0x00]), format).keys[0]!)).toEqual(Buffer.from([0xff, 0x00]));
     }
   });
 

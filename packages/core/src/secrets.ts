@@ -1,4 +1,6 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { cryptoBackend } from '#crypto';
+import { bytesOfBase64, utf8Bytes } from './bytes.js';
+import type { HmacKey } from './crypto-backend.js';
 import { HookgateError } from './errors.js';
 
 /** A shared secret as text or bytes. How text becomes key bytes is the strategy's {@link SecretFormat}. */
@@ -14,9 +16,12 @@ export type Secret = string | Uint8Array;
  */
 export type SecretFormat = 'raw' | 'base64' | 'whsec_base64';
 
-/** Secrets prepared once for HMAC use, in configuration order (index = `secretIndex`). */
+/**
+ * Secrets prepared once for HMAC use, in configuration order (index = `secretIndex`): node:crypto
+ * `KeyObject`s where node:crypto exists, the key bytes on Web Crypto runtimes.
+ */
 export interface SecretKeys {
-  readonly keys: readonly KeyObject[];
+  readonly keys: readonly HmacKey[];
 }
 
 const SECRET_FORMATS: readonly SecretFormat[] = ['raw', 'base64', 'whsec_base64'];
@@ -56,18 +61,18 @@ export function prepareSecrets(secrets: Secret | readonly Secret[] | undefined, 
     if (secret.length === 0) {
       throw new HookgateError('invalid_config', `Secret #${index} is empty; an empty HMAC key would accept forged signatures.`);
     }
-    return createSecretKey(typeof secret === 'string' ? keyBytes(secret, format, index) : Buffer.from(secret));
+    return cryptoBackend.hmacKey(typeof secret === 'string' ? keyBytes(secret, format, index) : secret);
   });
   return { keys };
 }
 
-function keyBytes(secret: string, format: SecretFormat, index: number): Buffer {
-  if (format === 'raw') return Buffer.from(secret, 'utf8');
+function keyBytes(secret: string, format: SecretFormat, index: number): Uint8Array {
+  if (format === 'raw') return utf8Bytes(secret);
   const text = format === 'whsec_base64' && secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret;
   const expected = format === 'whsec_base64' ? 'whsec_ followed by base64 (Standard Webhooks)' : 'base64';
   const problem = base64Problem(text);
   if (problem !== undefined) throw new HookgateError('invalid_config', `Secret #${index} is not ${expected}: ${problem}.`);
-  const bytes = Buffer.from(text, 'base64');
+  const bytes = bytesOfBase64(text);
   if (bytes.byteLength === 0) {
     throw new HookgateError('invalid_config', `Secret #${index} is not ${expected}: it decodes to no key bytes.`);
   }

@@ -1,4 +1,5 @@
 // How a raw body is kept in a store: UTF-8 text or base64, cut at a byte limit.
+import { base64Of } from './bytes.js';
 import type { Delivery } from './delivery-store.js';
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
@@ -33,7 +34,7 @@ export function encodeStoredBody(rawBody: Uint8Array, maxBytes = 1024 * 1024): P
       }
     }
   }
-  return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), bodyEncoding: 'base64', bodyTruncated };
+  return { body: base64Of(bytes), bodyEncoding: 'base64', bodyTruncated };
 }
 
 /**

@@ -1,6 +1,8 @@
-import { createHmac, type Hmac } from 'node:crypto';
+import { cryptoBackend } from '#crypto';
+import { utf8Bytes } from './bytes.js';
 import { constantTimeEqual } from './constant-time.js';
-import { encodeDigest, type DigestEncoding } from './digest-encoding.js';
+import type { HmacAlgorithm, SyncCryptoBackend } from './crypto-backend.js';
+import type { DigestEncoding } from './digest-encoding.js';
 import { HookgateError } from './errors.js';
 import { getHeader, isHeaderName } from './headers.js';
 import { compileTemplate, type MessageChunk, type MessageTemplate } from './message-template.js';
@@ -11,8 +13,7 @@ import { compileSignatureFormat, type SignatureFormat, type SignatureHeaderCodec
 export type { KeyValueSignatureFormat, SignatureFormat, VersionedSignatureFormat } from './signature-header.js';
 export { MAX_SIGNATURE_ENTRIES } from './signature-header.js';
 
-/** HMAC hash functions Hookgate verifies. */
-export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type { HmacAlgorithm } from './crypto-backend.js';
 
 /** Fixed reason codes of a failed verification. */
 export type VerificationFailureReason =
@@ -96,9 +97,24 @@ export interface VerificationStrategy {
   readonly secretFormat?: SecretFormat | undefined;
   /** Headers that must never be recorded in clear (signature headers). */
   readonly redactHeaders: readonly string[];
-  /** Verifies `request` against prepared secrets; `now` is epoch milliseconds. Never throws. */
+  /**
+   * Verifies `request` against prepared secrets; `now` is epoch milliseconds. Never throws for
+   * anything a sender can cause. The built-in strategies verify synchronously with node:crypto
+   * (Node, Bun, Deno); on runtimes with only Web Crypto (Cloudflare Workers, the Next.js Edge
+   * runtime) they throw a `HookgateError` `unsupported_runtime`: use {@link verifyAsync} there.
+   */
   verify(request: WebhookRequest, secrets: SecretKeys, now?: number): VerificationResult;
-  /** Returns the headers a real sender would send for this body (the test helper's core). */
+  /**
+   * The same check on any runtime, as a promise (Web Crypto answers only asynchronously). The
+   * built-in strategies have it; a handler calls it instead of `verify` when this runtime has no
+   * node:crypto. Never rejects for anything a sender can cause.
+   */
+  verifyAsync?(request: WebhookRequest, secrets: SecretKeys, now?: number): Promise<VerificationResult>;
+  /**
+   * Returns the headers a real sender would send for this body (the test helper's core). The
+   * built-in strategies sign with node:crypto: on runtimes without it they throw a
+   * `HookgateError` with code `unsupported_runtime`.
+   */
   sign(input: SignInput, now?: number): Record<string, string>;
 }
 
@@ -204,7 +220,7 @@ export function hmac(options: HmacOptions): VerificationStrategy {
     timestampHeader: undefined,
     secretFormat: config.secretFormat,
     redactHeaders: [options.header],
-    verify(request, secrets) {
+    ...verifiers((request, secrets) => {
       const header = getHeader(request.headers, options.header, signatureName);
       if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
       const content = config.codec.read(header);
@@ -212,7 +228,7 @@ export function hmac(options: HmacOptions): VerificationStrategy {
       const built = template.build(request, { missingHeader: config.missingHeader });
       if (!built.ok) return built;
       return compareSignatures(config, content.candidates, built.chunks, secrets);
-    },
+    }),
     sign(input) {
       const request = signingRequest(input, input.headers ?? {});
       const built = template.build(request, { missingHeader: 'empty' });
@@ -301,7 +317,7 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
     timestampHeader,
     secretFormat: config.secretFormat,
     redactHeaders: [options.header],
-    verify(request, secrets, now = Date.now()) {
+    ...verifiers((request, secrets, now = Date.now()) => {
       const header = getHeader(request.headers, options.header, signatureName);
       if (!header) return fail('missing_signature', `header ${options.header} is missing or empty`);
       const content = config.codec.read(header);
@@ -325,7 +341,7 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
       const built = template.build(request, { timestamp, missingHeader: config.missingHeader });
       if (!built.ok) return built;
       return compareSignatures(config, content.candidates, built.chunks, secrets);
-    },
+    }),
     sign(input, now = Date.now()) {
       const headers: Record<string, string> = { ...input.headers };
       let timestamp: string | undefined;
@@ -380,58 +396,93 @@ function baseConfig(options: HmacOptions): BaseConfig {
   };
 }
 
+type Check = (request: WebhookRequest, secrets: SecretKeys, now?: number) => VerificationResult | Promise<VerificationResult>;
+
+/**
+ * `verify` and `verifyAsync` of a built-in strategy from its one check, which is synchronous with
+ * node:crypto and a promise with Web Crypto (see {@link compareSignatures}).
+ */
+function verifiers(check: Check): Pick<VerificationStrategy, 'verify' | 'verifyAsync'> {
+  if (cryptoBackend.synchronous) {
+    const verify = check as (request: WebhookRequest, secrets: SecretKeys, now?: number) => VerificationResult;
+    return { verify, verifyAsync: async (request, secrets, now) => verify(request, secrets, now) };
+  }
+  return {
+    verify() {
+      throw new HookgateError('unsupported_runtime', 'This runtime has no node:crypto, so verification is asynchronous: call verifyAsync().');
+    },
+    verifyAsync: async (request, secrets, now) => check(request, secrets, now),
+  };
+}
+
+/**
+ * How a handler verifies with `strategy` on this runtime, chosen once per handler: `verify`
+ * (synchronous) where node:crypto exists or the strategy has no `verifyAsync`, else `verifyAsync`.
+ *
+ * @example
+ * ```ts
+ * const verify = verifierFor(provider.verification);
+ * const pending = verify(request, secrets, Date.now());
+ * const result = pending instanceof Promise ? await pending : pending;
+ * ```
+ */
+export function verifierFor(strategy: VerificationStrategy): Check {
+  if (cryptoBackend.synchronous || !strategy.verifyAsync) return strategy.verify.bind(strategy);
+  return strategy.verifyAsync.bind(strategy);
+}
+
 function fail(reason: VerificationFailureReason, message: string): VerificationFailure {
   return { ok: false, reason, message };
 }
 
 /**
- * An HMAC fed with `chunks`. Adjacent text chunks are joined first: each `update()` is a native
- * call, and for a ~1 KB message the per-call cost dominates (`{$timestamp}.{$request.body}` is
- * two calls instead of three). Bytes hashed are identical, except that text is never joined
- * after a lone high surrogate (joined with a following low surrogate it would encode as one
- * code point instead of two replacement characters).
+ * Tries each secret against the well-formed candidates read from the header. Chosen once for the
+ * runtime's crypto: synchronous with node:crypto, a promise with Web Crypto; both compare the
+ * same text digests with the same constant-time comparison.
  */
-function macOf(config: BaseConfig, key: Parameters<typeof createHmac>[1], chunks: readonly MessageChunk[]): Hmac {
-  const mac = createHmac(config.algorithm, key);
-  let text = '';
-  for (const chunk of chunks) {
-    if (typeof chunk !== 'string') {
-      if (text.length > 0) mac.update(text);
-      text = '';
-      mac.update(chunk);
-    } else if (text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1))) {
-      mac.update(text);
-      text = chunk;
-    } else {
-      text += chunk;
+const compareSignatures: (
+  config: BaseConfig,
+  candidates: readonly string[],
+  chunks: readonly MessageChunk[],
+  secrets: SecretKeys,
+) => VerificationResult | Promise<VerificationResult> = cryptoBackend.synchronous
+  ? (config, candidates, chunks, secrets) => {
+      const backend = cryptoBackend as SyncCryptoBackend;
+      if (candidates.length === 0) return noCandidate(config);
+      const keys = secrets.keys;
+      for (let index = 0; index < keys.length; index++) {
+        const expected = backend.hmac(config.algorithm, keys[index]!, chunks, config.encoding);
+        if (matchesAny(expected, candidates)) return { ok: true, secretIndex: index, signedMessage: chunks };
+      }
+      return mismatch();
     }
-  }
-  if (text.length > 0) mac.update(text);
-  return mac;
+  : async (config, candidates, chunks, secrets) => {
+      if (candidates.length === 0) return noCandidate(config);
+      const keys = secrets.keys;
+      for (let index = 0; index < keys.length; index++) {
+        const expected = await cryptoBackend.hmac(config.algorithm, keys[index]!, chunks, config.encoding);
+        if (matchesAny(expected, candidates)) return { ok: true, secretIndex: index, signedMessage: chunks };
+      }
+      return mismatch();
+    };
+
+// Candidates stay text: the expected digest is produced in the same encoding and compared
+// character by character in constant time, which saves decoding the header and a byte digest on
+// every request. Every candidate is compared (no early exit on the first mismatch).
+function matchesAny(expected: string, candidates: readonly string[]): boolean {
+  let matched = false;
+  for (const candidate of candidates) if (constantTimeEqual(expected, candidate)) matched = true;
+  return matched;
 }
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
+function noCandidate(config: BaseConfig): VerificationFailure {
+  return fail(
+    'malformed_signature',
+    `no entry in the signature header has the form ${config.codec.description} with a ${config.digestBytes}-byte ${config.encoding} digest`,
+  );
 }
 
-/** Tries each secret against the well-formed candidates read from the header. */
-function compareSignatures(config: BaseConfig, candidates: readonly string[], chunks: readonly MessageChunk[], secrets: SecretKeys): VerificationResult {
-  // Candidates stay text: the expected digest is produced in the same encoding and compared
-  // character by character in constant time, which saves decoding the header and a Buffer
-  // digest on every request.
-  if (candidates.length === 0) {
-    return fail(
-      'malformed_signature',
-      `no entry in the signature header has the form ${config.codec.description} with a ${config.digestBytes}-byte ${config.encoding} digest`,
-    );
-  }
-  const keys = secrets.keys;
-  for (let index = 0; index < keys.length; index++) {
-    const expected = macOf(config, keys[index]!, chunks).digest(config.encoding);
-    for (const candidate of candidates) {
-      if (constantTimeEqual(expected, candidate)) return { ok: true, secretIndex: index, signedMessage: chunks };
-    }
-  }
+function mismatch(): VerificationFailure {
   return fail('signature_mismatch', 'no signature in the header matches the body with any configured secret');
 }
 
@@ -440,12 +491,19 @@ function signingRequest(input: SignInput, headers: Readonly<Record<string, strin
     method: input.method ?? 'POST',
     path: input.path,
     headers,
-    rawBody: typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body,
+    rawBody: typeof input.body === 'string' ? utf8Bytes(input.body) : input.body,
   };
 }
 
 /** The signature header value: one signature per secret, in the strategy's format. */
 function signatureValue(config: BaseConfig, chunks: readonly MessageChunk[], secret: Secret | readonly Secret[], timestamp: string | undefined): string {
-  const digests = prepareSecrets(secret, config.secretFormat).keys.map((key) => encodeDigest(macOf(config, key, chunks).digest(), config.encoding));
+  if (!cryptoBackend.synchronous) {
+    throw new HookgateError(
+      'unsupported_runtime',
+      'Signing needs node:crypto (Node, Bun, Deno); this runtime only has Web Crypto. Sign test deliveries where node:crypto exists.',
+    );
+  }
+  const backend = cryptoBackend;
+  const digests = prepareSecrets(secret, config.secretFormat).keys.map((key) => backend.hmac(config.algorithm, key, chunks, config.encoding));
   return config.codec.write(digests, timestamp);
 }
