@@ -4,7 +4,7 @@ import type { ClaimResult, CompleteInput, Delivery, DeliveryInput, DeliveryStatu
 import { HookgateError } from './errors.js';
 import type { AttemptResult, HandlerMode } from './inbox.js';
 import { decodeStoredBody } from './stored-body.js';
-import { CREDENTIAL_HEADERS, getHeader, headersToRecord } from './headers.js';
+import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, headersToRecord } from './headers.js';
 import { DEFAULT_MAX_JSON_DEPTH, setJsonDepthLimit } from './json-body.js';
 import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
@@ -306,7 +306,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     knownNames.add(event);
     for (const variant of variants) knownNames.add(variant);
   }
-  const redact = [...provider.verification.redactHeaders, ...CREDENTIAL_HEADERS, ...(options.redactHeaders ?? [])];
+  // Lower-cased once here, not for every recorded delivery.
+  const redact = new HeaderRedaction([...provider.verification.redactHeaders, ...CREDENTIAL_HEADERS, ...(options.redactHeaders ?? [])]);
   const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   if (!Number.isInteger(maxJsonDepth) || maxJsonDepth <= 0) {
     throw new HookgateError('invalid_config', `maxJsonDepth must be a positive integer, got ${String(maxJsonDepth)}.`);
@@ -488,12 +489,12 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
    * processed. If releasing fails too, the lease expires and a later retry takes the key over.
    */
   async function settle(run: Run, { status, fields, retryAfterSeconds }: Settlement): Promise<HandleOutcome> {
-    const delivery: DeliveryInput = { ...blankDelivery(run), ...fields, status, durationMs: performance.now() - run.started };
+    const durationMs = performance.now() - run.started;
     const completes = (status === 'handled' || status === 'queued') && run.claimedKey !== undefined;
     let failure: { error: unknown } | undefined;
     if (run.store) {
       try {
-        delivery.headers = headersToRecord(run.request.headers, redact);
+        const delivery = deliveryOf(run, status, fields, durationMs, headersToRecord(run.request.headers, redact));
         if (status === 'queued') await enqueue(run.store, { delivery, now: now(), windowMs });
         else if (completes) await run.store.complete({ delivery, now: now(), windowMs });
         else await run.store.record(delivery);
@@ -504,12 +505,12 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     }
     if (failure) return refusal('store_unavailable', `the delivery could not be recorded: ${errorMessage(failure.error)}`);
     const outcome: { -readonly [K in keyof HandleOutcome]: HandleOutcome[K] } = { status: OUTCOME_STATUS[status], kind: status };
-    if (delivery.reason) outcome.reason = delivery.reason;
-    if (delivery.message) outcome.message = delivery.message;
+    if (fields.reason) outcome.reason = fields.reason;
+    if (fields.message) outcome.message = fields.message;
     if (run.store) outcome.deliveryId = run.id;
-    if (delivery.event) outcome.event = delivery.event;
-    if (delivery.variant) outcome.variant = delivery.variant;
-    if (delivery.duplicateOf) outcome.duplicateOf = delivery.duplicateOf;
+    if (fields.event) outcome.event = fields.event;
+    if (fields.variant) outcome.variant = fields.variant;
+    if (fields.duplicateOf) outcome.duplicateOf = fields.duplicateOf;
     if (run.reply && (status === 'handled' || status === 'duplicate')) outcome.reply = run.reply;
     // A provider's own answer (Slack's challenge) keeps its 200 when the listeners are queued.
     if (run.reply && status === 'queued') outcome.reply = { ...run.reply, status: run.reply.status ?? 200 };
@@ -517,23 +518,30 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     return outcome;
   }
 
-  function blankDelivery(run: Run): Omit<DeliveryInput, 'status' | 'durationMs'> {
+  /**
+   * The delivery as a store records it. Built as one literal of a fixed shape: spreading a blank
+   * delivery and `fields` (whose shape varies by outcome) took V8's slow generic copy and was a
+   * tenth of `handle()`'s CPU time.
+   */
+  function deliveryOf(run: Run, status: DeliveryStatus, fields: Partial<DeliveryInput>, durationMs: number, headers: Record<string, string>): DeliveryInput {
     return {
       id: run.id,
       receivedAt: new Date(run.receivedAtMs).toISOString(),
       provider: provider.id,
-      event: null,
-      variant: null,
-      reason: null,
-      message: null,
-      dedupeKey: null,
-      duplicateOf: null,
-      secretIndex: null,
+      event: fields.event ?? null,
+      variant: fields.variant ?? null,
+      status,
+      reason: fields.reason ?? null,
+      message: fields.message ?? null,
+      dedupeKey: fields.dedupeKey ?? null,
+      duplicateOf: fields.duplicateOf ?? null,
+      secretIndex: fields.secretIndex ?? null,
       method: run.request.method,
       path: run.request.path ?? null,
-      headers: {},
+      headers,
       rawBody: run.request.rawBody,
-      payload: null,
+      payload: fields.payload ?? null,
+      durationMs,
     };
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIAL_HEADERS, getHeader, headersToRecord, isHeaderName, REDACTED } from './headers.js';
+import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, headersToRecord, isHeaderName, REDACTED } from './headers.js';
 
 describe('isHeaderName()', () => {
   it('accepts RFC 9110 tokens, refuses the rest', () => {
@@ -64,6 +64,34 @@ describe('headersToRecord()', () => {
 
   it('joins arrays and merges names that differ only in case', () => {
     expect(headersToRecord({ 'x-a': ['1', '2'], 'X-B': '3', 'x-b': '4' })).toEqual({ 'x-a': '1, 2', 'x-b': '3, 4' });
+  });
+
+  // Regression: a `constructor` header was recorded as "function Object() { [native code] }, c"
+  // (the inherited member read as an earlier value) and a `__proto__` header was dropped.
+  it('records headers named like Object.prototype members as plain headers', () => {
+    const record = headersToRecord(JSON.parse('{"Constructor":"c","__proto__":"p","toString":"t"}') as Record<string, string>);
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    expect(Object.keys(record).sort()).toEqual(['__proto__', 'constructor', 'tostring']);
+    expect(record.constructor).toBe('c');
+    expect(Object.getOwnPropertyDescriptor(record, '__proto__')?.value).toBe('p');
+    expect(JSON.parse(JSON.stringify(record))).toEqual(JSON.parse('{"constructor":"c","__proto__":"p","tostring":"t"}'));
+    expect(headersToRecord({ constructor: 'a', Constructor: 'b' })).toEqual({ constructor: 'a, b' });
+  });
+
+  it('a prepared HeaderRedaction redacts like the list it was made from, in any case', () => {
+    const redaction = new HeaderRedaction(['X-Sig', 'AUTHORIZATION']);
+    const headers = { 'x-sig': 's', Authorization: 'Bearer t', 'x-other': ['1', '2'] };
+    expect(headersToRecord(headers, redaction)).toEqual({ 'x-sig': REDACTED, authorization: REDACTED, 'x-other': '1, 2' });
+    expect(headersToRecord(headers, redaction)).toEqual(headersToRecord(headers, ['X-Sig', 'AUTHORIZATION']));
+    const fetchHeaders = new Headers([
+      ['x-sig', 's'],
+      ['Authorization', 'Bearer t'],
+      ['x-other', '1'],
+      ['x-other', '2'],
+    ]);
+    expect(headersToRecord(fetchHeaders, redaction)).toEqual({ 'x-sig': REDACTED, authorization: REDACTED, 'x-other': '1, 2' });
+    expect(redaction.has('x-sig')).toBe(true);
+    expect(redaction.has('x-other')).toBe(false);
   });
 
   it('skips undefined values', () => {

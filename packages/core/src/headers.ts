@@ -32,36 +32,74 @@ export function getHeader(headers: HeadersInput, name: string, lower: string = n
 }
 
 /**
+ * A set of header names to redact, lower-cased once: what a handler prepares at construction so
+ * that recording a delivery's headers does no per-request set-up.
+ *
+ * @example
+ * ```ts
+ * const redaction = headerRedaction(['X-Pylon-Signature', ...CREDENTIAL_HEADERS]);
+ * headersToRecord(req.headers, redaction);
+ * ```
+ */
+export class HeaderRedaction {
+  readonly #names: ReadonlySet<string>;
+
+  constructor(names: Iterable<string>) {
+    const lower = new Set<string>();
+    for (const name of names) lower.add(name.toLowerCase());
+    this.#names = lower;
+  }
+
+  /** True when the (lower-case) name is to be recorded as {@link REDACTED}. */
+  has(lowerName: string): boolean {
+    return this.#names.has(lowerName);
+  }
+}
+
+const NO_REDACTION = new HeaderRedaction([]);
+
+/**
  * Copies headers into a plain object with lower-case names, replacing the values of `redact`
- * (case-insensitive names) with `[redacted]`. Used for what a store records.
+ * (case-insensitive names, or a prepared {@link HeaderRedaction}) with `[redacted]`. Used for
+ * what a store records. Names that are also `Object.prototype` members (`constructor`,
+ * `__proto__`) are recorded like any other.
  *
  * @example
  * ```ts
  * headersToRecord({ 'X-Sig': 'secret-ish', Accept: '*' }, ['x-sig']); // { 'x-sig': '[redacted]', accept: '*' }
  * ```
  */
-export function headersToRecord(headers: HeadersInput, redact: Iterable<string> = []): Record<string, string> {
-  const hidden = new Set<string>();
-  for (const name of redact) hidden.add(name.toLowerCase());
+export function headersToRecord(headers: HeadersInput, redact: Iterable<string> | HeaderRedaction = NO_REDACTION): Record<string, string> {
+  const hidden = redact instanceof HeaderRedaction ? redact : new HeaderRedaction(redact);
   const out: Record<string, string> = {};
-  const put = (key: string, value: string): void => {
-    const lower = key.toLowerCase();
-    const text = hidden.has(lower) ? REDACTED : value;
-    out[lower] = out[lower] === undefined ? text : `${out[lower]}, ${text}`;
-  };
   if (isFetchHeaders(headers)) {
+    // Fetch Headers already lower-cases and folds repeated names.
     headers.forEach((value, key) => {
-      put(key, value);
+      putHeader(out, key, hidden.has(key) ? REDACTED : value);
     });
-  } else {
-    const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
-    for (const key in record) {
-      const value = record[key];
-      if (value === undefined) continue;
-      put(key, typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value));
-    }
+    return out;
+  }
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  for (const key in record) {
+    const value = record[key];
+    if (value === undefined) continue;
+    // Node hands over lower-case names: toLowerCase() returns the same string without copying.
+    const lower = key.toLowerCase();
+    const text = hidden.has(lower) ? REDACTED : typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
+    putHeader(out, lower, text);
   }
   return out;
+}
+
+/** Sets or appends (`, `) a header in a record, own properties only (never an inherited member). */
+function putHeader(out: Record<string, string>, lower: string, text: string): void {
+  if (!Object.hasOwn(out, lower)) {
+    // A plain assignment to `__proto__` would set the prototype instead of recording the header.
+    if (lower === '__proto__') Object.defineProperty(out, lower, { value: text, enumerable: true, writable: true, configurable: true });
+    else out[lower] = text;
+  } else {
+    out[lower] = `${out[lower]}, ${text}`;
+  }
 }
 
 /** An RFC 9110 field name: one or more token characters. */
