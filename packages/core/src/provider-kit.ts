@@ -1,5 +1,8 @@
 // `@hookgate/core/provider`: what a provider package is built from beyond `defineProvider`
-// (parsing with a provider's rules, signed-message templates, prepared secrets).
+// (parsing with a provider's rules, signed-message templates, prepared secrets, and the
+// ahead-of-time validator generator behind a provider's `fastParse`).
 export { lazyParser, parseWithProvider } from './provider.js';
 export { compileTemplate, type MessageTemplate, type TemplateBuildResult, type TemplateContext } from './message-template.js';
 export { prepareSecrets } from './secrets.js';
+export type { FastParse } from './standard-schema.js';
+export { generateValidatorModule, type JsonSchema, type ValidatorModuleOptions, type ValidatorSource } from './validator-codegen.js';

@@ -2,8 +2,8 @@ import { utf8Bytes } from './bytes.js';
 import { HookgateError } from './errors.js';
 import { parseJsonBody } from './json-body.js';
 import type { WebhookRequest } from './request.js';
-import type { AnyPayloadOf, EventMap, InvalidPayload, ParsedPayload, ParseResult, UnknownEvent } from './results.js';
-import type { StandardSchemaV1 } from './standard-schema.js';
+import type { AnyPayloadOf, EventMap, InvalidPayload, ParsedPayload, ParseResult, PayloadOf, UnknownEvent, VariantName } from './results.js';
+import type { FastParse, StandardSchemaV1 } from './standard-schema.js';
 import type { VerificationStrategy } from './verify-hmac.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -69,6 +69,12 @@ export interface DiscriminatedProviderOptions<S extends DiscriminatedEvents> ext
   eventType: (payload: Record<string, unknown>, request: WebhookRequest) => EventSelection | undefined;
   /** How invalid JSON and non-object bodies are classified. Default `'invalid_payload'`. */
   invalidJson?: 'invalid_payload' | 'unknown_event' | undefined;
+  /**
+   * Variant name → a fast path compiled ahead of time for that variant's schema (see
+   * {@link FastParse}): tried first; the schema runs only when it declines, to decide and to
+   * produce the issues. A variant without one is validated by its schema alone.
+   */
+  fastParse?: { readonly [V in VariantName<DiscriminatedMap<NoInfer<S>>>]?: FastParse<PayloadOf<DiscriminatedMap<NoInfer<S>>, V>> | undefined } | undefined;
 }
 
 /** One variant of a oneOf provider: its schema and the keys it requires (cheap pre-check). */
@@ -76,6 +82,11 @@ export interface OneOfVariant<S extends StandardSchemaV1 = StandardSchemaV1> {
   schema: S;
   /** Keys the schema requires; variants whose keys are absent are not validated at all. */
   required: readonly string[];
+  /**
+   * A fast path compiled ahead of time for `schema` (see {@link FastParse}); the schema runs only
+   * when it declines. Every plausible variant sees the same body, so this one must not change it.
+   */
+  fastParse?: FastParse<StandardSchemaV1.InferOutput<S>> | undefined;
 }
 
 /** A provider whose body has no discriminator: exactly one variant must match (JSON Schema oneOf). */
@@ -207,6 +218,7 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
     groups.set(name, new Map(isVariantGroup(entry) ? Object.entries(entry) : [[name, entry]]));
   }
   assertVariantNamesUnambiguous(options.id, groups);
+  const fastPaths = fastPathsOf(options.id, options.fastParse, groups);
   const jsonKind = options.invalidJson ?? 'invalid_payload';
   return {
     id: options.id,
@@ -242,6 +254,11 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
         const declared = group === undefined || variant === undefined ? event : variant;
         return { kind: 'unknown_event', reason: 'unknown_event_type', message: `unknown event type "${declared}"`, eventType: declared };
       }
+      const fast = fastPaths.get(variant);
+      if (fast !== undefined && !Object.hasOwn(body, '__proto__')) {
+        const quick = fast(body);
+        if (quick !== undefined) return { kind: 'event', event, variant, payload: quick.value } as ParseResult<EventMap>;
+      }
       return then(schema['~standard'].validate(body), (result): ParseResult<EventMap> => {
         if (result.issues) {
           return {
@@ -256,6 +273,24 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
       });
     },
   };
+}
+
+/** The fast paths by variant name, each for a variant the provider defines. */
+function fastPathsOf(
+  id: string,
+  given: Readonly<Record<string, FastParse | undefined>> | undefined,
+  groups: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+): Map<string, FastParse> {
+  const fastPaths = new Map<string, FastParse>();
+  const variants = new Set([...groups.values()].flatMap((group) => [...group.keys()]));
+  for (const [variant, fast] of Object.entries(given ?? {})) {
+    if (fast === undefined) continue;
+    if (!variants.has(variant) || typeof fast !== 'function') {
+      throw new HookgateError('invalid_config', `Provider "${id}": fastParse.${variant} must be a function for a variant the provider defines.`);
+    }
+    fastPaths.set(variant, fast);
+  }
+  return fastPaths;
 }
 
 /** A record of variant schemas (not itself a schema, non-empty, every value a schema). */
@@ -292,13 +327,17 @@ interface CompiledVariant {
   variant: string;
   schema: StandardSchemaV1;
   required: readonly string[];
+  fastParse: FastParse | undefined;
 }
 
 function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string, OneOfVariant>>>): Provider {
   const variants: CompiledVariant[] = [];
   for (const [event, group] of Object.entries(options.oneOf)) {
     for (const [variant, spec] of Object.entries(group)) {
-      variants.push({ event, variant, schema: spec.schema, required: spec.required });
+      if (spec.fastParse !== undefined && typeof spec.fastParse !== 'function') {
+        throw new HookgateError('invalid_config', `Provider "${options.id}": fastParse of variant "${variant}" must be a function.`);
+      }
+      variants.push({ event, variant, schema: spec.schema, required: spec.required, fastParse: spec.fastParse });
     }
   }
   if (variants.length === 0) throw new HookgateError('invalid_config', `Provider "${options.id}" defines no variants.`);
@@ -320,7 +359,9 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
       // Pre-check required keys so a body is validated against plausible variants only.
       const plausible = variants.filter((v) => v.required.every((key) => Object.hasOwn(body, key)));
       if (plausible.length === 0) return noVariant("no variant's required property is present");
-      const results = plausible.map((v) => v.schema['~standard'].validate(body));
+      // A fast path answers for its variant when it accepts; the schema decides otherwise.
+      const fastAllowed = !Object.hasOwn(body, '__proto__');
+      const results = plausible.map((v) => (fastAllowed ? v.fastParse?.(body) : undefined) ?? v.schema['~standard'].validate(body));
       return then(
         results.some((r) => r instanceof Promise) ? Promise.all(results) : (results as StandardSchemaV1.Result<unknown>[]),
         (settled): ParseResult<EventMap> => {

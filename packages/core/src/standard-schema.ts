@@ -43,3 +43,23 @@ export declare namespace StandardSchemaV1 {
   type InferInput<Schema extends StandardSchemaV1> = NonNullable<Schema['~standard']['types']>['input'];
   type InferOutput<Schema extends StandardSchemaV1> = NonNullable<Schema['~standard']['types']>['output'];
 }
+
+/**
+ * A schema's fast path, compiled ahead of time (e.g. a validator generated from the schema's
+ * JSON Schema by `generateValidatorModule` (`@hookgate/core/provider`) plus the schema's own normalisations): given a
+ * body parsed by `JSON.parse`, it returns exactly the success result the schema's `validate`
+ * would return, or `undefined` to let the schema decide. Only a wrong *success* is a bug: when
+ * the fast path declines, the schema runs and its answer — value or issues — is the one used,
+ * so a fast path may decline more than the schema refuses (rare or awkward inputs).
+ *
+ * It may return `value` itself and change it, but only when it returns a result (a declined body
+ * goes to the schema unchanged). A provider never calls it for a body with an own `__proto__`
+ * key: schema libraries differ on that key (zod drops it), so the schema decides those.
+ *
+ * @example
+ * ```ts
+ * import { isOrderPaid } from './validators.generated.js';
+ * const fastOrderPaid: FastParse<OrderPaid> = (value) => (isOrderPaid(value) ? { value: value as OrderPaid } : undefined);
+ * ```
+ */
+export type FastParse<Output = unknown> = (value: unknown) => StandardSchemaV1.SuccessResult<Output> | undefined;
