@@ -12,6 +12,8 @@ export interface DashboardRuntime {
   store: DeliveryStore;
   /** Serves every provider of the registry (`hookgate.config.ts`) at its route id. */
   gateway: Gateway;
+  /** The secrets each provider verifies with, by route id (for the verification debugger; never sent to a browser). */
+  secrets: Readonly<Record<string, readonly string[]>>;
   /** Route handlers for `app/api/webhooks/[provider]/route.ts`. */
   webhookRoutes: ReturnType<typeof createNextRouteHandler>;
 }
@@ -51,5 +53,5 @@ async function createRuntime(): Promise<DashboardRuntime> {
   console.log(`[hookgate] Recording deliveries in ${redactStoreUrl(config.storeUrl)}`);
   const gateway = gatewayFromConfig(registry, { secrets, store });
   console.log(`[hookgate] Serving ${registry.providers.map((entry) => `/api/webhooks/${entry.id}`).join(', ')}`);
-  return { config, store, gateway, webhookRoutes: createNextRouteHandler(gateway) };
+  return { config, store, gateway, secrets, webhookRoutes: createNextRouteHandler(gateway) };
 }

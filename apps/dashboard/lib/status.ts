@@ -11,16 +11,22 @@ export interface StatusInfo {
   color: string;
 }
 
-/**
- * Display data per delivery status. Plain data, so client components can use it too.
- *
- * @example
- * ```ts
- * STATUS_INFO.rejected_signature.label; // 'Rejected'
- * ```
- */
-export const STATUS_INFO: Readonly<Record<DeliveryStatus, StatusInfo>> = {
+const INFO = {
   handled: { label: 'Handled', tone: 'success', description: 'Verified, parsed and dispatched to the handlers.', failure: false, color: '#16a34a' },
+  queued: {
+    label: 'Queued',
+    tone: 'info',
+    description: 'Inbox mode: verified, stored and answered 202; a worker runs the handlers.',
+    failure: false,
+    color: '#2563eb',
+  },
+  retrying: {
+    label: 'Retrying',
+    tone: 'warning',
+    description: 'Inbox mode: an attempt failed; the worker tries again after a backoff.',
+    failure: false,
+    color: '#f59e0b',
+  },
   duplicate: {
     label: 'Duplicate',
     tone: 'neutral',
@@ -57,7 +63,26 @@ export const STATUS_INFO: Readonly<Record<DeliveryStatus, StatusInfo>> = {
     failure: true,
     color: '#7c3aed',
   },
-};
+  dead: {
+    label: 'Dead',
+    tone: 'danger',
+    description: 'Inbox mode: every attempt failed and no retry is left. Replay it once the handler is fixed.',
+    failure: true,
+    color: '#991b1b',
+  },
+} satisfies Record<string, StatusInfo>;
+
+// Checked against the status union without an object-literal excess check, so the table already
+// holds the inbox statuses (queued, retrying, dead) for stores that record them.
+/**
+ * Display data per delivery status. Plain data, so client components can use it too.
+ *
+ * @example
+ * ```ts
+ * STATUS_INFO.rejected_signature.label; // 'Rejected'
+ * ```
+ */
+export const STATUS_INFO: Readonly<Record<DeliveryStatus, StatusInfo>> = INFO;
 
 /** Statuses in display order (same as core's `DELIVERY_STATUSES`). */
-export const STATUS_ORDER = Object.keys(STATUS_INFO) as DeliveryStatus[];
+export const STATUS_ORDER = Object.keys(INFO) as DeliveryStatus[];

@@ -152,7 +152,7 @@ describe('diagnoseVerification: what the signature matches instead', () => {
   it('no hypothesis: another secret', async () => {
     const diagnosis = await diagnose(timed, request(timedHeaders(NOW_S, BODY, OTHER_SECRET)), { retiredSecrets: [OLD_SECRET] });
     expect(codes(diagnosis)).toEqual(['no_match']);
-    expect(diagnosis.findings[0]!.problem).toContain('nor a retired one');
+    expect(diagnosis.findings[0]!.problem).toContain('Neither the configured secret nor a retired one produces');
   });
 
   it('a delivery that verifies now says so', async () => {

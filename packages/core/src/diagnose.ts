@@ -569,11 +569,15 @@ async function mismatchFinding(
   const configured = keys.length - retired.length;
   return {
     code: 'no_match',
-    problem:
-      `No ${configured === 1 ? 'configured secret' : `one of the ${configured} configured secrets`}${retired.length > 0 ? ' (nor a retired one)' : ''} ` +
-      'produces this signature over the body as received, the body alone, the timestamped body or the compact JSON body.',
+    problem: `${noneOf(configured, retired.length > 0)} this signature over the body as received, the body alone, the timestamped body or the compact JSON body.`,
     fix: `The sender most likely signs with another secret: copy its signing secret again (this provider reads it as ${strategy.secretFormat ?? 'raw'}); if you rotated recently, list the old one as retired to check it.`,
   };
+}
+
+/** "None of the 2 configured secrets produces", "Neither the configured secret nor a retired one produces", … */
+function noneOf(configured: number, withRetired: boolean): string {
+  if (configured === 1) return withRetired ? 'Neither the configured secret nor a retired one produces' : 'The configured secret does not produce';
+  return `None of the ${configured} configured secrets${withRetired ? ', nor a retired one,' : ''} produces`;
 }
 
 const encoder = new TextEncoder();

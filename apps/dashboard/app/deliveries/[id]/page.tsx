@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { OUTCOME_STATUS, REDACTED, type Delivery } from '@hookgate/core';
 import { Card } from '../../../components/card';
 import { CopyButton } from '../../../components/copy-button';
+import { VerificationDebugger } from '../../../components/verification-debugger';
 import { eventLabel } from '../../../components/deliveries-table';
 import { JsonViewBlock } from '../../../components/json-view-block';
 import { LocalTime } from '../../../components/local-time';
@@ -12,6 +13,7 @@ import { requirePageAccess } from '../../../lib/access';
 import { isDeliveryId } from '../../../lib/delivery-id';
 import { formatDuration } from '../../../lib/format';
 import { viewJsonText, viewJsonValue, viewRawText } from '../../../lib/json-view';
+import { diagnoseDelivery } from '../../../lib/diagnosis';
 import { getRuntime } from '../../../lib/runtime';
 import { noDedupeKeyReason, relatedDeliveryLabel, signatureFact } from '../../../lib/delivery-facts';
 import { STATUS_INFO } from '../../../lib/status';
@@ -28,7 +30,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function DeliveryPage({ params }: Props) {
   const { id } = await params;
   await requirePageAccess(`/deliveries/${encodeURIComponent(id)}`);
-  const { store } = await getRuntime();
+  const { store, secrets } = await getRuntime();
   const delivery = isDeliveryId(id) ? await store.get(id) : null;
   if (!delivery) notFound();
 
@@ -42,6 +44,8 @@ export default async function DeliveryPage({ params }: Props) {
     delivery.duplicateOf ? store.get(delivery.duplicateOf) : Promise.resolve(null),
   ]);
 
+  // Only rejected signatures get the debugger; what it finds without the signature is rendered at once.
+  const diagnosis = delivery.status === 'rejected_signature' ? await diagnoseDelivery(delivery, secrets[delivery.provider] ?? []) : null;
   const info = STATUS_INFO[delivery.status];
   const signature = signatureFact(delivery);
   // Bounded: a hostile body (deep or large) must not turn into megabytes of HTML.
@@ -145,6 +149,16 @@ export default async function DeliveryPage({ params }: Props) {
             </div>
           </Card>
         </div>
+
+        {diagnosis ? (
+          <Card
+            id="debugger"
+            title="Why verification failed"
+            aside={<span className="muted">Re-checked against the secrets configured now, at the time it was received.</span>}
+          >
+            <VerificationDebugger deliveryId={delivery.id} initial={diagnosis} />
+          </Card>
+        ) : null}
 
         <Card id="headers" title="Headers" aside={<span className="muted">Signature and credential headers are redacted before they are stored.</span>}>
           <div className="table-wrap">
