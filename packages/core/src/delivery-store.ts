@@ -88,6 +88,12 @@ export interface Delivery {
  */
 export interface DeliveryInput extends Omit<Delivery, 'body' | 'bodyEncoding' | 'bodyTruncated'> {
   rawBody: Uint8Array;
+  /**
+   * `receivedAt` in epoch milliseconds, when the caller has it (handlers always set it): the same
+   * instant, so a store can use it instead of parsing `receivedAt` again. Stores fall back to
+   * `Date.parse(receivedAt)` without it.
+   */
+  receivedAtMs?: number | undefined;
 }
 
 /** Filters and keyset cursor for {@link DeliveryStore.list}. All filters combine with AND. */

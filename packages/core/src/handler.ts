@@ -2,6 +2,7 @@ import { cryptoBackend } from '#crypto';
 import { createDeliveryId } from './delivery-id.js';
 import type { ClaimResult, CompleteInput, Delivery, DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
+import { isoTime } from './iso-time.js';
 import type { AttemptResult, HandlerMode } from './inbox.js';
 import { decodeStoredBody } from './stored-body.js';
 import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, headersToRecord } from './headers.js';
@@ -526,7 +527,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   function deliveryOf(run: Run, status: DeliveryStatus, fields: Partial<DeliveryInput>, durationMs: number, headers: Record<string, string>): DeliveryInput {
     return {
       id: run.id,
-      receivedAt: new Date(run.receivedAtMs).toISOString(),
+      receivedAt: isoTime(run.receivedAtMs),
+      receivedAtMs: run.receivedAtMs,
       provider: provider.id,
       event: fields.event ?? null,
       variant: fields.variant ?? null,

@@ -1,0 +1,129 @@
+// What handle() hands a store (issue 14's lean record path): one complete delivery per outcome,
+// the instant as text and as a number, headers redacted from a list prepared once.
+import { describe, expect, it } from 'vitest';
+import { FlakyStore, NOW, SECRET, shop, signedRequest } from '../test/helpers.js';
+import type { DeliveryInput } from './delivery-store.js';
+import { createWebhookHandler } from './handler.js';
+import { REDACTED } from './headers.js';
+import { MemoryStore } from './memory-store.js';
+
+/** Every key of a recorded DeliveryInput: the same set whatever the outcome. */
+const DELIVERY_KEYS = [
+  'dedupeKey',
+  'duplicateOf',
+  'durationMs',
+  'event',
+  'headers',
+  'id',
+  'message',
+  'method',
+  'path',
+  'payload',
+  'provider',
+  'rawBody',
+  'reason',
+  'receivedAt',
+  'receivedAtMs',
+  'secretIndex',
+  'status',
+  'variant',
+];
+
+/** A store that keeps what complete() and record() were given. */
+class CapturingStore extends FlakyStore {
+  readonly completed: DeliveryInput[] = [];
+  override async complete(input: Parameters<MemoryStore['complete']>[0]): Promise<void> {
+    this.completed.push(input.delivery);
+    return super.complete(input);
+  }
+}
+
+describe('handle(): the delivery a store receives', () => {
+  it('handled, duplicate and rejected deliveries are complete records of one shape, with the instant as text and as a number', async () => {
+    let clock = NOW + 123;
+    const store = new CapturingStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => clock });
+    const body = { type: 'order.paid', id: 'ord_1', amount: 5 };
+    const handled = await handler.handle(signedRequest(shop, body));
+    clock += 1_001;
+    const duplicate = await handler.handle(signedRequest(shop, body));
+    const rejected = await handler.handle(signedRequest(shop, body, { secret: 'wrong' }));
+    expect([handled.kind, duplicate.kind, rejected.kind]).toEqual(['handled', 'duplicate', 'rejected_signature']);
+
+    const seen = [...store.completed, ...store.recorded];
+    const byStatus = (status: string) => seen.find((delivery) => delivery.status === status);
+    const [first, second, third] = [byStatus('handled'), byStatus('duplicate'), byStatus('rejected_signature')];
+    for (const delivery of [first!, second!, third!]) {
+      expect(Object.keys(delivery).sort()).toEqual(DELIVERY_KEYS);
+      expect(delivery.receivedAt).toBe(new Date(delivery.receivedAtMs!).toISOString());
+    }
+    expect(first).toMatchObject({
+      id: handled.deliveryId,
+      receivedAt: new Date(NOW + 123).toISOString(),
+      receivedAtMs: NOW + 123,
+      provider: 'shop',
+      event: 'order.paid',
+      variant: 'order.paid',
+      status: 'handled',
+      reason: null,
+      message: null,
+      dedupeKey: 'ord_1',
+      duplicateOf: null,
+      secretIndex: 0,
+      method: 'POST',
+      path: '/webhooks/shop',
+      payload: body,
+    });
+    expect(second).toMatchObject({ status: 'duplicate', duplicateOf: handled.deliveryId, receivedAtMs: NOW + 1_124, dedupeKey: 'ord_1' });
+    expect(third).toMatchObject({ status: 'rejected_signature', reason: 'signature_mismatch', event: null, payload: null, secretIndex: null, dedupeKey: null });
+    // What the store kept reads back with the same instant.
+    expect((await store.get(duplicate.deliveryId!))?.receivedAt).toBe(new Date(NOW + 1_124).toISOString());
+  });
+
+  it('redacts the signature, credential and configured headers in any case, on every delivery of a handler', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => NOW, redactHeaders: ['X-Tenant-Key'] });
+    for (const id of ['ord_a', 'ord_b']) {
+      const request = signedRequest(
+        shop,
+        { type: 'order.paid', id, amount: 1 },
+        { headers: { Authorization: 'Bearer t', 'x-tenant-KEY': 'k', 'X-Trace': id } },
+      );
+      const outcome = await handler.handle(request);
+      const row = await store.get(outcome.deliveryId!);
+      expect(row?.headers).toMatchObject({ 'x-shop-signature': REDACTED, authorization: REDACTED, 'x-tenant-key': REDACTED, 'x-trace': id });
+    }
+  });
+});
+
+describe('MemoryStore: receivedAtMs', () => {
+  const base = {
+    provider: 'shop',
+    event: null,
+    variant: null,
+    status: 'handled',
+    reason: null,
+    message: null,
+    dedupeKey: null,
+    duplicateOf: null,
+    secretIndex: null,
+    method: 'POST',
+    path: null,
+    headers: {},
+    rawBody: new Uint8Array(),
+    payload: null,
+    durationMs: 1,
+  } as const;
+
+  it('orders and writes receivedAt from the number when given, from the text otherwise (same result)', async () => {
+    const store = new MemoryStore();
+    await store.record({ ...base, id: 'b', receivedAt: new Date(NOW + 5).toISOString(), receivedAtMs: NOW + 5 });
+    await store.record({ ...base, id: 'a', receivedAt: '2024-11-25T16:00:00.001+00:00' });
+    const { items } = await store.list();
+    expect(items.map((d) => [d.id, d.receivedAt])).toEqual([
+      ['b', new Date(NOW + 5).toISOString()],
+      ['a', new Date(NOW + 1).toISOString()],
+    ]);
+    expect(Object.keys(items[0]!)).not.toContain('receivedAtMs');
+  });
+});
