@@ -131,7 +131,10 @@ export function normalizeRetryPolicy(policy: RetryPolicy = {}): ResolvedRetryPol
   };
   for (const [name, value] of Object.entries(result)) {
     if (!Number.isSafeInteger(value) || value < (name === 'maxAttempts' ? 1 : 0)) {
-      throw new HookgateError('invalid_config', `retry.${name} must be a ${name === 'maxAttempts' ? 'positive' : 'non-negative'} integer, got ${String(value)}`);
+      throw new HookgateError(
+        'invalid_config',
+        `retry.${name} must be a ${name === 'maxAttempts' ? 'positive' : 'non-negative'} integer, got ${String(value)}`,
+      );
     }
   }
   return result;
@@ -212,7 +215,12 @@ export function attemptSettlement(
     const reason = result.permanent ? 'permanent_failure' : 'attempts_exhausted';
     return { status: 'dead', retryAt: null, reason, message: `attempt ${job.attempt}: ${result.error}` };
   }
-  return { status: 'retrying', retryAt: now + retryDelayMs(retry, job.attempt, random), reason: 'handler_error', message: `attempt ${job.attempt}: ${result.error}` };
+  return {
+    status: 'retrying',
+    retryAt: now + retryDelayMs(retry, job.attempt, random),
+    reason: 'handler_error',
+    message: `attempt ${job.attempt}: ${result.error}`,
+  };
 }
 
 /**

@@ -177,7 +177,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
  */
 export function endpointsByProvider(handlers: WorkerOptions['handlers']): Map<string, WebhookEndpoint> {
   const routes: Array<WebhookEndpoint | undefined> = isGateway(handlers)
-    ? (handlers as { providers?: readonly string[] }).providers?.map((id) => handlers.handler(id)) ?? []
+    ? ((handlers as { providers?: readonly string[] }).providers?.map((id) => handlers.handler(id)) ?? [])
     : Object.values(handlers);
   const byProvider = new Map<string, WebhookEndpoint>();
   for (const endpoint of routes) {

@@ -10,11 +10,12 @@ import { HookgateError } from '@hookgate/core';
  * const name: DriverPackage = 'pg';
  * ```
  */
-export type DriverPackage = 'better-sqlite3' | 'pg';
+export type DriverPackage = 'better-sqlite3' | 'pg' | 'pg-boss';
 
 const SCHEMES: Record<DriverPackage, string> = {
   'better-sqlite3': 'sqlite:',
   pg: 'postgres://',
+  'pg-boss': 'inbox mode on postgres://',
 };
 
 /**
@@ -35,7 +36,7 @@ export async function loadDriver<T>(name: DriverPackage, load: () => Promise<T>)
     if (!isMissingPackage(error, name)) throw error;
     throw new HookgateError(
       'missing_driver',
-      `openStore(): ${SCHEMES[name]} store URLs need the '${name}' package, which is not installed. ` +
+      `openStore(): ${SCHEMES[name]} store URLs need${name === 'pg-boss' ? 's' : ''} the '${name}' package, which is not installed. ` +
         `Add it to your app next to @hookgate/store: pnpm add ${name} (or npm install ${name}).`,
       { cause: error },
     );

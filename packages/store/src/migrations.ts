@@ -131,6 +131,40 @@ const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 4,
+    name: 'inbox_attempts_and_jobs',
+    async up(db, dialect) {
+      const postgres = dialect === 'postgres';
+      const epochMs = postgres ? 'bigint' : 'integer';
+      // Every run of a delivery's listeners in inbox mode (worker attempts and replays).
+      await db.schema
+        .createTable('hookgate_attempts')
+        .addColumn('id', postgres ? sql`text collate "C"` : sql`text`, (column) => column.primaryKey())
+        .addColumn('delivery_id', 'text', (column) => column.notNull())
+        .addColumn('attempt', 'integer', (column) => column.notNull())
+        .addColumn('started_at', epochMs, (column) => column.notNull())
+        .addColumn('duration_ms', 'double precision', (column) => column.notNull())
+        .addColumn('error', 'text')
+        .addColumn('trigger', 'text', (column) => column.notNull())
+        .addColumn('requested_by', 'text')
+        .execute();
+      await db.schema.createIndex('hookgate_attempts_delivery_idx').on('hookgate_attempts').columns(['delivery_id', 'attempt']).execute();
+      // SQLite's inbox: a `queued`/`retrying` delivery is the job itself; this table holds its
+      // schedule and lease once a worker has taken it. (PostgreSQL queues with pg-boss instead.)
+      if (!postgres) {
+        await db.schema
+          .createTable('hookgate_inbox')
+          .addColumn('delivery_id', 'text', (column) => column.primaryKey())
+          .addColumn('attempts', 'integer', (column) => column.notNull())
+          .addColumn('available_at', epochMs, (column) => column.notNull())
+          .addColumn('locked_until', epochMs, (column) => column.notNull())
+          .addColumn('locked_by', 'text')
+          .modifyEnd(sql`without rowid`)
+          .execute();
+      }
+    },
+  },
 ];
 
 /**

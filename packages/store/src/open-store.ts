@@ -4,6 +4,7 @@ import { openPostgresDatabase, retryOnBrokenConnection } from './postgres-databa
 import type { StoreDatabase } from './schema.js';
 import { SqlDeliveryStore, type PersistentDeliveryStore, type SqlStoreBackend } from './sql-delivery-store.js';
 import { openSqliteDatabase } from './sqlite-database.js';
+import { PgBossQueue, type PgBossSettings } from './pg-boss-queue.js';
 import { parseStoreUrl, redactStoreError, redactStoreUrl } from './store-url.js';
 import { WriteBatch } from './write-batch.js';
 import { PostgresWrites } from './postgres-writes.js';
@@ -33,6 +34,8 @@ export interface OpenStoreOptions {
   poolSize?: number | undefined;
   /** PostgreSQL: give up connecting after this long, so an unreachable server rejects instead of hanging. Default 5000 ms. */
   connectionTimeoutMs?: number | undefined;
+  /** PostgreSQL: where and how the inbox's pg-boss queue runs (started on first inbox use). */
+  inbox?: PgBossSettings | undefined;
 }
 
 const DEFAULTS = {
@@ -98,7 +101,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
         throw postgresError(error, url, label);
       });
     const hot = new PostgresWrites((name, text, values) => run(async () => (await pool.query({ name, text, values })).rows));
-    backend = { dialect: 'postgres', db, hot, write: run, read: run, maxBodyBytes, label };
+    const queue = new PgBossQueue(location.connectionString, options.inbox);
+    backend = { dialect: 'postgres', db, hot, write: run, read: run, maxBodyBytes, label, queue };
   }
   const store = new SqlDeliveryStore(backend);
   if (options.migrate ?? true) {

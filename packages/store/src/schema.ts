@@ -69,6 +69,49 @@ export interface DedupeTable {
 export type ClaimState = 'processing' | 'done';
 
 /**
+ * `hookgate_attempts` (migration 4): one row per run of a delivery's listeners in inbox mode —
+ * worker attempts and replays.
+ *
+ * @example
+ * ```ts
+ * db.selectFrom('hookgate_attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt');
+ * ```
+ */
+export interface AttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  /** The listener's error message, null when it completed. */
+  error: string | null;
+  /** `worker` or `replay`. */
+  trigger: string;
+  /** The worker id, or who asked for the replay. */
+  requested_by: string | null;
+}
+
+/**
+ * `hookgate_inbox` (migration 4, SQLite only): the schedule and lease of a `queued`/`retrying`
+ * delivery once a worker has taken it. A queued delivery without a row is due at once.
+ *
+ * @example
+ * ```ts
+ * db.selectFrom('hookgate_inbox').select(['delivery_id', 'attempts']).where('locked_until', '>', Date.now());
+ * ```
+ */
+export interface InboxTable {
+  delivery_id: string;
+  /** Attempts taken so far (the one running included). */
+  attempts: number;
+  /** Not taken again before this time (epoch ms): the retry's backoff. */
+  available_at: number;
+  /** The lease of the worker running it (epoch ms); 0 when none. */
+  locked_until: number;
+  locked_by: string | null;
+}
+
+/**
  * `hookgate_migrations`: the schema versions applied to this database.
  *
  * @example
@@ -98,4 +141,6 @@ export interface StoreDatabase {
   hookgate_deliveries: DeliveriesTable;
   hookgate_dedupe: DedupeTable;
   hookgate_migrations: MigrationsTable;
+  hookgate_attempts: AttemptsTable;
+  hookgate_inbox: InboxTable;
 }

@@ -3,6 +3,7 @@ import {
   STATS_BUCKET_MS,
   type Delivery,
   type DeliveryPage,
+  type DeliveryInbox,
   type DeliveryStatus,
   type DeliveryStore,
   type ListQuery,
@@ -23,6 +24,8 @@ import {
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { POSTGRES_COLUMN_TYPES, type HotWrites } from './hot-writes.js';
 import { runMigrations, type MigrationResult, type StoreDialect } from './migrations.js';
+import type { PgBossQueue } from './pg-boss-queue.js';
+import { SqlInbox } from './sql-inbox.js';
 import { fromDeliveryRow, toDeliveryRow } from './row-mapping.js';
 import type { DeliveriesTable, StoreDatabase } from './schema.js';
 
@@ -48,6 +51,8 @@ export interface PersistentDeliveryStore extends DeliveryStore {
    * millions of rows can be generated lazily. Resolves with the number of new rows.
    */
   insertMany(deliveries: Iterable<DeliveryInput> | AsyncIterable<DeliveryInput>): Promise<number>;
+  /** The durable inbox (inbox mode, `startWorker()`): SQLite's own queued rows, or pg-boss on PostgreSQL. */
+  readonly inbox: DeliveryInbox;
 }
 
 /** How the store reaches its database; the dialect-specific parts live in the callers. */
@@ -63,6 +68,8 @@ export interface SqlStoreBackend {
   maxBodyBytes: number;
   /** Where the store came from, for error messages (passwords removed). */
   label: string;
+  /** PostgreSQL: the inbox's pg-boss queue (started on first use). */
+  queue?: PgBossQueue | undefined;
 }
 
 /**
@@ -92,9 +99,13 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
   #closed = false;
   #closing: Promise<void> | undefined;
 
+  /** The durable inbox (inbox mode, `startWorker()`): SQLite's own queued rows, or pg-boss on PostgreSQL. */
+  readonly inbox: SqlInbox;
+
   constructor(backend: SqlStoreBackend) {
     this.#backend = backend;
     this.dialect = backend.dialect;
+    this.inbox = new SqlInbox(backend, backend.queue);
   }
 
   migrate(): Promise<MigrationResult> {
@@ -260,6 +271,7 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
     if (this.#closing === undefined) {
       this.#closed = true;
       this.#closing = (async () => {
+        await this.inbox.close().catch(() => undefined);
         await Promise.allSettled([...this.#inFlight]);
         await this.#backend.db.destroy();
       })();

@@ -340,7 +340,19 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
             { reason: 'signature_mismatch', count: 2 },
             { reason: 'schema_mismatch', count: 1 },
           ],
-          totals: { all: 6, handled: 3, duplicate: 0, in_progress: 0, rejected_signature: 2, invalid_payload: 1, unknown_event: 0, handler_error: 0 },
+          totals: {
+            all: 6,
+            handled: 3,
+            queued: 0,
+            retrying: 0,
+            duplicate: 0,
+            in_progress: 0,
+            rejected_signature: 2,
+            invalid_payload: 1,
+            unknown_event: 0,
+            handler_error: 0,
+            dead: 0,
+          },
         });
         const byHour = await store.stats({ from, to, bucket: 'hour', provider: 'pylon' });
         expect(byHour.series).toEqual([
@@ -381,6 +393,9 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         expect(empty.totals).toEqual({
           all: 0,
           handled: 0,
+          queued: 0,
+          retrying: 0,
+          dead: 0,
           duplicate: 0,
           in_progress: 0,
           rejected_signature: 0,

@@ -35,6 +35,7 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
         [1, 'create_deliveries_and_dedupe'],
         [2, 'partial_variant_index'],
         [3, 'dedupe_claim_state'],
+        [4, 'inbox_attempts_and_jobs'],
       ]);
       expect(await target.rows('hookgate_deliveries')).toEqual([]);
       expect(await target.rows('hookgate_dedupe')).toEqual([]);
@@ -54,8 +55,8 @@ describe.each(DATABASE_TARGETS)('$name store', ({ create }) => {
       const target = await fresh();
       const store = await open(target.url, { migrate: false });
       await expect(target.rows('hookgate_migrations')).rejects.toThrow();
-      expect(await store.migrate()).toEqual({ version: SCHEMA_VERSION, applied: [1, 2, 3] });
-      expect(await target.rows('hookgate_migrations')).toHaveLength(3);
+      expect(await store.migrate()).toEqual({ version: SCHEMA_VERSION, applied: [1, 2, 3, 4] });
+      expect(await target.rows('hookgate_migrations')).toHaveLength(4);
     });
 
     it('migration 3 reads claims made before it as done, so they keep deduplicating until they expire', async () => {

@@ -1,0 +1,155 @@
+// The PostgreSQL inbox's queue: pg-boss (10.x) in the store's database, started on first use.
+import type { InboxJob, ResolvedRetryPolicy } from '@hookgate/core';
+import type PgBoss from 'pg-boss';
+import { loadDriver } from './drivers.js';
+
+/**
+ * Runs SQL on a given connection (a transaction's), in the shape pg-boss's `db` option takes.
+ *
+ * @example
+ * ```ts
+ * const executor: PgBossExecutor = { executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }) };
+ * ```
+ */
+export interface PgBossExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Settings of the PostgreSQL inbox (`openStore(url, { inbox })`).
+ *
+ * @example
+ * ```ts
+ * const settings: PgBossSettings = { schema: 'hookgate_queue', maintenanceIntervalSeconds: 10 };
+ * ```
+ */
+export interface PgBossSettings {
+  /** PostgreSQL schema pg-boss keeps its tables in. Default `pgboss`. */
+  schema?: string | undefined;
+  /**
+   * How often (seconds, ≥ 1) pg-boss looks for jobs whose worker died (lease expired) and hands
+   * them out again. Default 30.
+   */
+  maintenanceIntervalSeconds?: number | undefined;
+  /** Connections pg-boss opens besides the store's pool. Default 4. */
+  poolSize?: number | undefined;
+}
+
+/** The pg-boss queue every Hookgate gateway and worker of a database shares. */
+export const INBOX_QUEUE = 'hookgate-deliveries';
+/**
+ * pg-boss's own retry limit, set high: Hookgate decides when a delivery is dead (the worker's
+ * `retry.maxAttempts`) and cancels its job; pg-boss only schedules the retries (and re-runs the
+ * job of a worker that died, which also counts as an attempt).
+ */
+const PG_BOSS_RETRY_LIMIT = 10_000;
+const DEFAULT_LEASE_SECONDS = 60;
+
+/**
+ * pg-boss for one store: started on first use (creating its schema, safe from many processes at
+ * once), with the `hookgate-deliveries` queue. Retries use pg-boss's exponential backoff with
+ * jitter (delay × 2^n / 2 × (1 + random), whole seconds); a job taken longer than the lease is
+ * expired by pg-boss's maintenance and handed out again.
+ *
+ * @example
+ * ```ts
+ * const queue = new PgBossQueue('postgres://…', { schema: 'pgboss' });
+ * await queue.ready();
+ * const jobs = await queue.fetch(10);
+ * ```
+ */
+export class PgBossQueue {
+  readonly #connectionString: string;
+  readonly #settings: { schema: string; maintenanceIntervalSeconds: number; poolSize: number };
+  #boss: Promise<PgBoss> | undefined;
+  #stopped = false;
+
+  constructor(connectionString: string, settings: PgBossSettings = {}) {
+    this.#connectionString = connectionString;
+    this.#settings = {
+      schema: settings.schema ?? 'pgboss',
+      maintenanceIntervalSeconds: settings.maintenanceIntervalSeconds ?? 30,
+      poolSize: settings.poolSize ?? 4,
+    };
+  }
+
+  /**
+   * Starts pg-boss and creates the queue when missing; with a worker's policy, sets the queue's
+   * lease (expiry) and retry delay for the jobs enqueued from now on.
+   */
+  async ready(worker?: { leaseMs: number; retry: ResolvedRetryPolicy }): Promise<void> {
+    const boss = await this.#start();
+    if (worker !== undefined) {
+      await boss.updateQueue(INBOX_QUEUE, { name: INBOX_QUEUE, ...queuePolicy(worker.leaseMs, worker.retry.baseDelayMs) });
+    }
+  }
+
+  /** Enqueues a delivery's job on `executor`'s connection (the enqueue transaction); a known id is kept as it is. */
+  async send(data: { deliveryId: string; provider: string }, executor: PgBossExecutor): Promise<void> {
+    const boss = await this.#start();
+    await boss.send(INBOX_QUEUE, data, { id: data.deliveryId, db: executor as PgBoss.Db });
+  }
+
+  /** Takes up to `limit` due jobs (pg-boss's `SKIP LOCKED` fetch); `attempt` counts pg-boss's retries. */
+  async fetch(limit: number): Promise<InboxJob[]> {
+    const boss = await this.#start();
+    const jobs = await boss.fetch<{ deliveryId: string; provider: string }>(INBOX_QUEUE, { batchSize: limit, includeMetadata: true });
+    return jobs.map((job) => ({ deliveryId: job.data.deliveryId, provider: job.data.provider, attempt: job.retryCount + 1 }));
+  }
+
+  /** Moves a job on after its attempt: complete (handled), fail → pg-boss retries it (retrying), cancel (dead). */
+  async settle(deliveryId: string, status: 'handled' | 'retrying' | 'dead', error: string | null, executor: PgBossExecutor): Promise<void> {
+    const boss = await this.#start();
+    const options = { db: executor as PgBoss.Db };
+    if (status === 'handled') await boss.complete(INBOX_QUEUE, deliveryId, options);
+    else if (status === 'retrying') await boss.fail(INBOX_QUEUE, deliveryId, { message: error ?? 'failed' }, options);
+    else await boss.cancel(INBOX_QUEUE, deliveryId, options);
+  }
+
+  /** Stops pg-boss (its maintenance and its pool). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    const starting = this.#boss;
+    this.#boss = undefined;
+    if (starting === undefined) return;
+    const boss = await starting.catch(() => undefined);
+    await boss?.stop({ graceful: false, close: true });
+  }
+
+  #start(): Promise<PgBoss> {
+    if (this.#stopped) return Promise.reject(new Error('the store is closed'));
+    this.#boss ??= (async () => {
+      const { default: PgBossClass } = await loadDriver('pg-boss', () => import('pg-boss'));
+      const boss = new PgBossClass({
+        connectionString: this.#connectionString,
+        schema: this.#settings.schema,
+        max: this.#settings.poolSize,
+        application_name: 'hookgate-inbox',
+        supervise: true,
+        schedule: false,
+        migrate: true,
+        maintenanceIntervalSeconds: this.#settings.maintenanceIntervalSeconds,
+      });
+      // pg-boss reports background failures (maintenance on a dropped connection) as events;
+      // without a listener they would crash the process. The next call surfaces real outages.
+      boss.on('error', () => undefined);
+      await boss.start();
+      await boss.createQueue(INBOX_QUEUE, { name: INBOX_QUEUE, ...queuePolicy(DEFAULT_LEASE_SECONDS * 1000, 1000) });
+      return boss;
+    })();
+    // A failed start (database down) is retried on the next call instead of being remembered.
+    this.#boss.catch(() => {
+      this.#boss = undefined;
+    });
+    return this.#boss;
+  }
+}
+
+function queuePolicy(leaseMs: number, baseDelayMs: number) {
+  return {
+    retryLimit: PG_BOSS_RETRY_LIMIT,
+    retryDelay: Math.max(1, Math.ceil(baseDelayMs / 1000)),
+    retryBackoff: true,
+    expireInSeconds: Math.max(1, Math.ceil(leaseMs / 1000)),
+  };
+}

@@ -1,0 +1,253 @@
+// The SQL stores' inbox: SQLite queues with its own rows; PostgreSQL with pg-boss in the same database.
+import type { DeliveryAttempt, DeliveryInbox, DeliveryStatus, InboxJob, InboxSubscription, InboxWorkOptions } from '@hookgate/core';
+import { pollInbox, type CompleteInput, type PolledQueue } from '@hookgate/core/store';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { CLAIM_SET, DONE_TAKEOVER } from './hot-writes.js';
+import type { PgBossQueue, PgBossExecutor } from './pg-boss-queue.js';
+import { toDeliveryRow } from './row-mapping.js';
+import type { AttemptsTable, StoreDatabase } from './schema.js';
+import type { SqlStoreBackend } from './sql-delivery-store.js';
+
+/** Statuses of a delivery that still waits for (another) attempt. */
+const PENDING_STATUSES = ['queued', 'retrying'] as const;
+
+/**
+ * `store.inbox` of the SQLite and PostgreSQL stores.
+ *
+ * - SQLite: a `queued` or `retrying` delivery row is itself the job (recorded with its claim in
+ *   one commit); `hookgate_inbox` keeps its schedule and lease. Workers in any process on the
+ *   same machine take jobs under SQLite's write lock, so each job has one taker at a time.
+ * - PostgreSQL: the delivery row, its `done` claim and a pg-boss job (id = delivery id) are
+ *   written in one transaction; workers on any machine fetch with pg-boss, and pg-boss's
+ *   maintenance hands the jobs of a crashed worker out again once their lease expires.
+ *
+ * @example
+ * ```ts
+ * const store = await openStore('postgres://…');
+ * store.inbox.kind; // 'pg-boss'
+ * ```
+ */
+export class SqlInbox implements DeliveryInbox {
+  readonly kind: 'sqlite' | 'pg-boss';
+  readonly #backend: SqlStoreBackend;
+  readonly #queue: PgBossQueue | undefined;
+  readonly #subscriptions = new Set<InboxSubscription>();
+
+  constructor(backend: SqlStoreBackend, queue: PgBossQueue | undefined) {
+    this.#backend = backend;
+    this.#queue = queue;
+    this.kind = backend.dialect === 'postgres' ? 'pg-boss' : 'sqlite';
+  }
+
+  async enqueue(input: CompleteInput): Promise<void> {
+    const { delivery } = input;
+    if (delivery.dedupeKey === null) throw new TypeError('enqueue(): the delivery has no dedupeKey');
+    const row = toDeliveryRow({ ...delivery, status: 'queued' }, this.#backend.maxBodyBytes, this.#backend.dialect === 'postgres');
+    const done = {
+      provider: row.provider,
+      dedupe_key: delivery.dedupeKey,
+      delivery_id: delivery.id,
+      state: 'done' as const,
+      claimed_at: input.now,
+      expires_at: input.now + input.windowMs,
+    };
+    if (this.#queue === undefined) {
+      // SQLite: the queued row is the job, so recording it with its claim (one commit) enqueues it.
+      await this.#backend.hot.complete(row, done);
+      return;
+    }
+    const queue = this.#queue;
+    await queue.ready();
+    await this.#backend.write((db) =>
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('hookgate_deliveries')
+          .values(row)
+          .onConflict((conflict) => conflict.column('id').doNothing())
+          .execute();
+        await sql`insert into hookgate_dedupe (provider, dedupe_key, delivery_id, state, claimed_at, expires_at)
+          values (${done.provider}, ${done.dedupe_key}, ${done.delivery_id}, ${done.state}, ${done.claimed_at}, ${done.expires_at})
+          on conflict (provider, dedupe_key) do update set ${sql.raw(CLAIM_SET)} where ${sql.raw(DONE_TAKEOVER)}`.execute(trx);
+        await queue.send({ deliveryId: delivery.id, provider: row.provider }, executorOf(trx));
+      }),
+    );
+  }
+
+  async work(options: InboxWorkOptions): Promise<InboxSubscription> {
+    const polled = this.#queue === undefined ? this.#sqliteQueue() : await this.#pgBossQueue(this.#queue, options);
+    const subscription = pollInbox(polled, options);
+    this.#subscriptions.add(subscription);
+    return {
+      get inFlight() {
+        return subscription.inFlight;
+      },
+      stop: async () => {
+        await subscription.stop();
+        this.#subscriptions.delete(subscription);
+      },
+    };
+  }
+
+  async attempts(deliveryId: string): Promise<DeliveryAttempt[]> {
+    const rows = await this.#backend.read((db) =>
+      db.selectFrom('hookgate_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').orderBy('started_at').orderBy('id').execute(),
+    );
+    return rows.map(fromAttemptRow);
+  }
+
+  async recordAttempt(attempt: DeliveryAttempt, update: { status: DeliveryStatus; reason: string | null; message: string | null }): Promise<boolean> {
+    return this.#backend.write((db) =>
+      this.#atomically(db, async (trx) => {
+        const result = await trx
+          .updateTable('hookgate_deliveries')
+          .set({ status: update.status, reason: update.reason, message: update.message })
+          .where('id', '=', attempt.deliveryId)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return false;
+        await insertAttempt(trx, attempt);
+        return true;
+      }),
+    );
+  }
+
+  async pending(): Promise<number> {
+    const row = await this.#backend.read((db) =>
+      db
+        .selectFrom('hookgate_deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('status', 'in', [...PENDING_STATUSES])
+        .executeTakeFirstOrThrow(),
+    );
+    return Number(row.count);
+  }
+
+  /**
+   * Called by the store's `close()`: workers still running take no more jobs (stop them first
+   * to drain them: a job whose attempt cannot be recorded any more is run again after its
+   * lease), and pg-boss stops.
+   */
+  async close(): Promise<void> {
+    for (const subscription of this.#subscriptions) void subscription.stop().catch(() => undefined);
+    await this.#queue?.stop();
+  }
+
+  #sqliteQueue(): PolledQueue {
+    return {
+      take: ({ limit, now, leaseMs, workerId }) =>
+        this.#backend.write(async (db) => {
+          // Inside the group commit's BEGIN IMMEDIATE: no other process writes between the
+          // select and the lease, so each due job goes to one worker.
+          const due = await db
+            .selectFrom('hookgate_deliveries as d')
+            .leftJoin('hookgate_inbox as i', 'i.delivery_id', 'd.id')
+            .select(['d.id', 'd.provider', 'i.attempts'])
+            .where('d.status', 'in', [...PENDING_STATUSES])
+            .where((eb) => eb.or([eb('i.delivery_id', 'is', null), eb.and([eb('i.available_at', '<=', now), eb('i.locked_until', '<=', now)])]))
+            .orderBy('d.received_at')
+            .limit(limit)
+            .execute();
+          const jobs: InboxJob[] = [];
+          for (const row of due) {
+            const attempt = Number(row.attempts ?? 0) + 1;
+            await db
+              .insertInto('hookgate_inbox')
+              .values({ delivery_id: row.id, attempts: attempt, available_at: now, locked_until: now + leaseMs, locked_by: workerId })
+              .onConflict((conflict) => conflict.column('delivery_id').doUpdateSet({ attempts: attempt, locked_until: now + leaseMs, locked_by: workerId }))
+              .execute();
+            jobs.push({ deliveryId: row.id, provider: row.provider, attempt });
+          }
+          return jobs;
+        }),
+      finish: ({ job, attempt, status, reason, message, retryAt }) =>
+        this.#backend.write((db) =>
+          this.#atomically(db, async (trx) => {
+            await trx.updateTable('hookgate_deliveries').set({ status, reason, message }).where('id', '=', job.deliveryId).execute();
+            await insertAttempt(trx, attempt);
+            if (retryAt === null) await trx.deleteFrom('hookgate_inbox').where('delivery_id', '=', job.deliveryId).execute();
+            else {
+              await trx
+                .updateTable('hookgate_inbox')
+                .set({ available_at: retryAt, locked_until: 0, locked_by: null })
+                .where('delivery_id', '=', job.deliveryId)
+                .execute();
+            }
+          }),
+        ),
+    };
+  }
+
+  async #pgBossQueue(queue: PgBossQueue, options: InboxWorkOptions): Promise<PolledQueue> {
+    await queue.ready({ leaseMs: options.leaseMs, retry: options.retry });
+    return {
+      take: ({ limit }) => queue.fetch(limit),
+      finish: ({ job, attempt, status, reason, message }) =>
+        this.#backend.write((db) =>
+          db.transaction().execute(async (trx) => {
+            await trx.updateTable('hookgate_deliveries').set({ status, reason, message }).where('id', '=', job.deliveryId).execute();
+            await insertAttempt(trx, attempt);
+            // In the same transaction: the attempt is recorded if and only if pg-boss moves on.
+            await queue.settle(job.deliveryId, status, attempt.error, executorOf(trx));
+          }),
+        ),
+    };
+  }
+
+  /**
+   * Several statements as one unit. SQLite: writes already run inside the group commit's
+   * transaction, so a savepoint; PostgreSQL: a transaction.
+   */
+  async #atomically<T>(db: Kysely<StoreDatabase>, operation: (trx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    if (this.#backend.dialect === 'postgres') return db.transaction().execute(operation);
+    await sql`savepoint hookgate_inbox`.execute(db);
+    try {
+      const result = await operation(db);
+      await sql`release savepoint hookgate_inbox`.execute(db);
+      return result;
+    } catch (error) {
+      await sql`rollback to savepoint hookgate_inbox`.execute(db).catch(() => undefined);
+      await sql`release savepoint hookgate_inbox`.execute(db).catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/** Runs pg-boss's statements on a Kysely transaction's connection. */
+function executorOf(trx: Transaction<StoreDatabase> | Kysely<StoreDatabase>): PgBossExecutor {
+  return {
+    async executeSql(text, values) {
+      const result = await trx.executeQuery(CompiledQuery.raw(text, values ?? []));
+      return { rows: result.rows as unknown[] };
+    },
+  };
+}
+
+async function insertAttempt(db: Kysely<StoreDatabase>, attempt: DeliveryAttempt): Promise<void> {
+  const row: AttemptsTable = {
+    id: attempt.id,
+    delivery_id: attempt.deliveryId,
+    attempt: attempt.attempt,
+    started_at: Date.parse(attempt.startedAt),
+    duration_ms: attempt.durationMs,
+    error: attempt.error,
+    trigger: attempt.trigger,
+    requested_by: attempt.requestedBy,
+  };
+  await db
+    .insertInto('hookgate_attempts')
+    .values(row)
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .execute();
+}
+
+function fromAttemptRow(row: AttemptsTable): DeliveryAttempt {
+  return {
+    id: row.id,
+    deliveryId: row.delivery_id,
+    attempt: Number(row.attempt),
+    startedAt: new Date(Number(row.started_at)).toISOString(),
+    durationMs: Number(row.duration_ms),
+    error: row.error,
+    trigger: row.trigger === 'replay' ? 'replay' : 'worker',
+    requestedBy: row.requested_by,
+  };
+}
