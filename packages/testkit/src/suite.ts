@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { Gateway, MemoryStore } from '@hookgate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_MAX_BODY_BYTES, SECRET, abortedUpload, createConformanceGateway, nextId, rawRequest, signedAcme, type Delivery } from './kit.js';
+import { presetCases } from './preset-cases.js';
 import { providerCases } from './provider-cases.js';
 
 export interface ConformanceServer {
@@ -24,17 +25,28 @@ export interface ConformanceServer {
 
 const paid = () => ({ type: 'order.paid', id: nextId(), amount: '42' });
 
+/** Options of {@link describeConformance}. */
+export interface ConformanceOptions {
+  /** `false` for a server in another process: skips what needs the gateway in this process. */
+  inProcess?: boolean;
+  /**
+   * Also send every fixture of the presets (GitHub, Stripe, Standard Webhooks): the gateway must
+   * be built by `createConformanceGateway({ presets: true })` (in process, that is done here).
+   */
+  presets?: boolean;
+}
+
 /**
  * Registers the suite. `start` serves the given gateway (or, for a server in another process, one
  * built the same way by `createConformanceGateway()`).
  */
-export function describeConformance(name: string, start: (gateway: Gateway) => Promise<ConformanceServer>, options: { inProcess?: boolean } = {}): void {
+export function describeConformance(name: string, start: (gateway: Gateway) => Promise<ConformanceServer>, options: ConformanceOptions = {}): void {
   describe(name, () => {
     let app: ConformanceServer;
     let dispatched: string[];
     let store: MemoryStore;
     beforeAll(async () => {
-      const conformance = createConformanceGateway();
+      const conformance = createConformanceGateway({ presets: options.presets });
       dispatched = conformance.dispatched;
       store = conformance.store;
       app = await start(conformance.gateway);
@@ -230,6 +242,20 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
       expect(status).toBe(401);
       expect(json).toMatchObject({ ok: false, kind: 'rejected_signature' });
     });
+
+    if (options.presets) {
+      it.each(presetCases().map((entry) => [entry.name, entry] as const))('answers a signed %s as its fixture expects', async (_name, entry) => {
+        const { status, json } = await post(entry.providerId, entry.delivery);
+        expect({ status, kind: json.kind, reason: json.reason }).toEqual({ status: entry.status, kind: entry.kind, reason: entry.reason });
+      });
+
+      it.each(['github', 'stripe', 'standard-webhooks'])('answers 401 for a tampered %s delivery', async (providerId) => {
+        const valid = presetCases().find((entry) => entry.providerId === providerId && entry.kind === 'handled')!;
+        const { status, json } = await post(providerId, { ...valid.delivery, body: valid.delivery.body.replace('{', '{"extra":1,') });
+        expect(status).toBe(401);
+        expect(json).toMatchObject({ ok: false, kind: 'rejected_signature', reason: 'signature_mismatch' });
+      });
+    }
 
     if (options.inProcess === false) return;
     it('never calls a handler for an aborted upload', async () => {

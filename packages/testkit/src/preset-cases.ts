@@ -1,0 +1,88 @@
+/**
+ * Every sample delivery of the preset provider packages (GitHub, Stripe, Standard Webhooks),
+ * signed with their own signers, with the status and outcome kind an adapter must answer. For a
+ * gateway made by `createConformanceGateway({ presets: true })`. Test-only (reads fixture files).
+ */
+import { OUTCOME_STATUS, type OutcomeKind } from '@hookgate/core';
+import { fixtures as githubFixtures, signGitHub } from '@hookgate/provider-github';
+import { fixtures as standardFixtures, signStandardWebhook } from '@hookgate/provider-standard-webhooks';
+import { fixtures as stripeFixtures, signStripe } from '@hookgate/provider-stripe';
+import { SECRET, STANDARD_WEBHOOKS_SECRET } from './conformance-gateway.js';
+import { lowerCaseNames, type Delivery } from './kit.js';
+
+export interface PresetCase {
+  /** `github valid issues.opened`, `stripe unknown thinEvent`, … */
+  name: string;
+  providerId: 'github' | 'stripe' | 'standard-webhooks';
+  delivery: Delivery;
+  status: number;
+  kind: OutcomeKind;
+  reason?: string;
+}
+
+interface Sample {
+  payload?: unknown;
+  raw?: string;
+  event?: string | null;
+  expected: { kind: OutcomeKind; reason: string };
+}
+
+type Signer = (body: string, sample: { event?: string | null | undefined }) => Record<string, string>;
+
+const SIGNERS: Record<PresetCase['providerId'], Signer> = {
+  github: (body, sample) => {
+    const { headers } = signGitHub({ body, secret: SECRET, event: sample.event ?? 'ping' });
+    // `event: null` fixtures are sent without the header (the signature covers the body only).
+    if (sample.event === null) delete headers['x-github-event'];
+    return headers;
+  },
+  stripe: (body) => signStripe({ body, secret: SECRET }).headers,
+  'standard-webhooks': (body) => signStandardWebhook({ body, secret: STANDARD_WEBHOOKS_SECRET }).headers,
+};
+
+/**
+ * @example
+ * ```ts
+ * it.each(presetCases().map((c) => [c.name, c]))('%s', async (_name, c) => { … });
+ * ```
+ */
+export function presetCases(): PresetCase[] {
+  const cases: PresetCase[] = [];
+  const add = (
+    providerId: PresetCase['providerId'],
+    group: string,
+    name: string,
+    body: string,
+    sample: { event?: string | null | undefined },
+    kind: OutcomeKind,
+    reason?: string,
+  ) => {
+    const entry: PresetCase = {
+      name: `${providerId} ${group} ${name}`,
+      providerId,
+      delivery: { body, headers: lowerCaseNames(SIGNERS[providerId](body, sample)) },
+      status: OUTCOME_STATUS[kind],
+      kind,
+    };
+    if (reason !== undefined) entry.reason = reason;
+    cases.push(entry);
+  };
+  const sets = [
+    ['github', githubFixtures],
+    ['stripe', stripeFixtures],
+    ['standard-webhooks', standardFixtures],
+  ] as const;
+  for (const [providerId, samples] of sets) {
+    for (const [name, value] of Object.entries(samples.valid as Record<string, unknown>)) {
+      // GitHub's valid samples are `{ event, payload }`; the others are the payload itself.
+      const sample: { event?: string; payload: unknown } = providerId === 'github' ? (value as { event: string; payload: unknown }) : { payload: value };
+      add(providerId, 'valid', name, JSON.stringify(sample.payload), sample, 'handled');
+    }
+    for (const group of ['invalid', 'unknown'] as const) {
+      for (const [name, sample] of Object.entries(samples[group] as unknown as Record<string, Sample>)) {
+        add(providerId, group, name, sample.raw ?? JSON.stringify(sample.payload), sample, sample.expected.kind, sample.expected.reason);
+      }
+    }
+  }
+  return cases;
+}
