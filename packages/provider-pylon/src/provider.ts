@@ -1,5 +1,6 @@
 import { defineProvider, hmacWithTimestamp, type EventMapOf, type ParseResult } from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
+import { pylonFastParse } from './fast-parse.js';
 import { PYLON_EVENT_TYPES, pylonEvents } from './schemas.js';
 
 /**
@@ -32,6 +33,13 @@ export interface PylonOptions {
   timestamp?: 'optional' | 'required' | 'ignore' | undefined;
   /** Accepted clock skew in seconds, in both directions. Default 300. */
   toleranceSeconds?: number | undefined;
+  /**
+   * `true` (default): each event is checked first by a validator generated ahead of time from
+   * `schema/<EventName>.json` and normalised in place, and its zod schema runs only when that
+   * refuses (to decide and to report the issues); the results are the same. `false`: the zod
+   * schemas alone.
+   */
+  fastParse?: boolean | undefined;
 }
 
 /**
@@ -79,6 +87,7 @@ export function pylon(options: PylonOptions = {}) {
     }),
     events: pylonEvents,
     eventType,
+    fastParse: options.fastParse === false ? undefined : pylonFastParse,
   });
 }
 

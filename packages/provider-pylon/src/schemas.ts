@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withAssignee, withRequester, withState } from './normalise.js';
 
 /**
  * Issue statuses Pylon defines; workspaces may add custom slugs, so any other string is kept too.
@@ -60,12 +61,6 @@ const optionalFields = {
   message_sent_at: isoDateTime.optional(),
 };
 
-/** Adds `issue_requester_id` from the misspelt `issue_requesteer_id` when only that is present (never replaces). */
-function withRequester<T extends { issue_requester_id?: string | undefined; issue_requesteer_id?: string | undefined }>(value: T): T {
-  if (value.issue_requester_id !== undefined || value.issue_requesteer_id === undefined) return value;
-  return { ...value, issue_requester_id: value.issue_requesteer_id };
-}
-
 /**
  * `issue_new`: a new issue was created.
  *
@@ -108,7 +103,7 @@ export const IssueAssignedEvent = z
       context.addIssue({ code: 'custom', path: ['issue_assignee_id'], message: 'Required: issue_assignee_id (or assignee_id)' });
     }
   })
-  .transform((value) => ({ ...withRequester(value), assignee_id: (value.issue_assignee_id ?? value.assignee_id) as string }));
+  .transform((value) => withAssignee(withRequester(value)));
 /** Payload of {@link IssueAssignedEvent}, with the normalised `assignee_id`. */
 export type IssueAssignedEvent = z.output<typeof IssueAssignedEvent>;
 
@@ -134,7 +129,7 @@ export const IssueStateChangedEvent = z
       context.addIssue({ code: 'custom', path: ['issue_status'], message: 'Required: issue_status (or issue_state)' });
     }
   })
-  .transform((value) => ({ ...withRequester(value), state: (value.issue_status ?? value.issue_state) as PylonIssueStatus }));
+  .transform((value) => withState<typeof value, PylonIssueStatus>(withRequester(value)));
 /** Payload of {@link IssueStateChangedEvent}, with the normalised `state`. */
 export type IssueStateChangedEvent = z.output<typeof IssueStateChangedEvent>;
 

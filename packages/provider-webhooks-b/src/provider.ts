@@ -1,6 +1,7 @@
 import { defineProvider, hmac, hmacWithTimestamp, type ParseResult, type EventMapOf, type VerificationStrategy } from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
-import { webhooksBEvents } from './schemas.js';
+import { webhooksBFastParse } from './fast-parse.js';
+import { webhooksBEvents, type WebhooksBVariantName } from './schemas.js';
 
 /**
  * Header carrying `v1=<base64 HMAC-SHA512>` (looked up case-insensitively).
@@ -39,6 +40,12 @@ export interface WebhooksBOptions {
    * in either direction, before the HMAC is computed.
    */
   toleranceSeconds?: number | undefined;
+  /**
+   * `true` (default): each variant is checked first by a validator generated ahead of time from
+   * `schema/webhooks-b.json`, and its zod schema runs only when that refuses (to decide and to
+   * report the issues); the results are the same. `false`: the zod schemas alone.
+   */
+  fastParse?: boolean | undefined;
 }
 
 type Table = typeof webhooksBEvents;
@@ -53,11 +60,16 @@ type OneOfTable = {
 };
 
 // Object.entries forgets the literal keys; the mapped type above restores what the table states.
-function oneOfTable(): OneOfTable {
+function oneOfTable(fastParse: boolean): OneOfTable {
   return Object.fromEntries(
     Object.entries(webhooksBEvents).map(([event, group]) => [
       event,
-      Object.fromEntries(Object.entries(group.variants).map(([name, variant]) => [name, { schema: variant.schema, required: [variant.key] }])),
+      Object.fromEntries(
+        Object.entries(group.variants).map(([name, variant]) => [
+          name,
+          { schema: variant.schema, required: [variant.key], fastParse: fastParse ? webhooksBFastParse[name as WebhooksBVariantName] : undefined },
+        ]),
+      ),
     ]),
   ) as unknown as OneOfTable;
 }
@@ -98,7 +110,7 @@ function strategy(options: WebhooksBOptions): VerificationStrategy {
  * ```
  */
 export function webhooksB(options: WebhooksBOptions = {}) {
-  return defineProvider({ id: 'webhooks-b', verification: strategy(options), oneOf: oneOfTable() });
+  return defineProvider({ id: 'webhooks-b', verification: strategy(options), oneOf: oneOfTable(options.fastParse ?? true) });
 }
 
 /** The provider type {@link webhooksB} returns. */
