@@ -48,6 +48,27 @@ export function pylonBody(n = 0): string {
 }
 
 /**
+ * A wide Pylon `issue_new` body: the required fields plus 35 `issue_custom_field_*` fields with
+ * short values (strings, numbers, booleans, null, a short list), the shape a workspace with many
+ * custom fields sends. Unknown keys are what a loose schema must copy, so this body shows that cost.
+ *
+ * @example
+ * ```ts
+ * Object.keys(JSON.parse(pylonWideBody(1))).length; // 38
+ * ```
+ */
+export function pylonWideBody(n = 0): string {
+  const values: unknown[] = ['eu', 3, true, null, 12, false, ['a'], 'p1'];
+  const body: Record<string, unknown> = {
+    event_type: 'issue_new',
+    issue_id: `i${n}`,
+    issue_title: `W${n}`,
+  };
+  for (let index = 1; index <= 35; index++) body[`issue_custom_field_${index}`] = values[index % values.length];
+  return JSON.stringify(body);
+}
+
+/**
  * A Webhooks B `UserActionNotificationEvent` body of about 1 KB.
  *
  * @example
