@@ -5,6 +5,7 @@ import { demoCommand, sendCommand, type Io } from './commands.js';
 import { replayCommand } from './replay.js';
 import { sampleKit } from './samples.js';
 import { UsageError } from './usage-error.js';
+import { workerCommand } from './worker.js';
 
 /**
  * The usage text; with a loaded config it lists the registered providers and their events.
@@ -31,6 +32,7 @@ Usage:
   hookgate send --provider <id> --event <name>
   hookgate demo [--url URL]
   hookgate replay <delivery-id> [--store URL] [--url URL] [--secret S]
+  hookgate worker [--store URL] [--concurrency N]   run queued deliveries' listeners (inbox mode)
 
 ${providers}
 
@@ -41,7 +43,8 @@ Options:
   --data-dir DIR  where the dashboard keeps secrets.json (default $HOOKGATE_DATA_DIR or ./data)
   --event NAME    an event or variant name (default: all, in turn)
   --count N       how many deliveries (default 1)
-  --store URL     store to replay from (default $HOOKGATE_STORE or sqlite:<data-dir>/hookgate.db)
+  --store URL     store to replay from / whose inbox to work (default $HOOKGATE_STORE or sqlite:<data-dir>/hookgate.db)
+  --concurrency N listeners a worker runs at once (default the config's inbox.concurrency, else 4)
 
 Example: hookgate send ${example} --count 3
 `;
@@ -99,6 +102,11 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
         const result = await replayCommand({ ...common, id: target, store }, io);
         return result.status < 300 ? 0 : 1;
       }
+      case 'worker': {
+        const store = values.store ?? env.HOOKGATE_STORE ?? `sqlite:${dataDir}/hookgate.db`;
+        const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+        return await workerCommand({ config, store, dataDir, env, concurrency }, io);
+      }
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${usage(config)}`);
     }
@@ -134,6 +142,7 @@ function parseCliArgs(argv: readonly string[]) {
       event: { type: 'string' },
       count: { type: 'string' },
       store: { type: 'string' },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -12,5 +12,6 @@ export {
   type PlannedDelivery,
 } from './commands.js';
 export { replayCommand } from './replay.js';
+export { workerCommand, type WorkerCommandOptions } from './worker.js';
 export { postDelivery, endpointFor, type SendResult } from './send.js';
 export { sampleKit, signCase, caseBody, validSample, type SampleKit, type SampleCase, type SignedSample, type ExpectedOutcome } from './samples.js';

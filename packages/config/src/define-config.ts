@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { HookgateError, type EventMap, type Provider, type WebhookHandlerOptions } from '@hookgate/core';
+import {
+  HookgateError,
+  normalizeRetryPolicy,
+  type EventMap,
+  type HandlerMode,
+  type Provider,
+  type RetryPolicy,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from '@hookgate/core';
 
 /**
  * A sample body that is not a valid event, with the outcome a receiver must give it (the shape
@@ -57,7 +66,7 @@ export interface SampleSignInput {
 export type ProviderSigner = (input: SampleSignInput) => { headers: Record<string, string>; body: string | Uint8Array };
 
 /** Per-provider handler options (see `createWebhookHandler`); validated by core when the gateway is built. */
-export type ProviderHandlerOptions = Omit<WebhookHandlerOptions<EventMap>, 'provider' | 'secret' | 'secrets' | 'store' | 'now'>;
+export type ProviderHandlerOptions = Omit<WebhookHandlerOptions<EventMap>, 'provider' | 'secret' | 'secrets' | 'store' | 'now' | 'mode'>;
 
 /** Where a provider's secret comes from, in order: the environment variable, then `secrets.json`, then generated. */
 export interface ProviderSecretSource {
@@ -85,11 +94,37 @@ export interface ProviderEntry {
   readonly fixtures?: ProviderFixtures;
   /** Per-provider handler options (`maxBodyBytes`, `dedupeWindowSeconds`, …). */
   readonly handler?: ProviderHandlerOptions;
+  /**
+   * Registers the provider's listeners on the handler built from this entry — in the gateway
+   * (inline mode) and in `hookgate worker` (inbox mode), so both run the same code.
+   */
+  readonly listen?: (handler: WebhookHandler<EventMap>) => void;
+}
+
+/**
+ * How the gateway built from the config runs listeners (`inbox` in {@link HookgateConfigInput}).
+ *
+ * @example
+ * ```ts
+ * const inbox: InboxConfig = { mode: 'inbox', concurrency: 8, retry: { maxAttempts: 5 } };
+ * ```
+ */
+export interface InboxConfig {
+  /** `inline` (default): listeners run in the request. `inbox`: answered 202 once queued; `hookgate worker` runs them. */
+  readonly mode?: HandlerMode;
+  /** Listeners a worker runs at once. Default 4. */
+  readonly concurrency?: number;
+  /** Seconds a worker may hold a job before it counts as crashed. Default 60. */
+  readonly leaseSeconds?: number;
+  /** Attempts and backoff before a delivery is `dead`. */
+  readonly retry?: RetryPolicy;
 }
 
 /** What `defineConfig()` takes: `{ providers: [...] }`. A bare provider is short for `{ provider }`. */
 export interface HookgateConfigInput {
   readonly providers: ReadonlyArray<ProviderEntry | Provider<EventMap>>;
+  /** Inbox mode and its workers (default: inline, listeners run in the request). */
+  readonly inbox?: InboxConfig;
 }
 
 /** A validated {@link ProviderEntry} with every default filled in. */
@@ -102,11 +137,14 @@ export interface RegisteredProvider extends ProviderEntry {
 /** The validated registry: the providers the gateway serves, in display order. */
 export interface HookgateConfig {
   readonly providers: readonly RegisteredProvider[];
+  /** Inbox settings as given (empty: inline mode). */
+  readonly inbox?: InboxConfig;
 }
 
 const ROUTE_ID = /^[a-z0-9][a-z0-9._-]*$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ENTRY_KEYS = new Set(['provider', 'id', 'secret', 'sign', 'fixtures', 'handler']);
+const ENTRY_KEYS = new Set(['provider', 'id', 'secret', 'sign', 'fixtures', 'handler', 'listen']);
+const INBOX_KEYS = new Set(['mode', 'concurrency', 'leaseSeconds', 'retry']);
 const SECRET_KEYS = new Set(['env', 'key', 'generate']);
 
 /**
@@ -159,7 +197,8 @@ export function validateConfig(input: unknown, source?: string): HookgateConfig 
   if (!isObject(input)) {
     issues.push(`the config must be an object like { providers: [...] } (got ${describe(input)})`);
   } else {
-    for (const key of Object.keys(input)) if (key !== 'providers') issues.push(`unknown option "${key}" (known: providers)`);
+    for (const key of Object.keys(input)) if (key !== 'providers' && key !== 'inbox') issues.push(`unknown option "${key}" (known: providers, inbox)`);
+    if (input.inbox !== undefined) validateInbox(input.inbox, issues);
     const list = input.providers;
     if (!Array.isArray(list)) issues.push(`providers must be a list of { provider, … } entries (got ${describe(list)})`);
     else if (list.length === 0) issues.push('providers is empty: list at least one provider');
@@ -175,7 +214,33 @@ export function validateConfig(input: unknown, source?: string): HookgateConfig 
   if (issues.length > 0) {
     throw new HookgateError('invalid_config', `Invalid Hookgate config${source ? ` (${source})` : ''}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
   }
-  return { providers };
+  const inbox = (isObject(input) && isObject(input.inbox) ? input.inbox : {}) as InboxConfig;
+  return { providers, inbox };
+}
+
+function validateInbox(inbox: unknown, issues: string[]): void {
+  if (!isObject(inbox)) {
+    issues.push(`inbox must be an object like { mode: 'inbox' } (got ${describe(inbox)})`);
+    return;
+  }
+  for (const key of Object.keys(inbox)) if (!INBOX_KEYS.has(key)) issues.push(`inbox: unknown option "${key}" (known: ${[...INBOX_KEYS].join(', ')})`);
+  if (inbox.mode !== undefined && inbox.mode !== 'inline' && inbox.mode !== 'inbox') {
+    issues.push(`inbox.mode must be 'inline' or 'inbox' (got ${describe(inbox.mode)})`);
+  }
+  if (inbox.concurrency !== undefined && !(Number.isSafeInteger(inbox.concurrency) && (inbox.concurrency as number) >= 1)) {
+    issues.push(`inbox.concurrency must be a positive integer (got ${describe(inbox.concurrency)})`);
+  }
+  if (inbox.leaseSeconds !== undefined && !(typeof inbox.leaseSeconds === 'number' && inbox.leaseSeconds > 0)) {
+    issues.push(`inbox.leaseSeconds must be a positive number (got ${describe(inbox.leaseSeconds)})`);
+  }
+  if (inbox.retry !== undefined) {
+    try {
+      if (!isObject(inbox.retry)) throw new Error(`must be an object like { maxAttempts: 5 } (got ${describe(inbox.retry)})`);
+      normalizeRetryPolicy(inbox.retry as RetryPolicy);
+    } catch (error) {
+      issues.push(`inbox.retry: ${(error as Error).message}`);
+    }
+  }
 }
 
 function validateEntry(value: unknown, at: string, issues: string[]): RegisteredProvider | undefined {
@@ -220,6 +285,9 @@ function validateEntry(value: unknown, at: string, issues: string[]): Registered
         issues.push(`${label}.secret.generate must be a function returning a new secret (got ${describe(secret.generate)})`);
       }
     }
+  }
+  if (entry.listen !== undefined && typeof entry.listen !== 'function') {
+    issues.push(`${label}.listen must be a function (handler) => { handler.on(…) } (got ${describe(entry.listen)})`);
   }
   if (entry.sign !== undefined && typeof entry.sign !== 'function') {
     issues.push(`${label}.sign must be a function such as the provider package's sign… helper (got ${describe(entry.sign)})`);

@@ -2,7 +2,8 @@ import { createGateway, createWebhookHandler, type DeliveryStore, type Gateway, 
 import type { HookgateConfig } from './define-config.js';
 
 /**
- * One handler per registered provider, keyed by route id, with its secrets and handler options.
+ * One handler per registered provider, keyed by route id, with its secrets, handler options and
+ * listeners (the entry's `listen`).
  *
  * @throws {HookgateError} `invalid_config` from core when a provider has no secret or an option is out of range.
  * @example
@@ -13,15 +14,21 @@ import type { HookgateConfig } from './define-config.js';
  */
 export function handlersFromConfig(config: HookgateConfig, secrets: Readonly<Record<string, readonly string[]>>): Record<string, WebhookEndpoint> {
   return Object.fromEntries(
-    config.providers.map((entry) => [
-      entry.id,
-      createWebhookHandler({ ...entry.handler, provider: entry.provider, secrets: Object.hasOwn(secrets, entry.id) ? secrets[entry.id] : undefined }),
-    ]),
+    config.providers.map((entry) => {
+      const handler = createWebhookHandler({
+        ...entry.handler,
+        provider: entry.provider,
+        secrets: Object.hasOwn(secrets, entry.id) ? secrets[entry.id] : undefined,
+      });
+      entry.listen?.(handler);
+      return [entry.id, handler];
+    }),
   );
 }
 
 /**
- * A gateway serving every registered provider at its route id (`/webhooks/:id` behind an adapter).
+ * A gateway serving every registered provider at its route id (`/webhooks/:id` behind an adapter),
+ * in the config's `inbox.mode` (inline by default).
  *
  * @throws {HookgateError} `invalid_config` as {@link handlersFromConfig}.
  * @example
@@ -34,5 +41,5 @@ export function gatewayFromConfig(
   config: HookgateConfig,
   options: { secrets: Readonly<Record<string, readonly string[]>>; store?: DeliveryStore | undefined },
 ): Gateway {
-  return createGateway({ handlers: handlersFromConfig(config, options.secrets), store: options.store });
+  return createGateway({ handlers: handlersFromConfig(config, options.secrets), store: options.store, mode: config.inbox?.mode });
 }

@@ -81,7 +81,7 @@ describe('defineConfig', () => {
       ],
     });
     expect(message).toContain('Invalid Hookgate config (test.config.ts):');
-    expect(message).toContain('unknown option "provider" (known: providers)');
+    expect(message).toContain('unknown option "provider" (known: providers, inbox)');
     expect(message).toContain('providers[0].provider is a function; call it to get the provider: provider: pylon()');
     expect(message).toContain('providers[1] (webhooks-b): unknown option "secrets"');
     expect(message).toContain('providers[2].provider must be a provider built with defineProvider() (got an object)');

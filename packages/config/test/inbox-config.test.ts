@@ -1,0 +1,71 @@
+// The config's inbox settings and per-provider listeners (issue 15): the gateway built from the
+// config queues in inbox mode, and the same `listen` registers listeners for the worker.
+import { MemoryStore, startWorker, type HookgateError } from '@hookgate/core';
+import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
+import { describe, expect, it } from 'vitest';
+import { defineConfig, gatewayFromConfig, handlersFromConfig, validateConfig } from '../src/index.js';
+
+const SECRET = 'pylon-test-secret';
+
+function problems(input: unknown): string {
+  try {
+    validateConfig(input);
+  } catch (error) {
+    return (error as HookgateError).message;
+  }
+  return '';
+}
+
+describe('inbox config', () => {
+  it('a gateway from an inbox config answers 202; a worker from the same config runs the listeners from `listen`', async () => {
+    const seen: Array<[string, number]> = [];
+    const config = defineConfig({
+      inbox: { mode: 'inbox', concurrency: 2, retry: { maxAttempts: 3 } },
+      providers: [
+        {
+          provider: pylon(),
+          sign: signPylon,
+          listen: (handler) => {
+            handler.onAny((event, ctx) => {
+              seen.push([event.event, ctx.attempt]);
+            });
+          },
+        },
+      ],
+    });
+    const store = new MemoryStore();
+    const gateway = gatewayFromConfig(config, { secrets: { pylon: [SECRET] }, store });
+    const body = JSON.stringify(pylonFixtures.valid.IssueNewEvent);
+    const { headers } = signPylon({ body, secret: SECRET });
+    const outcome = await gateway.handle('pylon', { method: 'POST', headers, rawBody: new TextEncoder().encode(body) });
+    expect(outcome).toMatchObject({ status: 202, kind: 'queued' });
+    expect(seen).toEqual([]);
+
+    const worker = await startWorker({
+      store,
+      handlers: handlersFromConfig(config, { pylon: [SECRET] }),
+      pollIntervalMs: 5,
+      concurrency: config.inbox?.concurrency,
+      retry: config.inbox?.retry,
+    });
+    for (let tries = 0; tries < 200 && (await store.get(outcome.deliveryId!))?.status !== 'handled'; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await worker.stop();
+    expect(seen).toEqual([['IssueNewEvent', 1]]);
+  });
+
+  it('lists every inbox problem', () => {
+    const message = problems({
+      providers: [{ provider: pylon(), listen: 'nope' }],
+      inbox: { mode: 'queue', concurrency: 0, leaseSeconds: -1, retry: { maxAttempts: 0 }, extra: true },
+    });
+    expect(message).toContain(`inbox.mode must be 'inline' or 'inbox'`);
+    expect(message).toContain('inbox.concurrency must be a positive integer');
+    expect(message).toContain('inbox.leaseSeconds must be a positive number');
+    expect(message).toContain('inbox.retry: retry.maxAttempts must be a positive integer');
+    expect(message).toContain('inbox: unknown option "extra"');
+    expect(message).toContain('providers[0] (pylon).listen must be a function');
+    expect(problems({ providers: [pylon()], inbox: 'inbox' })).toContain('inbox must be an object');
+  });
+});
