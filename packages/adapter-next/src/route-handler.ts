@@ -1,5 +1,4 @@
-import type { HandleOutcome } from '@hookgate/core';
-import { methodNotAllowed, providerIdFromPath, refusal, resolveTarget, toHttpResponse, type HttpResponse, type WebhookTarget } from '@hookgate/core/adapter';
+import { createFetchListener, methodNotAllowed, toFetchResponse, type WebhookTarget } from '@hookgate/core/adapter';
 import { senderView, type ForwardedHeadersPolicy } from './sender-headers.js';
 
 type RouteParams = Record<string, string | string[] | undefined>;
@@ -34,13 +33,16 @@ export interface NextRouteOptions {
   forwardedHeaders?: ForwardedHeadersPolicy | undefined;
 }
 
+const RAW_BODY_HINT = 'Pass the route handler the request untouched: do not call request.json(), request.text() or request.formData() before it.';
+
 /**
  * App Router route handlers for a Hookgate handler (fixed provider) or gateway (provider id from
- * the `[provider]` dynamic segment, else the last path segment). Reads the body as raw bytes,
- * refusing more than the handler's `maxBodyBytes` with 413 (a declared Content-Length before
- * reading, a streamed body as soon as it grows past the limit). Needs the Node.js runtime.
- * Records the sender's headers only: see {@link NextRouteOptions.forwardedHeaders} and
- * `installSenderStamp()`.
+ * the `[provider]` dynamic segment, else the last path segment), on the Node.js or the Edge
+ * runtime: built on `@hookgate/core`'s Fetch entry point. Reads the body as raw bytes, refusing
+ * more than the handler's `maxBodyBytes` with 413 (a declared Content-Length before reading, a
+ * streamed body as soon as it grows past the limit). On the Edge runtime core verifies with Web
+ * Crypto. Records the sender's headers only: see {@link NextRouteOptions.forwardedHeaders} and
+ * `installSenderStamp()` (Node.js runtime).
  *
  * @example
  * ```ts
@@ -48,58 +50,21 @@ export interface NextRouteOptions {
  * import { createNextRouteHandler } from '@hookgate/adapter-next';
  * import { gateway } from '@/lib/webhooks';
  *
- * export const runtime = 'nodejs';
+ * export const runtime = 'nodejs'; // or 'edge'
  * export const { POST, GET, HEAD } = createNextRouteHandler(gateway);
  * ```
  */
 export function createNextRouteHandler(target: WebhookTarget, options: NextRouteOptions = {}): NextRouteHandlers {
   const forwardedHeaders = options.forwardedHeaders ?? 'drop';
-  const notAllowed: NextRouteMethod = async () => toResponse(methodNotAllowed());
+  const listener = createFetchListener(target, { rawBodyHint: RAW_BODY_HINT });
+  const notAllowed: NextRouteMethod = async () => toFetchResponse(methodNotAllowed());
   return {
     GET: notAllowed,
     HEAD: notAllowed,
     async POST(request, context) {
-      const path = new URL(request.url).pathname;
       const param = (await context?.params)?.provider;
-      const resolved = resolveTarget(target, (Array.isArray(param) ? param.at(-1) : param) ?? providerIdFromPath(path));
-      if ('outcome' in resolved) return toResponse(toHttpResponse(resolved.outcome));
-      const read = await readBody(request, resolved.handler.maxBodyBytes);
-      // The sender is gone: answer something, but never run a handler on half a body.
-      if ('aborted' in read) return new Response(null, { status: 400 });
-      if ('outcome' in read) return toResponse(toHttpResponse(read.outcome));
       const { headers, peerAddress } = senderView(request, forwardedHeaders);
-      const outcome = await resolved.handler.handle({ method: request.method, path, headers, rawBody: read.body, peerAddress });
-      return toResponse(toHttpResponse(outcome));
+      return listener(request, { providerId: Array.isArray(param) ? param.at(-1) : param, headers, peerAddress });
     },
   };
-}
-
-type ReadResult = { body: Uint8Array } | { outcome: HandleOutcome } | { aborted: true };
-
-/** Reads the body stream up to `maxBytes`, cancelling it (not buffering the rest) once over. */
-async function readBody(request: Request, maxBytes: number): Promise<ReadResult> {
-  const tooLarge = (size: string): ReadResult => ({ outcome: refusal('too_large', `body is ${size} bytes; the limit is ${maxBytes}`) });
-  const declared = Number(request.headers.get('content-length') ?? undefined);
-  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(String(declared));
-  if (!request.body) return { body: new Uint8Array(0) };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      size += next.value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge(`more than ${maxBytes}`);
-      }
-      chunks.push(next.value);
-    }
-  } catch {
-    return { aborted: true };
-  }
-  return { body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) };
-}
-
-function toResponse({ status, headers, body }: HttpResponse): Response {
-  return new Response(body, { status, headers });
 }

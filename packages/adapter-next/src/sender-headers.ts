@@ -1,6 +1,6 @@
-import { subscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+// Telling the sender's headers from those `next start` adds. No Node built-in is loaded here:
+// this module serves Edge routes too (the Node-only stamp itself is in sender-stamp.ts).
+import { SENDER_STAMP_FLAG } from './stamp-flag.js';
 
 /**
  * The headers `next start` writes into every request that arrives without them, before any route
@@ -15,7 +15,7 @@ import type { Socket } from 'node:net';
 export const NEXT_FORWARDED_HEADERS: readonly string[] = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto'];
 
 /**
- * Request header written by {@link installSenderStamp}: the names (lower-case, comma-separated)
+ * Request header written by `installSenderStamp()`: the names (lower-case, comma-separated)
  * of the headers the sender really sent. A sender's own header of this name is overwritten.
  *
  * @example
@@ -26,7 +26,7 @@ export const NEXT_FORWARDED_HEADERS: readonly string[] = ['x-forwarded-for', 'x-
 export const SENT_HEADERS_HEADER = 'x-hookgate-sent-headers';
 
 /**
- * Request header written by {@link installSenderStamp}: the TCP peer address. A sender's own
+ * Request header written by `installSenderStamp()`: the TCP peer address. A sender's own
  * header of this name is overwritten, so it can be trusted (unlike `x-forwarded-for`, which
  * `next start` only fills when the sender did not send one).
  *
@@ -40,39 +40,8 @@ export const PEER_ADDRESS_HEADER = 'x-hookgate-peer-address';
 /** Which `x-forwarded-*` headers to record when the sender stamp is not installed. */
 export type ForwardedHeadersPolicy = 'drop' | 'keep';
 
-const installed = Symbol.for('hookgate.adapter-next.senderStamp');
-
 /**
- * Lets App Router route handlers tell the sender's headers from those `next start` added: for
- * every request the Node server receives, writes the names of the headers that arrived on the
- * wire ({@link SENT_HEADERS_HEADER}) and the TCP peer address ({@link PEER_ADDRESS_HEADER}).
- * Node publishes `http.server.request.start` before the server's `request` event, so this runs
- * before Next.js adds its `x-forwarded-*`. Call it once from `instrumentation.ts` (Node.js
- * runtime only); calling it again does nothing.
- *
- * @example
- * ```ts
- * // instrumentation.ts
- * export async function register() {
- *   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
- *   const { installSenderStamp } = await import('@hookgate/adapter-next');
- *   installSenderStamp();
- * }
- * ```
- */
-export function installSenderStamp(): void {
-  const state = globalThis as { [installed]?: boolean };
-  if (state[installed]) return;
-  state[installed] = true;
-  subscribe('http.server.request.start', (message) => {
-    const { request, socket } = message as { request: IncomingMessage; socket: Socket };
-    request.headers[SENT_HEADERS_HEADER] = [...sentHeaderNames(request.rawHeaders)].join(',');
-    request.headers[PEER_ADDRESS_HEADER] = socket.remoteAddress ?? '';
-  });
-}
-
-/**
- * True once {@link installSenderStamp} ran in this process (module copies in different bundles
+ * True once `installSenderStamp()` ran in this process (module copies in different bundles
  * share the flag).
  *
  * @example
@@ -81,7 +50,7 @@ export function installSenderStamp(): void {
  * ```
  */
 export function isSenderStampInstalled(): boolean {
-  return (globalThis as { [installed]?: boolean })[installed] === true;
+  return (globalThis as { [SENDER_STAMP_FLAG]?: boolean })[SENDER_STAMP_FLAG] === true;
 }
 
 /**

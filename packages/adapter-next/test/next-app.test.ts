@@ -3,6 +3,8 @@
  * Router API routes receive signed deliveries over HTTP, exactly as in a deployed app.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { signPylon, fixtures } from '@hookgate/provider-pylon';
@@ -59,6 +61,30 @@ afterAll(async () => {
 
 describeConformance('next start: app/api/webhooks/[provider]/route.ts', async () => ({ url: (id) => `${base}/api/webhooks/${id}`, close: async () => {} }), {
   inProcess: false,
+});
+
+describeConformance(
+  'next start: Edge runtime app/api/edge/[provider]/route.ts',
+  async () => ({ url: (id) => `${base}/api/edge/${id}`, close: async () => {} }),
+  {
+    inProcess: false,
+    presets: true,
+  },
+);
+
+it('builds app/api/edge/[provider]/route.ts as an Edge function verifying with Web Crypto, no node: module bundled', () => {
+  const manifest = JSON.parse(readFileSync(join(appDir, '.next/server/middleware-manifest.json'), 'utf8')) as {
+    functions: Record<string, { files: string[] }>;
+  };
+  const edge = manifest.functions['/api/edge/[provider]/route'];
+  expect(edge).toBeDefined();
+  const code = edge!.files
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => readFileSync(join(appDir, '.next', file), 'utf8'))
+    .join('\n');
+  // core's crypto backend is chosen when the package is resolved: the Edge bundle holds the Web Crypto one.
+  expect(code).toMatch(/name:\s*["']web-crypto["']/);
+  expect(code).not.toMatch(/["']node:(crypto|fs|http|net|diagnostics_channel)["']/);
 });
 
 describe('next start: pages/api (Pages Router)', () => {
