@@ -3,8 +3,10 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 
-/** Poll interval; short enough to feel live, long enough to be free on SQLite. */
+/** Poll interval while the event stream is down; short enough to feel live, long enough to be free on SQLite. */
 const POLL_MS = 2500;
+/** How long after the stream dropped the page tries it again (polling meanwhile). */
+const RECONNECT_MS = 10_000;
 /** Most new rows counted per poll ("100+" beyond). */
 const POLL_LIMIT = 100;
 
@@ -32,9 +34,11 @@ export interface LiveDeliveriesProps {
 }
 
 /**
- * Live updates by short polling of `GET /api/deliveries` for rows newer than the newest one
- * shown. On the unfiltered first page they are loaded automatically (a server refresh); anywhere
- * else a "N new deliveries" button loads them on click. Polling pauses while the tab is hidden.
+ * Live updates: server-sent events from `GET /api/deliveries/events` say when a delivery arrived,
+ * and the page then reads `GET /api/deliveries` for rows newer than the newest one shown (with its
+ * filters). When the stream drops, it polls every 2.5 s and tries the stream again every 10 s.
+ * On the unfiltered first page new rows are loaded automatically (a server refresh); anywhere
+ * else a "N new deliveries" button loads them on click. Nothing is read while the tab is hidden.
  *
  * @example
  * ```tsx
@@ -46,6 +50,7 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
   const [count, setCount] = useState(0);
   const [paused, setPaused] = useState(false);
   const [failed, setFailed] = useState(false);
+  const [mode, setMode] = useState<'stream' | 'polling' | 'connecting'>('connecting');
   const refreshing = useRef(false);
   const previousNewest = useRef<Position | null>(newest);
 
@@ -70,11 +75,12 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
     else router.push(firstPageHref);
   }, [firstPageHref, router]);
 
+  // The read for the current filters and newest row; the stream below calls the latest one.
+  const pollRef = useRef<() => Promise<void>>(async () => {});
   useEffect(() => {
-    if (!enabled || paused) return;
     let stopped = false;
-    const poll = async () => {
-      if (document.hidden || refreshing.current) return;
+    pollRef.current = async () => {
+      if (stopped || document.hidden || refreshing.current) return;
       const params = new URLSearchParams(filterQuery);
       params.set('from', newest?.receivedAt ?? since);
       params.set('limit', String(POLL_LIMIT));
@@ -91,12 +97,60 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
         if (!stopped) setFailed(true);
       }
     };
-    const timer = setInterval(poll, POLL_MS);
+    // A new render (new rows, other filters) reads once: events that came while it refreshed were skipped.
+    if (enabled && !paused) void pollRef.current();
     return () => {
       stopped = true;
-      clearInterval(timer);
     };
-  }, [enabled, paused, filterQuery, newest, since, autoLoad, load]);
+  }, [filterQuery, newest, since, autoLoad, load, enabled, paused]);
+
+  useEffect(() => {
+    if (!enabled || paused) return;
+    let stopped = false;
+    const poll = () => pollRef.current();
+    // Server-sent events say when the newest delivery changed; each one triggers one read with
+    // this page's filters. While the stream is down, poll instead, and try the stream again.
+    let source: EventSource | undefined;
+    let pollTimer: ReturnType<typeof setInterval> | undefined;
+    let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+    const startPolling = () => {
+      setMode('polling');
+      pollTimer ??= setInterval(poll, POLL_MS);
+    };
+    const stopPolling = () => {
+      if (pollTimer !== undefined) clearInterval(pollTimer);
+      pollTimer = undefined;
+    };
+    const connect = () => {
+      if (stopped) return;
+      if (typeof EventSource === 'undefined') return startPolling();
+      source = new EventSource('/api/deliveries/events');
+      source.addEventListener('open', () => {
+        stopPolling();
+        setMode('stream');
+        void poll(); // anything recorded while there was no stream
+      });
+      source.addEventListener('delivery', () => void poll());
+      source.addEventListener('error', () => {
+        source?.close();
+        source = undefined;
+        startPolling();
+        reconnectTimer = setTimeout(connect, RECONNECT_MS);
+      });
+    };
+    connect();
+    const onVisible = () => {
+      if (!document.hidden) void poll();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      stopped = true;
+      source?.close();
+      stopPolling();
+      clearTimeout(reconnectTimer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [enabled, paused]);
 
   const label = count >= POLL_LIMIT ? `${POLL_LIMIT}+ new deliveries` : `${count} new ${count === 1 ? 'delivery' : 'deliveries'}`;
   const statusText = !enabled
@@ -105,12 +159,14 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
       ? 'Live updates interrupted, retrying…'
       : paused
         ? 'Live updates paused'
-        : 'Live';
+        : mode === 'polling'
+          ? 'Live (polling)'
+          : 'Live';
   return (
     <>
       <div className="list-toolbar">
         <div className="muted">{summary}</div>
-        <div className="live">
+        <div className="live" data-live-mode={enabled && !paused ? mode : 'off'}>
           <span className={`live-dot${paused || !enabled || failed ? ' paused' : ''}`} aria-hidden="true" />
           <span role="status">{statusText}</span>
           {enabled ? (

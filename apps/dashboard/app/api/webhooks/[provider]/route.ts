@@ -1,4 +1,5 @@
 import { methodNotAllowed } from '@hookgate/core/adapter';
+import { notifyDelivery } from '../../../../lib/live-feed';
 import { getRuntime } from '../../../../lib/runtime';
 
 // Webhook endpoints: never behind the dashboard's auth (Proxy skips /api/webhooks/); each
@@ -18,7 +19,10 @@ async function serve(method: Method, request: Request, context: RouteContext): P
     // 503 so the provider retries later, like core does when the store fails mid-delivery.
     return Response.json({ ok: false, kind: 'store_unavailable', reason: 'store_unavailable' }, { status: 503 });
   }
-  return routes[method](request, context);
+  const response = await routes[method](request, context);
+  // Open dashboards hear of it now (server-sent events) instead of at the feed's next read.
+  if (method === 'POST') notifyDelivery();
+  return response;
 }
 
 /** Receives a delivery for `/api/webhooks/<id>`: every provider in the registry (`hookgate.config.ts`). */
