@@ -339,3 +339,82 @@ describe('lazyParser()', () => {
     expect(made).toBe(1);
   });
 });
+
+describe('defineProvider(): fastParse (a fast path compiled ahead of time)', () => {
+  const paid = object({ type: { literal: 'order.paid' }, id: 'string' });
+  const fastPaid = (value: unknown) => {
+    const body = value as Record<string, unknown>;
+    return body.type === 'order.paid' && typeof body.id === 'string' ? { value: { ...body, fast: true } as unknown as { type: 'order.paid'; id: string } } : undefined;
+  };
+  const withFast = defineProvider({
+    id: 'fast-shop',
+    verification,
+    events: { 'order.paid': paid, 'order.refunded': object({ type: { literal: 'order.refunded' }, id: 'string' }) },
+    eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
+    fastParse: { 'order.paid': fastPaid },
+  });
+
+  it('answers with the fast path when it accepts, synchronously', () => {
+    const result = withFast.parse(Buffer.from('{"type":"order.paid","id":"o1"}'));
+    expect(result).toEqual({ kind: 'event', event: 'order.paid', variant: 'order.paid', payload: { type: 'order.paid', id: 'o1', fast: true } });
+  });
+
+  it('lets the schema decide and report when the fast path declines', async () => {
+    expect(await parseWithProvider(withFast, '{"type":"order.paid","id":7}')).toMatchObject({
+      kind: 'invalid_payload',
+      reason: 'schema_mismatch',
+      message: expect.stringContaining('id'),
+      issues: [expect.objectContaining({ message: expect.any(String) })],
+    });
+  });
+
+  it('never asks the fast path about a body with an own __proto__ key (the schema decides)', async () => {
+    const result = await parseWithProvider(withFast, '{"type":"order.paid","id":"o1","__proto__":{"x":1}}');
+    expect(result).toMatchObject({ kind: 'event', payload: { type: 'order.paid', id: 'o1' } });
+    expect(result).not.toMatchObject({ payload: { fast: true } });
+  });
+
+  it('variants without a fast path use their schema', async () => {
+    expect(await parseWithProvider(withFast, '{"type":"order.refunded","id":"o2"}')).toEqual({
+      kind: 'event',
+      event: 'order.refunded',
+      variant: 'order.refunded',
+      payload: { type: 'order.refunded', id: 'o2' },
+    });
+  });
+
+  it('oneOf: each variant’s fast path answers for it; ambiguity and refusals are decided as before', async () => {
+    const fastOf = (key: string) => (value: unknown) =>
+      typeof (value as Record<string, unknown>)[key] === 'string' ? { value: { [key]: 'fast' } } : undefined;
+    const provider = defineProvider({
+      id: 'fast-notify',
+      verification,
+      oneOf: {
+        userEvent: {
+          UserCreated: { schema: object({ userCreated: 'string' }), required: ['userCreated'], fastParse: fastOf('userCreated') },
+          UserDeleted: { schema: object({ userDeleted: 'string' }), required: ['userDeleted'] },
+        },
+      },
+    });
+    expect(await parseWithProvider(provider, '{"userCreated":"u1"}')).toEqual({
+      kind: 'event',
+      event: 'userEvent',
+      variant: 'UserCreated',
+      payload: { userCreated: 'fast' },
+    });
+    expect(await parseWithProvider(provider, '{"userCreated":"u1","userDeleted":"u1"}')).toMatchObject({
+      reason: 'ambiguous_variants',
+      candidates: ['UserCreated', 'UserDeleted'],
+    });
+    expect(await parseWithProvider(provider, '{"userCreated":1}')).toMatchObject({ kind: 'unknown_event', reason: 'no_variant_matched' });
+  });
+
+  it('refuses a fast path for a variant the provider does not define, or one that is no function', () => {
+    const base = { id: 'x', verification, events: { a: paid }, eventType: () => 'a' };
+    expect(() => defineProvider({ ...base, fastParse: { b: fastPaid } as never })).toThrow(HookgateError);
+    expect(() => defineProvider({ ...base, fastParse: { a: 'nope' } as never })).toThrow(/fastParse\.a must be a function/);
+    expect(() => defineProvider({ id: 'y', verification, oneOf: { e: { V: { schema: paid, required: ['id'], fastParse: 1 as never } } } })).toThrow(
+      /fastParse of variant "V"/,
+    );
+  });
+});
