@@ -344,7 +344,9 @@ describe('defineProvider(): fastParse (a fast path compiled ahead of time)', () 
   const paid = object({ type: { literal: 'order.paid' }, id: 'string' });
   const fastPaid = (value: unknown) => {
     const body = value as Record<string, unknown>;
-    return body.type === 'order.paid' && typeof body.id === 'string' ? { value: { ...body, fast: true } as unknown as { type: 'order.paid'; id: string } } : undefined;
+    return body.type === 'order.paid' && typeof body.id === 'string'
+      ? { value: { ...body, fast: true } as unknown as { type: 'order.paid'; id: string } }
+      : undefined;
   };
   const withFast = defineProvider({
     id: 'fast-shop',
