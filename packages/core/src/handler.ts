@@ -13,7 +13,7 @@ import type { Provider, ProviderReply } from './provider.js';
 import type { WebhookRequest } from './request.js';
 import type { EventMap, EventName, ParsedPayload, ParseResult, PayloadOf, VerifyAndParseResult } from './results.js';
 import { prepareSecrets, type Secret } from './secrets.js';
-import { verifierFor } from './verify-hmac.js';
+import { verifierFor, type VerificationResult, type VerificationSuccess } from './verify-hmac.js';
 
 /**
  * Default largest body `handle()` accepts: 1 MiB.
@@ -248,6 +248,12 @@ interface Run {
   claimedKey?: string | undefined;
 }
 
+/** A delivery's verification and what its body parsed to. */
+interface Checked {
+  readonly verification: VerificationResult;
+  readonly result: VerifyAndParseResult<EventMap>;
+}
+
 /** How a delivery ends, before it is recorded. */
 interface Settlement {
   status: DeliveryStatus;
@@ -325,16 +331,28 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     throw new HookgateError('invalid_config', "mode 'inbox' needs a store with an inbox (MemoryStore or @hookgate/store's openStore()).");
   }
 
-  async function verifyAndParse(request: WebhookRequest, at: number) {
+  /**
+   * Verify → parse. Synchronous when the strategy and the provider's parse are (node:crypto, a
+   * generated fast parse): then handle() spends no promise or microtask turn on them. A throw
+   * (or rejection) is the caller's to catch, as before.
+   */
+  function verifyAndParse(request: WebhookRequest, at: number): Checked | Promise<Checked> {
     // Every JSON parse of this body (template pointers, the provider's parse) applies our limit.
     setJsonDepthLimit(request.rawBody, maxJsonDepth);
     const pending = verify(request, secrets, at);
     // Synchronous with node:crypto; a promise only on Web Crypto runtimes (and custom strategies).
-    const verification = pending instanceof Promise ? await pending : pending;
+    return pending instanceof Promise ? pending.then((verification) => parseVerified(request, verification)) : parseVerified(request, pending);
+  }
+
+  function parseVerified(request: WebhookRequest, verification: VerificationResult): Checked | Promise<Checked> {
     if (!verification.ok) {
-      return { verification, result: { kind: 'signature_failure', reason: verification.reason, message: verification.message } as const };
+      return { verification, result: { kind: 'signature_failure', reason: verification.reason, message: verification.message } };
     }
-    const parsed = await provider.parse(request.rawBody, request);
+    const parsed = provider.parse(request.rawBody, request);
+    return parsed instanceof Promise ? parsed.then((value) => withSecretIndex(verification, value)) : withSecretIndex(verification, parsed);
+  }
+
+  function withSecretIndex(verification: VerificationSuccess, parsed: ParseResult<T>): Checked {
     return { verification, result: { ...parsed, secretIndex: verification.secretIndex } as VerifyAndParseResult<T> };
   }
 
@@ -381,9 +399,10 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
 
   /** Verify → parse → claim → dispatch: what this delivery's status is (or an outcome that records nothing). */
   async function processDelivery(run: Run): Promise<Settlement | { outcome: HandleOutcome }> {
-    let checked: Awaited<ReturnType<typeof verifyAndParse>>;
+    let checked: Checked;
     try {
-      checked = await verifyAndParse(run.request, run.receivedAtMs);
+      const pending = verifyAndParse(run.request, run.receivedAtMs);
+      checked = pending instanceof Promise ? await pending : pending;
     } catch (error) {
       // A schema or eventType() that throws (or rejects) is a bug on our side, not the sender's:
       // answer 500 so the provider retries once it is fixed, instead of a 400 it will not resend.
