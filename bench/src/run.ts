@@ -3,10 +3,10 @@ import { markdownTable, saveResults, updateReadme, type BenchResult } from './re
 
 /**
  * `pnpm bench [section…]`: runs the named sections (default: all) and merges their rows into
- * `results.json` and the README table. Sections: core, http, store, memory.
+ * `results.json` and the README table. Sections: core, http, store, memory, scale.
  * Environment: BENCH_ROUNDS (default 5), BENCH_QUICK=1 (short runs, for trying the bench out).
  */
-const SECTIONS = ['core', 'http', 'store', 'memory'] as const;
+const SECTIONS = ['core', 'http', 'store', 'memory', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Row-name prefixes each section owns: a re-run replaces all of them (no stale rows). */
 const SECTION_PREFIXES: Record<Section, readonly string[]> = {
@@ -14,6 +14,7 @@ const SECTION_PREFIXES: Record<Section, readonly string[]> = {
   http: ['http.'],
   store: ['store.'],
   memory: ['memory.'],
+  scale: ['scale.'],
 };
 
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -44,6 +45,16 @@ async function runSection(section: Section): Promise<BenchResult[]> {
     case 'memory': {
       const { runMemoryBench } = await import('./memory-bench.js');
       return runMemoryBench({ deliveries: quick ? 50_000 : 1_000_000 });
+    }
+    case 'scale': {
+      const { runScaleOutBench } = await import('./scale-out-bench.js');
+      return runScaleOutBench({
+        processCounts: [1, 2, 4],
+        rounds: quick ? 1 : Math.min(rounds, 3),
+        seconds: quick ? 3 : 6,
+        connections: 32,
+        chartFile: new URL('../scale-out.svg', import.meta.url),
+      });
     }
   }
 }
