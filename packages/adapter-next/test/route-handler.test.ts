@@ -66,7 +66,15 @@ describe('createNextRouteHandler', () => {
   it('stops reading a streamed body once it grows over the limit', async () => {
     let chunksPulled = 0;
     const chunk = new TextEncoder().encode('x'.repeat(1024));
-    const body = new ReadableStream<Uint8Array>({ pull: (controller) => void (chunksPulled++, controller.enqueue(chunk)) }, { highWaterMark: 0 });
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull: (controller) => {
+          chunksPulled++;
+          controller.enqueue(chunk);
+        },
+      },
+      { highWaterMark: 0 },
+    );
     const response = await POST(new Request(url('acme'), { method: 'POST', headers: signedAcme(paid()).headers, body, duplex: 'half' } as RequestInit));
     expect(response.status).toBe(413);
     expect(chunksPulled).toBeLessThanOrEqual(ACME_MAX_BODY_BYTES / 1024 + 2);
@@ -98,6 +106,15 @@ describe('createNextRouteHandler', () => {
   ] as const)('answers %s with 405 and Allow: POST', async (method, route) => {
     const response = await route(new Request(url('acme'), { method }));
     expect([response.status, response.headers.get('allow')]).toEqual([405, 'POST']);
+  });
+
+  it('answers 500 raw_body_unavailable, without dispatching, when the request body was read before the handler', async () => {
+    const before = dispatched.length;
+    const consumed = request(url('acme'), signedAcme(paid()));
+    await consumed.text();
+    const response = await POST(consumed);
+    expect(await answer(response)).toMatchObject({ status: 500, json: { kind: 'raw_body_unavailable', message: expect.stringContaining('request untouched') } });
+    expect(dispatched.length).toBe(before);
   });
 
   it('serves a single handler whatever the path', async () => {
