@@ -356,37 +356,59 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
       if (!('value' in json)) return json;
       const body = json.value;
       if (!isObject(body)) return noVariant('body is not a JSON object');
-      // Pre-check required keys so a body is validated against plausible variants only.
-      const plausible = variants.filter((v) => v.required.every((key) => Object.hasOwn(body, key)));
-      if (plausible.length === 0) return noVariant("no variant's required property is present");
+      // Pre-check required keys so a body is validated against plausible variants only. Plain
+      // loops: this runs for every delivery, and the fast paths left little else to spend on.
+      const plausible: CompiledVariant[] = [];
+      const results: Array<StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>> = [];
       // A fast path answers for its variant when it accepts; the schema decides otherwise.
       const fastAllowed = !Object.hasOwn(body, '__proto__');
-      const results = plausible.map((v) => (fastAllowed ? v.fastParse?.(body) : undefined) ?? v.schema['~standard'].validate(body));
-      return then(
-        results.some((r) => r instanceof Promise) ? Promise.all(results) : (results as StandardSchemaV1.Result<unknown>[]),
-        (settled): ParseResult<EventMap> => {
-          const matches: Array<{ variant: CompiledVariant; value: unknown }> = [];
-          settled.forEach((result, index) => {
-            if (!result.issues) matches.push({ variant: plausible[index]!, value: result.value });
-          });
-          if (matches.length === 1) {
-            const [{ variant, value }] = matches as [{ variant: CompiledVariant; value: unknown }];
-            return { kind: 'event', event: variant.event, variant: variant.variant, payload: value } as ParseResult<EventMap>;
-          }
-          if (matches.length === 0) {
-            const first = settled.find((r) => r.issues)?.issues ?? [];
-            return noVariant(`no variant matched (${describeIssues(first)})`);
-          }
-          const candidates = matches.map((m) => m.variant.variant);
-          return {
-            kind: 'unknown_event',
-            reason: 'ambiguous_variants',
-            message: `body matches ${candidates.length} variants: ${candidates.join(', ')}`,
-            candidates,
-          };
-        },
-      );
+      let pending = false;
+      for (const variant of variants) {
+        if (!hasEvery(body, variant.required)) continue;
+        const result = (fastAllowed ? variant.fastParse?.(body) : undefined) ?? variant.schema['~standard'].validate(body);
+        if (result instanceof Promise) pending = true;
+        plausible.push(variant);
+        results.push(result);
+      }
+      if (plausible.length === 0) return noVariant("no variant's required property is present");
+      if (pending) return Promise.all(results).then((settled) => decideOneOf(plausible, settled));
+      return decideOneOf(plausible, results as StandardSchemaV1.Result<unknown>[]);
     },
+  };
+}
+
+function hasEvery(body: Record<string, unknown>, keys: readonly string[]): boolean {
+  for (const key of keys) if (!Object.hasOwn(body, key)) return false;
+  return true;
+}
+
+/** Exactly one plausible variant matched → its event; none → `no_variant_matched`; several → `ambiguous_variants`. */
+function decideOneOf(plausible: readonly CompiledVariant[], settled: ReadonlyArray<StandardSchemaV1.Result<unknown>>): ParseResult<EventMap> {
+  let first = -1;
+  let count = 0;
+  for (let index = 0; index < settled.length; index++) {
+    if (settled[index]!.issues) continue;
+    if (count++ === 0) first = index;
+  }
+  if (count === 1) {
+    const variant = plausible[first]!;
+    return {
+      kind: 'event',
+      event: variant.event,
+      variant: variant.variant,
+      payload: (settled[first] as StandardSchemaV1.SuccessResult<unknown>).value,
+    } as ParseResult<EventMap>;
+  }
+  if (count === 0) {
+    const issues = settled.find((result) => result.issues)?.issues ?? [];
+    return noVariant(`no variant matched (${describeIssues(issues)})`);
+  }
+  const candidates = plausible.filter((_, index) => !settled[index]!.issues).map((variant) => variant.variant);
+  return {
+    kind: 'unknown_event',
+    reason: 'ambiguous_variants',
+    message: `body matches ${candidates.length} variants: ${candidates.join(', ')}`,
+    candidates,
   };
 }
 
