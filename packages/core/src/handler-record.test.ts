@@ -127,3 +127,70 @@ describe('MemoryStore: receivedAtMs', () => {
     expect(Object.keys(items[0]!)).not.toContain('receivedAtMs');
   });
 });
+
+describe('handle(): listeners (issue 14: dispatched without a promise per listener unless one returns one)', () => {
+  const order = (id: string) => signedRequest(shop, { type: 'order.paid', id, amount: 1 });
+
+  it('runs listeners in registration order, each awaited (promise or thenable) before the next starts', async () => {
+    const log: string[] = [];
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store: new MemoryStore(), now: () => NOW });
+    handler
+      .on('order.paid', () => {
+        log.push('sync 1');
+      })
+      .onAny(async () => {
+        log.push('async start');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        log.push('async end');
+      })
+      .on('order.paid', () => ({
+        // A thenable that is not a Promise: awaited like one.
+        then(resolve: (value: unknown) => void) {
+          log.push('thenable');
+          setTimeout(() => {
+            log.push('thenable done');
+            resolve(undefined);
+          }, 10);
+        },
+      }))
+      .on('order.refunded', () => {
+        log.push('never');
+      })
+      .onAny(() => {
+        log.push('sync 2');
+      });
+    const outcome = await handler.handle(order('ord_listeners'));
+    expect(outcome).toMatchObject({ status: 200, kind: 'handled' });
+    expect(log).toEqual(['sync 1', 'async start', 'async end', 'thenable', 'thenable done', 'sync 2']);
+  });
+
+  it('a listener that throws synchronously, or rejects after an async one, is a 500 with the claim released (the retry runs)', async () => {
+    for (const failure of ['throw', 'reject'] as const) {
+      const store = new FlakyStore();
+      let calls = 0;
+      const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => NOW, logger: { error: () => undefined } });
+      handler.onAny(async () => undefined);
+      handler.on('order.paid', () => {
+        calls++;
+        if (calls > 1) return;
+        if (failure === 'throw') throw new Error('boom');
+        return Promise.reject(new Error('boom'));
+      });
+      const first = await handler.handle(order(`ord_${failure}`));
+      expect(first).toMatchObject({ status: 500, kind: 'handler_error', message: 'boom' });
+      expect(store.released).toHaveLength(1);
+      const retry = await handler.handle(order(`ord_${failure}`));
+      expect(retry).toMatchObject({ status: 200, kind: 'handled' });
+      expect(calls).toBe(2);
+    }
+  });
+
+  it('without listeners a delivery is handled and recorded once, a copy is a duplicate', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => NOW });
+    const first = await handler.handle(order('ord_quiet'));
+    const copy = await handler.handle(order('ord_quiet'));
+    expect([first.kind, copy.kind]).toEqual(['handled', 'duplicate']);
+    expect((await store.get(first.deliveryId!))?.status).toBe('handled');
+  });
+});
