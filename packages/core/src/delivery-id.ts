@@ -1,9 +1,14 @@
-import { hexOf } from './bytes.js';
-
 const pool = new Uint8Array(16 * 256);
 let poolOffset = pool.length;
 let lastMs = -1;
 let sequence = 0;
+
+/** Char codes of the lower-case hex digits. */
+const HEX_CODES = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+/** Where the 32 hex digits go in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (the rest are dashes). */
+const DIGIT_AT = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35];
+/** The id's 36 char codes, rewritten for each id: one flat string per id instead of ~25 pieces. */
+const idCodes: number[] = Array(36).fill('-'.charCodeAt(0));
 
 /**
  * A time-ordered UUIDv7 (RFC 9562): 48-bit millisecond timestamp, then a 12-bit counter that
@@ -38,8 +43,12 @@ export function createDeliveryId(now: number = Date.now()): string {
   bytes[6] = 0x70 | ((sequence >>> 8) & 0x0f);
   bytes[7] = sequence & 0xff;
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  const hex = hexOf(bytes);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  for (let index = 0; index < 16; index++) {
+    const byte = bytes[index]!;
+    idCodes[DIGIT_AT[2 * index]!] = HEX_CODES[byte >> 4]!;
+    idCodes[DIGIT_AT[2 * index + 1]!] = HEX_CODES[byte & 15]!;
+  }
+  return String.fromCharCode.apply(null, idCodes);
 }
 
 /**
