@@ -1,6 +1,6 @@
 import { median } from './harness.js';
 import type { BenchResult } from './results.js';
-import { startChildServer } from './support/child-server.js';
+import { startChildServer, type ChildServer } from './support/child-server.js';
 import { loadWithAcks } from './support/load.js';
 import { signedDelivery } from './support/signed-deliveries.js';
 
@@ -37,6 +37,8 @@ const TARGETS = [
  */
 export async function runHttpBench(options: HttpBenchOptions): Promise<BenchResult[]> {
   const perRound = new Map<string, number[]>(TARGETS.map((target) => [`${target.framework} ${target.mode}`, []]));
+  /** Server CPU microseconds per answered request, per round. */
+  const cpuPerRound = new Map<string, number[]>(TARGETS.map((target) => [`${target.framework} ${target.mode}`, []]));
   let n = 0;
   const runId = `http${Date.now().toString(36)}`;
   for (let round = 0; round < options.rounds; round++) {
@@ -59,13 +61,17 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchResu
             delivery: () => pool[next++ % POOL_SIZE]!,
           });
         await run(1);
+        const cpuBefore = await serverCpuMicros(server);
         const measured = await run(options.seconds);
+        const cpuAfter = await serverCpuMicros(server);
         const statuses = Object.keys(measured.statuses);
         if (statuses.length !== 1 || statuses[0] !== '200') {
           throw new Error(`${name} answered ${JSON.stringify(measured.statuses)}: the bench would measure an error path`);
         }
+        const cpuPerRequest = (cpuAfter - cpuBefore) / measured.statuses[200]!;
         perRound.get(name)!.push(measured.requestsPerSecond);
-        console.log(`  round ${round + 1} ${name}: ${Math.round(measured.requestsPerSecond)} req/s`);
+        cpuPerRound.get(name)!.push(cpuPerRequest);
+        console.log(`  round ${round + 1} ${name}: ${Math.round(measured.requestsPerSecond)} req/s, server ${cpuPerRequest.toFixed(1)} µs CPU/request`);
       } finally {
         await server.kill();
       }
@@ -94,6 +100,45 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchResu
         note,
       });
     }
+    // The same comparison by server CPU time per request: what the throughput ratio would be with
+    // a core to itself. Wall-clock req/s on a shared 2-core machine swings with the other load;
+    // CPU per request barely does, so this row says whether a change helped when req/s is noisy.
+    const floorCpu = cpuPerRound.get(`${framework} floor`)!;
+    const hookgateCpu = cpuPerRound.get(`${framework} hookgate`)!;
+    const cpuRatio = median(hookgateCpu.map((value, index) => floorCpu[index]! / value));
+    rows.push({
+      name: `http.${framework} hookgate+memory store vs hand-written route, by server CPU per request (diagnostic)`,
+      value: median(hookgateCpu),
+      unit: 'µs CPU/req',
+      baseline: median(floorCpu),
+      baselineName: `${framework} hand-written`,
+      ratio: cpuRatio,
+      target: 'orientation',
+      met: true,
+      note: `${note}; ratio = hand-written CPU per request / Hookgate CPU per request (process.cpuUsage of the server, all threads, over the measured run)`,
+    });
   }
   return rows;
+}
+
+/** The server process's CPU time so far, in microseconds (it answers SIGUSR2 on stdout). */
+function serverCpuMicros(server: ChildServer): Promise<number> {
+  const output = server.child.stdout!;
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      output.off('data', onData);
+      reject(new Error('the server did not report its CPU time within 10 s'));
+    }, 10_000);
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString();
+      const match = /CPU (\d+)/.exec(text);
+      if (!match) return;
+      clearTimeout(timer);
+      output.off('data', onData);
+      resolve(Number(match[1]));
+    };
+    output.on('data', onData);
+    server.child.kill('SIGUSR2');
+  });
 }

@@ -5,6 +5,8 @@
  * - floor: a hand-written route (raw body, node:crypto verify, JSON.parse, 200) — the limit;
  * - hookgate: the Hookgate adapter with a gateway and a MemoryStore;
  * - hookgate-null: the same with a store that keeps nothing (memory bench).
+ *
+ * On SIGUSR2 it prints `CPU <microseconds>`: its CPU time so far (user + system, all threads).
  */
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@hookgate/core';
@@ -59,3 +61,9 @@ if (mode === 'floor' && framework === 'express') {
 }
 process.stdout.write(`READY ${url}\n`);
 process.on('SIGTERM', () => process.exit(0));
+// The bench asks for this process's CPU time (all threads, GC included) around a measured run:
+// CPU per request barely moves with the load other processes put on a shared machine.
+process.on('SIGUSR2', () => {
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`CPU ${user + system}\n`);
+});

@@ -55,7 +55,9 @@ export async function hookgatePlugin(app: FastifyInstance, options: HookgatePlug
   for (const { url, handler } of routes) {
     app.post(url, { bodyLimit: Math.min(options.bodyLimit ?? Infinity, handler.maxBodyBytes) }, async (request, reply) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
-      const outcome = await handler.handle({ method: request.method, path: request.url.split('?')[0], headers: request.headers, rawBody });
+      const query = request.url.indexOf('?');
+      const path = query === -1 ? request.url : request.url.slice(0, query);
+      const outcome = await handler.handle({ method: request.method, path, headers: request.headers, rawBody });
       send(reply, toHttpResponse(outcome));
     });
     app.route({ method: ['GET', 'HEAD'], url, handler: async (_request, reply) => send(reply, methodNotAllowed()) });

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createGateway, createWebhookHandler, HookgateError } from '@hookgate/core';
+import { createGateway, createWebhookHandler, HookgateError, MemoryStore } from '@hookgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hookgatePlugin } from '../src/index.js';
 import { SECRET, acme, nextId, signedAcme } from '@hookgate/testkit';
@@ -39,6 +39,16 @@ describe('hookgatePlugin', () => {
     expect(await post(`${base}/hooks/acme?attempt=2`)).toMatchObject({ status: 200 });
     const get = await fetch(`${base}/hooks/acme`);
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+  });
+
+  it('hands core the path without the query string (what a store records and templates sign)', async () => {
+    const store = new MemoryStore();
+    app = Fastify();
+    await app.register(hookgatePlugin, { prefix: '/hooks/acme', handler: createWebhookHandler({ provider: acme, secret: SECRET, store }) });
+    const base = await listen(app);
+    const plain = await post(`${base}/hooks/acme`);
+    const queried = await post(`${base}/hooks/acme?attempt=2&x=?`);
+    for (const answer of [plain, queried]) expect((await store.get(answer.json.deliveryId as string))?.path).toBe('/hooks/acme');
   });
 
   it("keeps the app's own JSON and text parsers working outside the plugin", async () => {
