@@ -3,3 +3,4 @@
 export { createDeliveryId, deliveryIdTime } from './delivery-id.js';
 export { decodeDigest } from './digest-encoding.js';
 export { loadFixtures, type FixtureCase, type FixtureExpectation } from './fixture-loader.js';
+export { emitGeneratedFile } from './generated-file.js';

@@ -2,8 +2,9 @@
 // JSON Schemas this package ships (schema/<EventName>.json), so the fast path needs no
 // `new Function` at run time. `pnpm --filter @hookgate/provider-pylon generate` runs it after the
 // schema files are regenerated; `--check` (run by src/fast-parse.test.ts) fails when the file drifts.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { generateValidatorModule } from '@hookgate/core/provider';
+import { emitGeneratedFile } from '@hookgate/core/testing';
 
 const EVENTS = ['IssueNewEvent', 'IssueAssignedEvent', 'IssueStateChangedEvent', 'MessageNewEvent'];
 
@@ -18,14 +19,4 @@ function validatorsSource() {
   });
 }
 
-const target = new URL('../src/validators.generated.ts', import.meta.url);
-if (process.argv.includes('--check')) {
-  // CI (the package's tests run this): the checked-in file must be what the schema gives now.
-  if (readFileSync(target, 'utf8') !== validatorsSource()) {
-    console.error(`${target.pathname} is out of date: run \`pnpm generate\` in this package`);
-    process.exit(1);
-  }
-} else {
-  writeFileSync(target, validatorsSource());
-  console.log(`wrote ${target.pathname}`);
-}
+emitGeneratedFile(new URL('../src/validators.generated.ts', import.meta.url), validatorsSource(), 'pnpm --filter @hookgate/provider-pylon generate');
