@@ -1,8 +1,10 @@
 // Starts the conformance app in Bun, Deno or workerd, each from its npm package, on loopback.
-// The app is bundled first with esbuild for that runtime's package conditions: `bun`/`deno` +
-// `node` (they have node:crypto), `workerd`/`worker`/`browser` for workerd (Web Crypto, no
-// node: built-ins, no nodejs_compat). Then the suite sends real HTTP from this Node process.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Bun and Deno run the TypeScript entry as users do, resolving every package (core's `#crypto`
+// import included) through node_modules with their own resolvers and conditions (`bun`/`deno`,
+// `node`: node:crypto). workerd gets what wrangler would deploy: an esbuild bundle for the
+// `workerd`/`worker`/`browser` conditions (Web Crypto, no node: built-ins, no nodejs_compat).
+// Then the suite sends real HTTP from this Node process.
+import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,14 +16,10 @@ import { build, type Metafile } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = dirname(here);
+const repositoryRoot = dirname(dirname(packageDir));
 
 export type Runtime = 'bun' | 'deno' | 'workerd';
-
-const CONDITIONS: Record<Runtime, string[]> = {
-  bun: ['bun', 'node'],
-  deno: ['deno', 'node'],
-  workerd: ['workerd', 'worker', 'browser'],
-};
 
 /** The platform package's binary, resolved from the wrapper package (their install scripts never ran: pnpm blocks them). */
 function platformBinary(wrapper: string, platformPackage: string, file: string): string {
@@ -42,20 +40,19 @@ export function runtimeBinary(runtime: Runtime): string {
   return (require('workerd') as { default: string }).default;
 }
 
-/** Bundles `test/runtime/<entry>.ts` for `runtime` into `dir`; returns the file and its imports. */
-export async function bundle(runtime: Runtime, dir: string): Promise<{ file: string; metafile: Metafile }> {
-  const entry = runtime === 'workerd' ? 'worker' : runtime;
-  const file = join(dir, `${entry}.js`);
+/** Bundles `test/runtime/worker.ts` for workerd into `dir`; returns the file and its imports. */
+export async function bundleWorker(dir: string): Promise<{ file: string; metafile: Metafile }> {
+  const file = join(dir, 'worker.js');
   const result = await build({
-    entryPoints: [join(here, 'runtime', `${entry}.ts`)],
+    entryPoints: [join(here, 'runtime', 'worker.ts')],
     outfile: file,
     bundle: true,
     format: 'esm',
     platform: 'neutral',
     target: 'es2022',
-    conditions: CONDITIONS[runtime],
+    conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
-    // Bun and Deno provide node: built-ins; in workerd any left in the bundle fails to load.
+    // Left external so the test sees any that remain: workerd would refuse to load them.
     external: ['node:*'],
     metafile: true,
     logLevel: 'silent',
@@ -88,40 +85,45 @@ const worker :Workerd.Worker = (
 /** Started runtime: the suite's server plus what it printed (for failure messages). */
 export interface RuntimeServer extends ConformanceServer {
   output(): string;
+  /** workerd: the node: modules its bundle imports (none expected); empty for Bun and Deno. */
   bundleImports: string[];
 }
 
+/** Spawns the runtime on the app; resolves the process and, for workerd, its bundle's node: imports. */
+async function spawnRuntime(runtime: Runtime, dir: string): Promise<{ child: ChildProcess; bundleImports: string[] }> {
+  const binary = runtimeBinary(runtime);
+  const entry = (name: string) => join(here, 'runtime', `${name}.ts`);
+  const env = { PATH: process.env.PATH ?? '', HOME: dir, DENO_DIR: join(dir, '.deno'), BUN_INSTALL_CACHE_DIR: join(dir, '.bun'), NO_COLOR: '1' };
+  const piped: StdioOptions = ['ignore', 'pipe', 'pipe'];
+  if (runtime === 'bun') return { child: spawn(binary, ['run', entry('bun')], { cwd: packageDir, env, stdio: piped }), bundleImports: [] };
+  if (runtime === 'deno') {
+    // Reads node_modules (the workspace's, hence the repository root); the `.js` specifiers of this
+    // package's TypeScript sources need sloppy imports (published packages are JavaScript).
+    const args = ['run', '--no-lock', '--no-prompt', '--allow-net=127.0.0.1', `--allow-read=${repositoryRoot}`, '--unstable-sloppy-imports', entry('deno')];
+    return { child: spawn(binary, args, { cwd: packageDir, env, stdio: piped }), bundleImports: [] };
+  }
+  const { metafile } = await bundleWorker(dir);
+  // The newest date this workerd supports: the behaviour a Worker deployed today gets.
+  await writeFile(join(dir, 'config.capnp'), workerdConfig((require('workerd') as { compatibilityDate: string }).compatibilityDate));
+  // fd 3: workerd reports each socket it listens on as a JSON line ({"event":"listen","port":…}).
+  const child = spawn(binary, ['serve', join(dir, 'config.capnp'), '--control-fd=3'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  return { child, bundleImports: nodeImports(metafile) };
+}
+
 /**
- * Bundles and starts the conformance app in `runtime` on 127.0.0.1 (an ephemeral port the
- * runtime chose and reported), waiting until it listens.
+ * Starts the conformance app in `runtime` on 127.0.0.1 (an ephemeral port the runtime chose and
+ * reported), waiting until it listens.
  */
 export async function startRuntime(runtime: Runtime): Promise<RuntimeServer> {
   const dir = await mkdtemp(join(tmpdir(), `hookgate-${runtime}-`));
-  const { file, metafile } = await bundle(runtime, dir);
-  const binary = runtimeBinary(runtime);
-  let child: ChildProcess;
-  const env = { PATH: process.env.PATH ?? '', HOME: dir, DENO_DIR: join(dir, '.deno'), NO_COLOR: '1' };
-  if (runtime === 'bun') {
-    child = spawn(binary, ['run', file], { cwd: dir, env: { ...env, BUN_INSTALL_CACHE_DIR: join(dir, '.bun') }, stdio: ['ignore', 'pipe', 'pipe'] });
-  } else if (runtime === 'deno') {
-    child = spawn(binary, ['run', '--no-config', '--no-lock', '--no-prompt', '--allow-net=127.0.0.1', file], {
-      cwd: dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } else {
-    // The newest date this workerd supports: the behaviour a Worker deployed today gets.
-    await writeFile(join(dir, 'config.capnp'), workerdConfig((require('workerd') as { compatibilityDate: string }).compatibilityDate));
-    // fd 3: workerd reports each socket it listens on as a JSON line ({"event":"listen","port":…}).
-    child = spawn(binary, ['serve', join(dir, 'config.capnp'), '--control-fd=3'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  }
+  const { child, bundleImports } = await spawnRuntime(runtime, dir);
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   let control = '';
   (child.stdio[3] as NodeJS.ReadableStream | undefined)?.on('data', (chunk) => (control += chunk));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${runtime} did not listen within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${runtime} did not listen within 60 s:\n${output}`)), 60_000);
     const check = () => {
       const announced = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1] ?? /"event":"listen"[^}]*"port":(\d+)/.exec(control)?.[1];
       if (announced !== undefined) {
@@ -139,7 +141,7 @@ export async function startRuntime(runtime: Runtime): Promise<RuntimeServer> {
   return {
     url: (providerId) => `http://127.0.0.1:${port}/webhooks/${providerId}`,
     output: () => output,
-    bundleImports: nodeImports(metafile),
+    bundleImports,
     async close() {
       if (child.exitCode === null) {
         const exited = once(child, 'exit');
