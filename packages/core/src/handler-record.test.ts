@@ -195,3 +195,37 @@ describe('handle(): listeners (issue 14: dispatched without a promise per listen
     expect((await store.get(first.deliveryId!))?.status).toBe('handled');
   });
 });
+
+describe('MemoryStore: payload text shared with the body when equal', () => {
+  const base = {
+    receivedAt: new Date(NOW).toISOString(),
+    provider: 'shop',
+    event: 'order.paid',
+    variant: 'order.paid',
+    status: 'handled',
+    reason: null,
+    message: null,
+    dedupeKey: null,
+    duplicateOf: null,
+    secretIndex: 0,
+    method: 'POST',
+    path: null,
+    headers: {},
+    durationMs: 1,
+  } as const;
+
+  it('reads back the same body and payload whether the payload serialises to the body text or not', async () => {
+    const store = new MemoryStore();
+    const compact = '{"type":"order.paid","id":"a","amount":1}';
+    const spaced = '{ "type": "order.paid", "id": "b", "amount": 1 }';
+    await store.record({ ...base, id: 'a', rawBody: new TextEncoder().encode(compact), payload: JSON.parse(compact) });
+    await store.record({ ...base, id: 'b', rawBody: new TextEncoder().encode(spaced), payload: { ...JSON.parse(spaced), normalised: true } });
+    const a = await store.get('a');
+    const b = await store.get('b');
+    expect([a?.body, a?.payload]).toEqual([compact, { type: 'order.paid', id: 'a', amount: 1 }]);
+    expect([b?.body, b?.payload]).toEqual([spaced, { type: 'order.paid', id: 'b', amount: 1, normalised: true }]);
+    // Reads hand out copies: mutating one changes nothing stored.
+    (a!.payload as { amount: number }).amount = 2;
+    expect((await store.get('a'))?.payload).toEqual({ type: 'order.paid', id: 'a', amount: 1 });
+  });
+});

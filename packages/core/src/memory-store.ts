@@ -158,7 +158,10 @@ export class MemoryStore implements DeliveryStore {
       durationMs: input.durationMs,
     };
     // Never throws: a payload too deep (or otherwise unserialisable) is kept as null, not a store outage.
-    const payloadJson = serializePayload(input.payload);
+    const serialized = serializePayload(input.payload);
+    // A payload that serialises to the body's own text (compact JSON, nothing normalised: the
+    // common case) shares the body's string, so a delivery holds one copy of it, not two.
+    const payloadJson = serialized !== null && serialized === delivery.body ? delivery.body : serialized;
     return { receivedAtMs, delivery, payloadJson };
   }
 
