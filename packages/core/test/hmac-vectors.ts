@@ -2,6 +2,7 @@
 // node:crypto, web-crypto.test.ts for Web Crypto).
 import type { HmacAlgorithm } from '../src/crypto-backend.js';
 import type { DigestEncoding } from '../src/digest-encoding.js';
+import type { HmacOptions } from '../src/verify-hmac.js';
 
 // Known-answer vectors computed by an independent implementation, Python's `hmac` module:
 //
@@ -34,3 +35,12 @@ export const KAT_TIMESTAMPED_SHA256 = '6807bc4f2d2adbe5e6d1a10b0ac47fa7631e8d7ab
 // The Webhooks B spec example (providers/webhooks-b.md):
 //   python3 -c "import hmac,hashlib,base64;print(base64.b64encode(hmac.new(b'whsec-test',b'POST|1732550400|{\"userActionNotificationEventType\":\"user.action\"}',hashlib.sha512).digest()).decode())"
 export const KAT_WEBHOOKS_B = 'QOhbVxykcGVlec1IeGvTpRpG4cyKWIrScAslyO0OyythDWBF6TqDUui0PuBbxMc/hAe4jhSddNfFi+Pu+S9hMQ==';
+/** The Webhooks B strategy the {@link KAT_WEBHOOKS_B} vector is for. */
+export const KAT_WEBHOOKS_B_OPTIONS: HmacOptions = {
+  header: 'X-Webhook-Signature',
+  algorithm: 'sha512',
+  encoding: 'base64',
+  signature: 'v1={digest}',
+  message: '{$method}|{$request.header.X-Timestamp}|{$request.body}',
+  missingHeader: 'empty',
+};
