@@ -1,5 +1,5 @@
 // How a raw body is kept in a store: UTF-8 text or base64, cut at a byte limit.
-import { base64Of } from './bytes.js';
+import { base64Of, bytesOfBase64, utf8Bytes } from './bytes.js';
 import type { Delivery } from './delivery-store.js';
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
@@ -46,5 +46,5 @@ export function encodeStoredBody(rawBody: Uint8Array, maxBytes = 1024 * 1024): P
  * ```
  */
 export function decodeStoredBody(stored: Pick<Delivery, 'body' | 'bodyEncoding'>): Uint8Array {
-  return stored.bodyEncoding === 'base64' ? new Uint8Array(Buffer.from(stored.body, 'base64')) : new TextEncoder().encode(stored.body);
+  return stored.bodyEncoding === 'base64' ? bytesOfBase64(stored.body) : utf8Bytes(stored.body);
 }
