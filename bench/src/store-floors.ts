@@ -82,6 +82,29 @@ function accept(delivery: BenchDelivery, now: number) {
 }
 
 /**
+ * Deliveries per second of `store`, which claims and records each group of
+ * {@link FLOOR_GROUP} deliveries (verified and parsed here) in one commit, one group at a time.
+ */
+async function groupRate(
+  pool: readonly BenchDelivery[],
+  seconds: number,
+  store: (group: Array<ReturnType<typeof accept>>, now: number) => Promise<void>,
+): Promise<number> {
+  let next = 0;
+  let recorded = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  while (performance.now() < deadline && next < pool.length) {
+    const now = Date.now();
+    const group = pool.slice(next, next + FLOOR_GROUP).map((delivery) => accept(delivery, now));
+    next += group.length;
+    await store(group, now);
+    recorded += group.length;
+  }
+  return recorded / ((performance.now() - started) / 1000);
+}
+
+/**
  * Deliveries per second of the hand-written better-sqlite3 receiver: WAL, `synchronous = FULL`,
  * groups of {@link FLOOR_GROUP} deliveries verified and parsed, then claimed and recorded in one
  * `BEGIN IMMEDIATE … COMMIT` (one fsync per group), yielding to the event loop between groups
@@ -102,24 +125,15 @@ export async function sqliteFloorRate(file: string, pool: readonly BenchDelivery
     const insert = db.prepare(INSERT_SQLITE);
     const begin = db.prepare('begin immediate');
     const commit = db.prepare('commit');
-    let next = 0;
-    let recorded = 0;
-    const started = performance.now();
-    const deadline = started + seconds * 1000;
-    while (performance.now() < deadline && next < pool.length) {
-      const now = Date.now();
-      const group = pool.slice(next, next + FLOOR_GROUP).map((delivery) => accept(delivery, now));
-      next += group.length;
+    return await groupRate(pool, seconds, async (group, now) => {
       begin.run();
       for (const row of group) {
         if (claim.get(row.provider, row.key, row.id, now, now + WINDOW_MS) === undefined) continue; // a duplicate: nothing to record
         insert.run(row.id, now, row.provider, row.event, row.event, row.key, row.path, row.headers, row.body, row.body, row.durationMs);
       }
       commit.run();
-      recorded += group.length;
       await new Promise((resolve) => setImmediate(resolve));
-    }
-    return recorded / ((performance.now() - started) / 1000);
+    });
   } finally {
     db.close();
   }
@@ -194,14 +208,7 @@ export async function postgresBatchedFloorRate(url: string, pool: readonly Bench
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    let next = 0;
-    let recorded = 0;
-    const started = performance.now();
-    const deadline = started + seconds * 1000;
-    while (performance.now() < deadline && next < pool.length) {
-      const now = Date.now();
-      const group = pool.slice(next, next + FLOOR_GROUP).map((delivery) => accept(delivery, now));
-      next += group.length;
+    return await groupRate(pool, seconds, async (group, now) => {
       const column = <K extends keyof (typeof group)[number]>(name: K) => group.map((row) => row[name]);
       await client.query({
         name: 'hookgate_floor_batch',
@@ -219,9 +226,7 @@ export async function postgresBatchedFloorRate(url: string, pool: readonly Bench
           now + WINDOW_MS,
         ],
       });
-      recorded += group.length;
-    }
-    return recorded / ((performance.now() - started) / 1000);
+    });
   } finally {
     await client.end();
   }
