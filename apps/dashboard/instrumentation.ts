@@ -15,6 +15,14 @@ export async function register(): Promise<void> {
   // the x-forwarded-* that `next start` adds) and see the peer address as metadata.
   const { installSenderStamp } = await import('@hookgate/adapter-next');
   installSenderStamp();
-  const { startDashboard } = await import('./lib/startup');
+  let startDashboard: () => Promise<void>;
+  try {
+    ({ startDashboard } = await import('./lib/startup'));
+  } catch (error) {
+    // The registry failed to load (HOOKGATE_CONFIG missing, not importable or invalid): say why and stop.
+    if ((error as { code?: unknown } | null)?.code !== 'invalid_config') throw error;
+    console.error(`\n${(error as Error).message}\n`);
+    process.exit(1);
+  }
   await startDashboard();
 }

@@ -30,13 +30,21 @@ export type DeliveryDiagnosis =
  * @example
  * ```ts
  * const { secrets } = await getRuntime();
- * const result = await diagnoseDelivery(delivery, secrets[delivery.provider] ?? [], { signature: 'sha256=…' });
+ * const result = await diagnoseDelivery(delivery, secrets, { signature: 'sha256=…' });
  * if (result.kind === 'diagnosis') result.diagnosis.findings.map((finding) => finding.problem);
  * ```
  */
-export async function diagnoseDelivery(delivery: Delivery, secrets: readonly string[], input: DiagnosisInput = {}): Promise<DeliveryDiagnosis> {
-  const entry = registry.providers.find((candidate) => candidate.id === delivery.provider);
+export async function diagnoseDelivery(
+  delivery: Delivery,
+  secretsByRoute: Readonly<Record<string, readonly string[]>>,
+  input: DiagnosisInput = {},
+): Promise<DeliveryDiagnosis> {
+  // Deliveries carry the provider's own id, which is the route id unless the entry renamed it.
+  const entry =
+    registry.providers.find((candidate) => candidate.id === delivery.provider) ??
+    registry.providers.find((candidate) => candidate.provider.id === delivery.provider);
   if (!entry) return { kind: 'unavailable', message: `Provider "${delivery.provider}" is no longer in the registry, so its verification cannot be re-run.` };
+  const secrets = secretsByRoute[entry.id] ?? [];
   if (secrets.length === 0) return { kind: 'unavailable', message: `No secret is configured for ${delivery.provider}.` };
   const strategy = entry.provider.verification;
   const headers: Record<string, string> = { ...delivery.headers };

@@ -45,7 +45,7 @@ export default async function DeliveryPage({ params }: Props) {
   ]);
 
   // Only rejected signatures get the debugger; what it finds without the signature is rendered at once.
-  const diagnosis = delivery.status === 'rejected_signature' ? await diagnoseDelivery(delivery, secrets[delivery.provider] ?? []) : null;
+  const diagnosis = delivery.status === 'rejected_signature' ? await diagnoseDelivery(delivery, secrets) : null;
   const info = STATUS_INFO[delivery.status];
   const signature = signatureFact(delivery);
   // Bounded: a hostile body (deep or large) must not turn into megabytes of HTML.

@@ -41,6 +41,6 @@ export async function POST(request: Request, context: { params: Promise<{ id: st
     const delivery = isDeliveryId(id) ? await store.get(id) : null;
     if (!delivery) return null;
     const { secrets } = await getRuntime();
-    return diagnoseDelivery(delivery, secrets[delivery.provider] ?? [], input);
+    return diagnoseDelivery(delivery, secrets, input);
   });
 }

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fixtures, signPylon } from '@hookgate/provider-pylon';
+import { APP_DIR, exitCode, spawnDashboard, startDashboard, stopDashboard } from './support/server';
+import { expect, test } from './support/test';
+
+// An application's own hookgate.config.ts, loaded when the server starts (HOOKGATE_CONFIG, what
+// `hookgate-dashboard --config` sets) instead of the repository's config compiled into the build.
+const APP_CONFIG = path.join(APP_DIR, 'e2e/fixtures/app-config/hookgate.config.ts');
+
+test('HOOKGATE_CONFIG: the server serves the providers of a config file read at start', async ({ page }) => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hookgate-e2e-config-'));
+  const server = await startDashboard('app-config', {
+    HOOKGATE_CONFIG: APP_CONFIG,
+    HOOKGATE_DATA_DIR: dataDir,
+    APP_SUPPORT_DESK_SECRET: 'app-config-secret-0123',
+  });
+  try {
+    expect(server.output()).toContain('Serving /api/webhooks/support-desk');
+    // The route id and secret variable come from the app's config; the repository's providers are gone.
+    const signed = signPylon({ payload: fixtures.valid.IssueNewEvent, secret: 'app-config-secret-0123' });
+    const handled = await fetch(`${server.url}/api/webhooks/support-desk`, { method: 'POST', headers: signed.headers, body: signed.body });
+    expect(handled.status).toBe(200);
+    const gone = await fetch(`${server.url}/api/webhooks/github`, { method: 'POST', body: '{}' });
+    expect(gone.status).toBe(404);
+    await page.goto(`${server.url}/deliveries`);
+    await expect(page.getByLabel('Provider').locator('option')).toHaveText(['All providers', 'support-desk']);
+  } finally {
+    await stopDashboard(server);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('HOOKGATE_CONFIG naming a missing file stops the server at start, naming it', async () => {
+  const server = await spawnDashboard('missing-config', { HOOKGATE_CONFIG: '/nonexistent/hookgate.config.ts' });
+  expect(await exitCode(server, 60_000)).toBe(1);
+  expect(server.output()).toContain('Hookgate config /nonexistent/hookgate.config.ts does not exist.');
+});
