@@ -7,6 +7,26 @@ import { createWebhookHandler } from './handler.js';
 import { REDACTED } from './headers.js';
 import { MemoryStore } from './memory-store.js';
 
+/** A delivery input as a store receives it, minus what each test sets. */
+const stored = {
+  receivedAt: new Date(NOW).toISOString(),
+  provider: 'shop',
+  event: null,
+  variant: null,
+  status: 'handled',
+  reason: null,
+  message: null,
+  dedupeKey: null,
+  duplicateOf: null,
+  secretIndex: null,
+  method: 'POST',
+  path: null,
+  headers: {},
+  rawBody: new Uint8Array(),
+  payload: null,
+  durationMs: 1,
+} as const;
+
 /** Every key of a recorded DeliveryInput: the same set whatever the outcome. */
 const DELIVERY_KEYS = [
   'dedupeKey',
@@ -97,28 +117,10 @@ describe('handle(): the delivery a store receives', () => {
 });
 
 describe('MemoryStore: receivedAtMs', () => {
-  const base = {
-    provider: 'shop',
-    event: null,
-    variant: null,
-    status: 'handled',
-    reason: null,
-    message: null,
-    dedupeKey: null,
-    duplicateOf: null,
-    secretIndex: null,
-    method: 'POST',
-    path: null,
-    headers: {},
-    rawBody: new Uint8Array(),
-    payload: null,
-    durationMs: 1,
-  } as const;
-
   it('orders and writes receivedAt from the number when given, from the text otherwise (same result)', async () => {
     const store = new MemoryStore();
-    await store.record({ ...base, id: 'b', receivedAt: new Date(NOW + 5).toISOString(), receivedAtMs: NOW + 5 });
-    await store.record({ ...base, id: 'a', receivedAt: '2024-11-25T16:00:00.001+00:00' });
+    await store.record({ ...stored, id: 'b', receivedAt: new Date(NOW + 5).toISOString(), receivedAtMs: NOW + 5 });
+    await store.record({ ...stored, id: 'a', receivedAt: '2024-11-25T16:00:00.001+00:00' });
     const { items } = await store.list();
     expect(items.map((d) => [d.id, d.receivedAt])).toEqual([
       ['b', new Date(NOW + 5).toISOString()],
@@ -197,29 +199,12 @@ describe('handle(): listeners (issue 14: dispatched without a promise per listen
 });
 
 describe('MemoryStore: payload text shared with the body when equal', () => {
-  const base = {
-    receivedAt: new Date(NOW).toISOString(),
-    provider: 'shop',
-    event: 'order.paid',
-    variant: 'order.paid',
-    status: 'handled',
-    reason: null,
-    message: null,
-    dedupeKey: null,
-    duplicateOf: null,
-    secretIndex: 0,
-    method: 'POST',
-    path: null,
-    headers: {},
-    durationMs: 1,
-  } as const;
-
   it('reads back the same body and payload whether the payload serialises to the body text or not', async () => {
     const store = new MemoryStore();
     const compact = '{"type":"order.paid","id":"a","amount":1}';
     const spaced = '{ "type": "order.paid", "id": "b", "amount": 1 }';
-    await store.record({ ...base, id: 'a', rawBody: new TextEncoder().encode(compact), payload: JSON.parse(compact) });
-    await store.record({ ...base, id: 'b', rawBody: new TextEncoder().encode(spaced), payload: { ...JSON.parse(spaced), normalised: true } });
+    await store.record({ ...stored, id: 'a', rawBody: new TextEncoder().encode(compact), payload: JSON.parse(compact) });
+    await store.record({ ...stored, id: 'b', rawBody: new TextEncoder().encode(spaced), payload: { ...JSON.parse(spaced), normalised: true } });
     const a = await store.get('a');
     const b = await store.get('b');
     expect([a?.body, a?.payload]).toEqual([compact, { type: 'order.paid', id: 'a', amount: 1 }]);
