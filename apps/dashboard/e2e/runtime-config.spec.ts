@@ -21,11 +21,21 @@ test('HOOKGATE_CONFIG: the server serves the providers of a config file read at 
     // The route id and secret variable come from the app's config; the repository's providers are gone.
     const signed = signPylon({ payload: fixtures.valid.IssueNewEvent, secret: 'app-config-secret-0123' });
     const handled = await fetch(`${server.url}/api/webhooks/support-desk`, { method: 'POST', headers: signed.headers, body: signed.body });
-    expect(handled.status).toBe(200);
+    // Inbox mode: answered 202 once queued; no worker runs here, so it stays queued.
+    expect(handled.status).toBe(202);
+    const { deliveryId } = (await handled.json()) as { deliveryId: string };
     const gone = await fetch(`${server.url}/api/webhooks/github`, { method: 'POST', body: '{}' });
     expect(gone.status).toBe(404);
     await page.goto(`${server.url}/deliveries`);
     await expect(page.getByLabel('Provider').locator('option')).toHaveText(['All providers', 'support-desk']);
+    // The inbox statuses in the filter, the badge and the delivery page.
+    await page.getByLabel('Status').selectOption('queued');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(/status=queued/);
+    const row = page.locator(`tr[data-delivery-id="${deliveryId}"]`);
+    await expect(row.locator('[data-status]')).toHaveText('Queued');
+    await row.getByRole('link').click();
+    await expect(page.getByRole('region', { name: 'Attempts' })).toContainText('Queued: no attempt yet');
   } finally {
     await stopDashboard(server);
     rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { DeliveriesTable } from '../../components/deliveries-table';
 import { DeliveryFiltersForm } from '../../components/delivery-filters-form';
 import { EmptyState, NoDeliveriesYet } from '../../components/empty-state';
+import { ReplayMatchingButton } from '../../components/replay-controls';
 import { LiveDeliveries } from '../../components/live-deliveries';
 import { requirePageAccess } from '../../lib/access';
 import { PROVIDER_OPTIONS } from '../../lib/registry';
@@ -54,6 +55,11 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       ) : null}
       <section className="card" aria-label="Delivery list">
         <DeliveryFiltersForm filters={filters} providers={PROVIDER_OPTIONS} />
+        {store.inbox ? (
+          <div className="replay-bar">
+            <ReplayMatchingButton query={firstPageQuery} />
+          </div>
+        ) : null}
         <LiveDeliveries
           filterQuery={pollQuery}
           newest={newestRow && !filters.cursor ? { receivedAt: newestRow.receivedAt, id: newestRow.id } : null}

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { OUTCOME_STATUS, REDACTED, type Delivery } from '@hookgate/core';
+import { OUTCOME_STATUS, REDACTED, REPLAYABLE_STATUSES, type Delivery, type DeliveryAttempt } from '@hookgate/core';
 import { Card } from '../../../components/card';
 import { CopyButton } from '../../../components/copy-button';
+import { ReplayDeliveryButton } from '../../../components/replay-controls';
 import { VerificationDebugger } from '../../../components/verification-debugger';
 import { eventLabel } from '../../../components/deliveries-table';
 import { JsonViewBlock } from '../../../components/json-view-block';
@@ -35,14 +36,17 @@ export default async function DeliveryPage({ params }: Props) {
   if (!delivery) notFound();
 
   // Duplicates point at the first delivery of their dedupe key; the key is searchable.
-  const [duplicates, original] = await Promise.all([
+  const [duplicates, original, attempts] = await Promise.all([
     delivery.dedupeKey && delivery.status !== 'duplicate' && delivery.status !== 'in_progress'
       ? store
           .list({ provider: delivery.provider, status: ['duplicate', 'in_progress'], q: delivery.dedupeKey, limit: 100 })
           .then((page) => page.items.filter((item) => item.duplicateOf === delivery.id))
       : Promise.resolve([] as Delivery[]),
     delivery.duplicateOf ? store.get(delivery.duplicateOf) : Promise.resolve(null),
+    // Inbox attempts (worker runs and replays); null for a store without an inbox.
+    store.inbox ? store.inbox.attempts(delivery.id) : Promise.resolve(null),
   ]);
+  const replayable = attempts !== null && REPLAYABLE_STATUSES.includes(delivery.status);
 
   // Only rejected signatures get the debugger; what it finds without the signature is rendered at once.
   const diagnosis = delivery.status === 'rejected_signature' ? await diagnoseDelivery(delivery, secrets) : null;
@@ -150,6 +154,26 @@ export default async function DeliveryPage({ params }: Props) {
           </Card>
         </div>
 
+        {attempts !== null ? (
+          <Card id="attempts" title="Attempts" aside={replayable ? <ReplayDeliveryButton deliveryId={delivery.id} /> : null}>
+            <div className="card-body">
+              {attempts.length === 0 ? (
+                <p className="muted" style={{ margin: 0 }}>
+                  {delivery.status === 'queued'
+                    ? 'Queued: no attempt yet (a worker picks it up).'
+                    : 'No attempts recorded: the listeners ran inline, while the request was answered.'}
+                </p>
+              ) : (
+                <ol className="attempts" data-testid="attempts">
+                  {attempts.map((attempt) => (
+                    <AttemptItem key={attempt.id} attempt={attempt} />
+                  ))}
+                </ol>
+              )}
+            </div>
+          </Card>
+        ) : null}
+
         {diagnosis ? (
           <Card
             id="debugger"
@@ -256,5 +280,21 @@ export default async function DeliveryPage({ params }: Props) {
         ) : null}
       </div>
     </>
+  );
+}
+
+function AttemptItem({ attempt }: { attempt: DeliveryAttempt }) {
+  return (
+    <li className={`attempt${attempt.error === null ? '' : ' attempt-failed'}`} data-attempt={attempt.attempt}>
+      <strong>#{attempt.attempt}</strong>
+      <span>{attempt.error === null ? 'succeeded' : 'failed'}</span>
+      <span className="muted">
+        {attempt.trigger === 'replay' ? `replay asked by ${attempt.requestedBy ?? 'someone'}` : `worker ${attempt.requestedBy ?? ''}`.trim()}
+      </span>
+      <span className="muted">
+        <LocalTime iso={attempt.startedAt} withMs /> · {formatDuration(attempt.durationMs)}
+      </span>
+      {attempt.error === null ? null : <span className="attempt-error">{attempt.error}</span>}
+    </li>
   );
 }

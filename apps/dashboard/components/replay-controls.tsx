@@ -1,0 +1,140 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+
+type Phase = { kind: 'idle' } | { kind: 'confirm'; count: number; more: boolean } | { kind: 'busy' } | { kind: 'done'; text: string; failed: boolean };
+
+async function postJson(url: string, body?: unknown): Promise<{ status: number; data: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  return { status: response.status, data: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * "Replay" on a delivery page: asks once, then runs the listeners again for this delivery
+ * (`POST /api/deliveries/:id/replay`) and refreshes the page so the new attempt shows.
+ *
+ * @example
+ * ```tsx
+ * <ReplayDeliveryButton deliveryId={delivery.id} />
+ * ```
+ */
+export function ReplayDeliveryButton({ deliveryId }: { deliveryId: string }) {
+  const router = useRouter();
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  async function replay() {
+    setPhase({ kind: 'busy' });
+    try {
+      const { data } = await postJson(`/api/deliveries/${deliveryId}/replay`);
+      const ok = data.ok === true;
+      setPhase({
+        kind: 'done',
+        failed: !ok,
+        text: ok ? `Replayed as attempt #${String(data.attempt)}: ${String(data.status)}.` : `Not replayed: ${String(data.message ?? data.reason)}.`,
+      });
+      router.refresh();
+    } catch (error) {
+      setPhase({ kind: 'done', failed: true, text: `Replay failed: ${(error as Error).message}` });
+    }
+  }
+  return (
+    <div className="replay" data-testid="replay-one">
+      {phase.kind === 'confirm' ? (
+        <>
+          <span>Run the listeners again for this delivery?</span>
+          <button type="button" className="button button-primary button-small" onClick={replay}>
+            Replay now
+          </button>
+          <button type="button" className="button button-small" onClick={() => setPhase({ kind: 'idle' })}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          className="button button-small"
+          disabled={phase.kind === 'busy'}
+          onClick={() => setPhase({ kind: 'confirm', count: 1, more: false })}
+        >
+          {phase.kind === 'busy' ? 'Replaying…' : 'Replay…'}
+        </button>
+      )}
+      <span role="status" className={phase.kind === 'done' && phase.failed ? 'replay-failed' : 'muted'}>
+        {phase.kind === 'done' ? phase.text : ''}
+      </span>
+    </div>
+  );
+}
+
+/**
+ * "Replay matching…" on the deliveries list: counts the replayable deliveries the current
+ * filters match (`GET /api/deliveries/replay?…`), asks with that count, then replays them
+ * (`POST /api/deliveries/replay`, refused if more match by then) and refreshes the list.
+ *
+ * @example
+ * ```tsx
+ * <ReplayMatchingButton query="status=dead&provider=pylon" />
+ * ```
+ */
+export function ReplayMatchingButton({ query }: { query: string }) {
+  const router = useRouter();
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  async function count() {
+    setPhase({ kind: 'busy' });
+    try {
+      const response = await fetch(`/api/deliveries/replay${query ? `?${query}` : ''}`, { headers: { accept: 'application/json' }, cache: 'no-store' });
+      const data = (await response.json()) as { count?: number; more?: boolean; message?: string };
+      if (!response.ok || typeof data.count !== 'number') throw new Error(data.message ?? `HTTP ${response.status}`);
+      if (data.count === 0)
+        setPhase({ kind: 'done', failed: false, text: 'Nothing to replay: no handled, handler-error or dead delivery matches these filters.' });
+      else setPhase({ kind: 'confirm', count: data.count, more: data.more === true });
+    } catch (error) {
+      setPhase({ kind: 'done', failed: true, text: `Could not count: ${(error as Error).message}` });
+    }
+  }
+  async function replay(expected: number) {
+    setPhase({ kind: 'busy' });
+    try {
+      const { status, data } = await postJson('/api/deliveries/replay', { query, expected });
+      if (status !== 200) throw new Error(String(data.message ?? `HTTP ${status}`));
+      const failed = Number(data.failed);
+      setPhase({
+        kind: 'done',
+        failed: failed > 0,
+        text: `Replayed ${String(data.replayed)} ${data.replayed === 1 ? 'delivery' : 'deliveries'}${failed > 0 ? `, ${failed} failed` : ''}${data.truncated ? '; more match: replay again to continue' : ''}.`,
+      });
+      router.refresh();
+    } catch (error) {
+      setPhase({ kind: 'done', failed: true, text: `Replay refused: ${(error as Error).message}` });
+    }
+  }
+  const noun = (count: number) => `${count} ${count === 1 ? 'delivery' : 'deliveries'}`;
+  return (
+    <div className="replay" data-testid="replay-matching">
+      {phase.kind === 'confirm' ? (
+        <>
+          <span>
+            Replay {noun(phase.count)} matching these filters{phase.more ? ` (the newest ${phase.count}; more match)` : ''}? Their listeners run again.
+          </span>
+          <button type="button" className="button button-primary button-small" onClick={() => replay(phase.count)}>
+            Replay {noun(phase.count)}
+          </button>
+          <button type="button" className="button button-small" onClick={() => setPhase({ kind: 'idle' })}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button button-small" disabled={phase.kind === 'busy'} onClick={count}>
+          {phase.kind === 'busy' ? 'Working…' : 'Replay matching…'}
+        </button>
+      )}
+      <span role="status" className={phase.kind === 'done' && phase.failed ? 'replay-failed' : 'muted'}>
+        {phase.kind === 'done' ? phase.text : ''}
+      </span>
+    </div>
+  );
+}
