@@ -21,7 +21,7 @@ const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
  * await target.kill();
  * ```
  */
-export function startChildServer(entry: string, args: readonly string[], nodeOptions: readonly string[] = []): Promise<ChildServer> {
+export function startChildServer(entry: string, args: readonly string[], nodeOptions: readonly string[] = [], startTimeoutMs = 30_000): Promise<ChildServer> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', entry, ...args], {
       cwd: BENCH_DIR,
@@ -30,8 +30,8 @@ export function startChildServer(entry: string, args: readonly string[], nodeOpt
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${entry} did not start within 30 s: ${output}`));
-    }, 30_000);
+      reject(new Error(`${entry} did not start within ${startTimeoutMs / 1000} s: ${output}`));
+    }, startTimeoutMs);
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.once('exit', (code) => {
       clearTimeout(timer);

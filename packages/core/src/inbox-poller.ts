@@ -103,10 +103,13 @@ export function pollInbox(queue: PolledQueue, options: InboxWorkOptions): InboxS
     timer = setTimeout(() => void fill(), delayMs);
   }
 
-  async function fill(): Promise<void> {
+  async function fill(eager = true): Promise<void> {
     if (stopping || taking) return;
     const free = options.concurrency - running.size;
     if (free <= 0) return;
+    // After a job ends, take again only once half the slots are free: one take (a commit on
+    // PostgreSQL) then hands out several jobs instead of one per finished job.
+    if (!eager && running.size > 0 && free < Math.ceil(options.concurrency / 2)) return;
     taking = true;
     let jobs: InboxJob[] = [];
     try {
@@ -123,7 +126,7 @@ export function pollInbox(queue: PolledQueue, options: InboxWorkOptions): InboxS
         running.delete(promise);
         wake?.();
         // A slot came free: look for more at once (a busy queue is drained without waiting).
-        if (!stopping) setImmediate(() => void fill());
+        if (!stopping) setImmediate(() => void fill(false));
       });
       running.add(promise);
     }

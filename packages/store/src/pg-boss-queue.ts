@@ -84,10 +84,13 @@ export class PgBossQueue {
     }
   }
 
-  /** Enqueues a delivery's job on `executor`'s connection (the enqueue transaction); a known id is kept as it is. */
-  async send(data: { deliveryId: string; provider: string }, executor: PgBossExecutor): Promise<void> {
+  /** Enqueues several deliveries' jobs on `executor`'s connection in one statement; known ids are kept as they are. */
+  async insert(jobs: ReadonlyArray<{ deliveryId: string; provider: string }>, executor: PgBossExecutor): Promise<void> {
     const boss = await this.#start();
-    await boss.send(INBOX_QUEUE, data, { id: data.deliveryId, db: executor as PgBoss.Db });
+    await boss.insert(
+      jobs.map((data) => ({ id: data.deliveryId, name: INBOX_QUEUE, data })),
+      { db: executor as PgBoss.Db },
+    );
   }
 
   /** Takes up to `limit` due jobs (pg-boss's `SKIP LOCKED` fetch); `attempt` counts pg-boss's retries. */
@@ -97,13 +100,21 @@ export class PgBossQueue {
     return jobs.map((job) => ({ deliveryId: job.data.deliveryId, provider: job.data.provider, attempt: job.retryCount + 1 }));
   }
 
-  /** Moves a job on after its attempt: complete (handled), fail → pg-boss retries it (retrying), cancel (dead). */
-  async settle(deliveryId: string, status: 'handled' | 'retrying' | 'dead', error: string | null, executor: PgBossExecutor): Promise<void> {
+  /**
+   * Moves jobs on after their attempts, on `executor`'s connection: complete (handled), fail →
+   * pg-boss schedules the retry (retrying), cancel (dead). One statement per outcome, plus one per retry.
+   */
+  async settle(jobs: ReadonlyArray<{ deliveryId: string; status: 'handled' | 'retrying' | 'dead'; error: string | null }>, executor: PgBossExecutor): Promise<void> {
     const boss = await this.#start();
     const options = { db: executor as PgBoss.Db };
-    if (status === 'handled') await boss.complete(INBOX_QUEUE, deliveryId, options);
-    else if (status === 'retrying') await boss.fail(INBOX_QUEUE, deliveryId, { message: error ?? 'failed' }, options);
-    else await boss.cancel(INBOX_QUEUE, deliveryId, options);
+    const ids = (status: string) => jobs.filter((job) => job.status === status).map((job) => job.deliveryId);
+    const handled = ids('handled');
+    const dead = ids('dead');
+    if (handled.length > 0) await boss.complete(INBOX_QUEUE, handled, options);
+    if (dead.length > 0) await boss.cancel(INBOX_QUEUE, dead, options);
+    for (const job of jobs) {
+      if (job.status === 'retrying') await boss.fail(INBOX_QUEUE, job.deliveryId, { message: job.error ?? 'failed' }, options);
+    }
   }
 
   /** Stops pg-boss (its maintenance and its pool). */

@@ -2,11 +2,24 @@
 import type { DeliveryAttempt, DeliveryInbox, DeliveryStatus, InboxJob, InboxSubscription, InboxWorkOptions } from '@hookgate/core';
 import { pollInbox, type CompleteInput, type PolledQueue } from '@hookgate/core/store';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import { CLAIM_SET, DONE_TAKEOVER } from './hot-writes.js';
-import type { PgBossQueue, PgBossExecutor } from './pg-boss-queue.js';
+import { CLAIM_SET, DELIVERY_COLUMNS, DONE_TAKEOVER, POSTGRES_COLUMN_TYPES } from './hot-writes.js';
+import type { PgBossExecutor, PgBossQueue } from './pg-boss-queue.js';
+import { TurnBatch } from './turn-batch.js';
 import { toDeliveryRow } from './row-mapping.js';
-import type { AttemptsTable, StoreDatabase } from './schema.js';
+import type { AttemptsTable, DedupeTable, DeliveriesTable, StoreDatabase } from './schema.js';
 import type { SqlStoreBackend } from './sql-delivery-store.js';
+
+/** Most enqueues one PostgreSQL transaction carries. */
+const ENQUEUE_BATCH = 500;
+
+/** One enqueue of a PostgreSQL batch. */
+interface Enqueue {
+  row: DeliveriesTable;
+  done: DedupeTable;
+}
+
+/** One finished attempt of a PostgreSQL batch. */
+type Finish = Parameters<PolledQueue['finish']>[0];
 
 /** Statuses of a delivery that still waits for (another) attempt. */
 const PENDING_STATUSES = ['queued', 'retrying'] as const;
@@ -32,6 +45,8 @@ export class SqlInbox implements DeliveryInbox {
   readonly #backend: SqlStoreBackend;
   readonly #queue: PgBossQueue | undefined;
   readonly #subscriptions = new Set<InboxSubscription>();
+  readonly #enqueues = new TurnBatch<Enqueue>((batch) => this.#enqueueBatch(batch), ENQUEUE_BATCH);
+  readonly #finishes = new TurnBatch<Finish>((batch) => this.#finishBatch(batch), ENQUEUE_BATCH);
 
   constructor(backend: SqlStoreBackend, queue: PgBossQueue | undefined) {
     this.#backend = backend;
@@ -56,19 +71,54 @@ export class SqlInbox implements DeliveryInbox {
       await this.#backend.hot.complete(row, done);
       return;
     }
-    const queue = this.#queue;
-    await queue.ready();
-    await this.#backend.write((db) =>
+    await this.#queue.ready();
+    // Enqueues of one event-loop turn share one transaction (one commit, a handful of
+    // statements), like the store's other hot writes: each resolves once that commit is durable.
+    await this.#enqueues.add({ row, done });
+  }
+
+  /** Delivery rows, their `done` claims and their pg-boss jobs, in one transaction. */
+  #enqueueBatch(batch: Enqueue[]): Promise<void> {
+    const queue = this.#queue!;
+    const column = <T>(values: T[], type: string) => sql`${values}::${sql.raw(type)}[]`;
+    return this.#backend.write((db) =>
       db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('hookgate_deliveries')
-          .values(row)
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .execute();
+        await sql`insert into hookgate_deliveries (${sql.join(DELIVERY_COLUMNS.map((name) => sql.ref(name)))})
+          select * from unnest(${sql.join(
+            DELIVERY_COLUMNS.map((name) =>
+              column(
+                batch.map((item) => item.row[name]),
+                POSTGRES_COLUMN_TYPES[name],
+              ),
+            ),
+          )})
+          on conflict (id) do nothing`.execute(trx);
+        const done = batch.map((item) => item.done);
         await sql`insert into hookgate_dedupe (provider, dedupe_key, delivery_id, state, claimed_at, expires_at)
-          values (${done.provider}, ${done.dedupe_key}, ${done.delivery_id}, ${done.state}, ${done.claimed_at}, ${done.expires_at})
+          select * from unnest(${column(
+            done.map((claim) => claim.provider),
+            'text',
+          )}, ${column(
+            done.map((claim) => claim.dedupe_key),
+            'text',
+          )}, ${column(
+            done.map((claim) => claim.delivery_id),
+            'text',
+          )}, ${column(
+            done.map((claim) => claim.state),
+            'text',
+          )}, ${column(
+            done.map((claim) => claim.claimed_at),
+            'bigint',
+          )}, ${column(
+            done.map((claim) => claim.expires_at),
+            'bigint',
+          )})
           on conflict (provider, dedupe_key) do update set ${sql.raw(CLAIM_SET)} where ${sql.raw(DONE_TAKEOVER)}`.execute(trx);
-        await queue.send({ deliveryId: delivery.id, provider: row.provider }, executorOf(trx));
+        await queue.insert(
+          batch.map((item) => ({ deliveryId: item.row.id, provider: item.row.provider })),
+          executorOf(trx),
+        );
       }),
     );
   }
@@ -180,16 +230,61 @@ export class SqlInbox implements DeliveryInbox {
     await queue.ready({ leaseMs: options.leaseMs, retry: options.retry });
     return {
       take: ({ limit }) => queue.fetch(limit),
-      finish: ({ job, attempt, status, reason, message }) =>
-        this.#backend.write((db) =>
-          db.transaction().execute(async (trx) => {
-            await trx.updateTable('hookgate_deliveries').set({ status, reason, message }).where('id', '=', job.deliveryId).execute();
-            await insertAttempt(trx, attempt);
-            // In the same transaction: the attempt is recorded if and only if pg-boss moves on.
-            await queue.settle(job.deliveryId, status, attempt.error, executorOf(trx));
-          }),
-        ),
+      // Attempts finished in one turn are recorded with their pg-boss moves in one transaction:
+      // an attempt is recorded if and only if pg-boss moves its job on.
+      finish: (input) => this.#finishes.add(input),
     };
+  }
+
+  #finishBatch(batch: Finish[]): Promise<void> {
+    const queue = this.#queue!;
+    const column = <T>(values: T[], type: string) => sql`${values}::${sql.raw(type)}[]`;
+    const attempts = batch.map((finish) => attemptRow(finish.attempt));
+    return this.#backend.write((db) =>
+      db.transaction().execute(async (trx) => {
+        await sql`update hookgate_deliveries as d set status = u.status, reason = u.reason, message = u.message
+          from unnest(${column(
+            batch.map((finish) => finish.job.deliveryId),
+            'text',
+          )}, ${column(
+            batch.map((finish) => finish.status),
+            'text',
+          )}, ${column(
+            batch.map((finish) => finish.reason),
+            'text',
+          )}, ${column(
+            batch.map((finish) => finish.message),
+            'text',
+          )}) as u(id, status, reason, message)
+          where d.id = u.id`.execute(trx);
+        const names = Object.keys(attempts[0]!) as Array<keyof AttemptsTable>;
+        const types: Record<keyof AttemptsTable, string> = {
+          id: 'text',
+          delivery_id: 'text',
+          attempt: 'integer',
+          started_at: 'bigint',
+          duration_ms: 'double precision',
+          error: 'text',
+          trigger: 'text',
+          requested_by: 'text',
+        };
+        await sql`insert into hookgate_attempts (${sql.join(names.map((name) => sql.ref(name)))})
+          select * from unnest(${sql.join(
+            names.map((name) =>
+              column(
+                attempts.map((row) => row[name]),
+                types[name],
+              ),
+            ),
+          )})
+          on conflict (id) do nothing`.execute(trx);
+        const executor = executorOf(trx);
+        await queue.settle(
+          batch.map((finish) => ({ deliveryId: finish.job.deliveryId, status: finish.status, error: finish.attempt.error })),
+          executor,
+        );
+      }),
+    );
   }
 
   /**
@@ -222,7 +317,15 @@ function executorOf(trx: Transaction<StoreDatabase> | Kysely<StoreDatabase>): Pg
 }
 
 async function insertAttempt(db: Kysely<StoreDatabase>, attempt: DeliveryAttempt): Promise<void> {
-  const row: AttemptsTable = {
+  await db
+    .insertInto('hookgate_attempts')
+    .values(attemptRow(attempt))
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .execute();
+}
+
+function attemptRow(attempt: DeliveryAttempt): AttemptsTable {
+  return {
     id: attempt.id,
     delivery_id: attempt.deliveryId,
     attempt: attempt.attempt,
@@ -232,11 +335,6 @@ async function insertAttempt(db: Kysely<StoreDatabase>, attempt: DeliveryAttempt
     trigger: attempt.trigger,
     requested_by: attempt.requestedBy,
   };
-  await db
-    .insertInto('hookgate_attempts')
-    .values(row)
-    .onConflict((conflict) => conflict.column('id').doNothing())
-    .execute();
 }
 
 function fromAttemptRow(row: AttemptsTable): DeliveryAttempt {
