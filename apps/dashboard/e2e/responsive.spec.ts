@@ -92,13 +92,18 @@ test.describe('phone, 390 × 844', () => {
   });
 
   test('delivery detail: summary, headers and bodies fit', async ({ page }) => {
+    // rejected: the verification debugger's form; handled: the attempts card and its Replay button.
     for (const [name, id] of [
       ['long', sent.long],
       ['unknown', sent.unknown],
+      ['rejected', sent.rejected],
+      ['handled', sent.handled],
     ] as const) {
       await page.goto(`/deliveries/${id}`);
       await expect(page.getByTestId('headers')).toBeVisible();
       expect(await sidewaysOverflow(page), name).toBe(0);
+      if (name === 'rejected') await boxInsideWindow(page, page.getByRole('button', { name: 'Check signature' }));
+      if (name === 'handled') await boxInsideWindow(page, page.getByRole('button', { name: 'Replay…' }));
       await boxInsideWindow(page, page.getByRole('heading', { level: 1 }));
       expect(await axeFindings(page)).toEqual([]);
       await saveScreenshot(page, `phone-detail-${name}`);

@@ -5,7 +5,7 @@
 // standalone/: the generated server.js, the server build and the static assets. The traced
 // node_modules are left out: the package's own dependencies provide them once installed.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,4 +30,17 @@ rmSync(target, { recursive: true, force: true });
 cpSync(path.join(server, 'server.js'), path.join(target, 'server.js'));
 cpSync(path.join(server, distName), path.join(target, distName), { recursive: true });
 cpSync(path.join(dist, 'static'), path.join(target, distName, 'static'), { recursive: true });
+// Turbopack reaches external packages through aliases (`pg-<hash>`) that are symlinks into the
+// traced node_modules left out above: each becomes a one-line package re-exporting the real one,
+// which resolves from the installed package's own dependencies.
+const aliases = path.join(target, distName, 'node_modules');
+for (const name of existsSync(aliases) ? readdirSync(aliases) : []) {
+  const alias = path.join(aliases, name);
+  if (!lstatSync(alias).isSymbolicLink()) continue;
+  const real = name.replace(/-[0-9a-f]{16}$/, '');
+  rmSync(alias);
+  mkdirSync(alias);
+  writeFileSync(path.join(alias, 'package.json'), `${JSON.stringify({ name, private: true, main: 'index.js' })}\n`);
+  writeFileSync(path.join(alias, 'index.js'), `module.exports = require(${JSON.stringify(real)});\n`);
+}
 console.log(`standalone server gathered in ${path.relative(process.cwd(), target) || '.'}`);
