@@ -48,7 +48,8 @@ export declare namespace StandardSchemaV1 {
  * A schema's fast path, compiled ahead of time (e.g. a validator generated from the schema's
  * JSON Schema by `generateValidatorModule` (`@hookgate/core/provider`) plus the schema's own normalisations): given a
  * body parsed by `JSON.parse`, it returns exactly the success result the schema's `validate`
- * would return, or `undefined` to let the schema decide. Only a wrong *success* is a bug: when
+ * would return (equal as a JSON value; its keys may keep the body's order where a schema library
+ * reorders them), or `undefined` to let the schema decide. Only a wrong *success* is a bug: when
  * the fast path declines, the schema runs and its answer — value or issues — is the one used,
  * so a fast path may decline more than the schema refuses (rare or awkward inputs).
  *
