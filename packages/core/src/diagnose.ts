@@ -270,10 +270,10 @@ export async function diagnoseVerification(options: DiagnoseOptions): Promise<Ve
       });
       break;
     case 'malformed_signature':
-      if (signatureKnown) findings.push(await malformedFinding(strategy, request, keys, value!, timestamp, effectiveNow, result.message));
+      if (signatureKnown) findings.push(await malformedFinding({ strategy, request, keys, value: value!, timestamp, now: effectiveNow }, result.message));
       break;
     case 'signature_mismatch':
-      if (signatureKnown) findings.push(await mismatchFinding(strategy, request, keys, value!, timestamp, effectiveNow));
+      if (signatureKnown) findings.push(await mismatchFinding({ strategy, request, keys, value: value!, timestamp, now: effectiveNow }));
       break;
     default:
       break;
@@ -437,15 +437,17 @@ async function verifiesAround(strategy: VerificationStrategy, request: WebhookRe
   return false;
 }
 
-async function malformedFinding(
-  strategy: VerificationStrategy,
-  request: WebhookRequest,
-  keys: readonly Key[],
-  value: string,
-  timestamp: string | undefined,
-  now: number,
-  message: string,
-): Promise<DiagnosisFinding> {
+/** What the signature checks work on: the request with its signature header `value`, the keys to try, the clock. */
+interface SignatureCase {
+  readonly strategy: VerificationStrategy;
+  readonly request: WebhookRequest;
+  readonly keys: readonly Key[];
+  readonly value: string;
+  readonly timestamp: string | undefined;
+  readonly now: number;
+}
+
+async function malformedFinding({ strategy, request, keys, value, timestamp, now }: SignatureCase, message: string): Promise<DiagnosisFinding> {
   const encoding = strategy.encoding;
   const length = strategy.algorithm === undefined ? undefined : DIGEST_BYTES[strategy.algorithm];
   const readings = readDigests(value);
@@ -510,14 +512,7 @@ async function malformedFinding(
   };
 }
 
-async function mismatchFinding(
-  strategy: VerificationStrategy,
-  request: WebhookRequest,
-  keys: readonly Key[],
-  value: string,
-  timestamp: string | undefined,
-  now: number,
-): Promise<DiagnosisFinding> {
+async function mismatchFinding({ strategy, request, keys, value, timestamp, now }: SignatureCase): Promise<DiagnosisFinding> {
   const retired = keys.filter((key) => 'retiredIndex' in key.label);
   for (const key of retired) {
     if ((await strategy.verify(request, key.prepared, now)).ok) {
