@@ -40,7 +40,14 @@ export function signedPool(runId: string, count: number): BenchDelivery[] {
   return pool;
 }
 
-/** Deliveries per commit of the SQLite floor (the gateway bench keeps as many in flight). */
+/**
+ * Deliveries per commit of the SQLite floor (the gateway bench keeps as many in flight).
+ *
+ * @example
+ * ```ts
+ * pool.slice(next, next + FLOOR_GROUP);
+ * ```
+ */
 export const FLOOR_GROUP = 64;
 
 const CLAIM_SQL = {

@@ -31,10 +31,24 @@ export interface HotWrites {
   release(provider: string, dedupeKey: string, deliveryId: string): Promise<void>;
 }
 
-/** How often `claim` retries when the holder vanished between its insert and its lookup. */
+/**
+ * How often `claim` retries when the holder vanished between its insert and its lookup.
+ *
+ * @example
+ * ```ts
+ * for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) { … }
+ * ```
+ */
 export const CLAIM_ATTEMPTS = 5;
 
-/** The `hookgate_deliveries` columns in the order the hot writes bind them. */
+/**
+ * The `hookgate_deliveries` columns in the order the hot writes bind them.
+ *
+ * @example
+ * ```ts
+ * const placeholders = DELIVERY_COLUMNS.map(() => '?').join(', ');
+ * ```
+ */
 export const DELIVERY_COLUMNS = [
   'id',
   'received_at',
@@ -57,7 +71,14 @@ export const DELIVERY_COLUMNS = [
   'duration_ms',
 ] as const satisfies ReadonlyArray<keyof DeliveriesTable>;
 
-/** PostgreSQL array type of each column, for `unnest` inserts (bulk loads and batched records). */
+/**
+ * PostgreSQL array type of each column, for `unnest` inserts (bulk loads and batched records).
+ *
+ * @example
+ * ```ts
+ * `$1::${POSTGRES_COLUMN_TYPES.received_at}[]`; // '$1::bigint[]'
+ * ```
+ */
 export const POSTGRES_COLUMN_TYPES: Readonly<Record<(typeof DELIVERY_COLUMNS)[number], string>> = {
   id: 'text',
   received_at: 'bigint',
@@ -84,6 +105,11 @@ export const POSTGRES_COLUMN_TYPES: Readonly<Record<(typeof DELIVERY_COLUMNS)[nu
  * The claim's `ON CONFLICT … DO UPDATE … WHERE`: a claim takes over a row whose lease or window
  * has passed, or that this very delivery already processes (a claim retried after a lost
  * connection still succeeds). Same text on both engines.
+ *
+ * @example
+ * ```ts
+ * const text = `insert into hookgate_dedupe … on conflict (provider, dedupe_key) do update set ${CLAIM_SET} where ${CLAIM_TAKEOVER}`;
+ * ```
  */
 export const CLAIM_TAKEOVER = `hookgate_dedupe.expires_at <= excluded.claimed_at
   or (hookgate_dedupe.delivery_id = excluded.delivery_id and hookgate_dedupe.state = 'processing')`;
@@ -91,11 +117,23 @@ export const CLAIM_TAKEOVER = `hookgate_dedupe.expires_at <= excluded.claimed_at
 /**
  * The completion's condition: done from now for the window unless another delivery already
  * completed the key within its window (the first completion stays the one later copies point at).
+ *
+ * @example
+ * ```ts
+ * const text = `insert into hookgate_dedupe … on conflict (provider, dedupe_key) do update set ${CLAIM_SET} where ${DONE_TAKEOVER}`;
+ * ```
  */
 export const DONE_TAKEOVER = `hookgate_dedupe.state <> 'done'
   or hookgate_dedupe.expires_at <= excluded.claimed_at
   or hookgate_dedupe.delivery_id = excluded.delivery_id`;
 
-/** `SET` list replacing every claim column with the new row's. */
+/**
+ * `SET` list replacing every claim column with the new row's.
+ *
+ * @example
+ * ```ts
+ * const text = `… do update set ${CLAIM_SET} where …`;
+ * ```
+ */
 export const CLAIM_SET = `delivery_id = excluded.delivery_id, state = excluded.state,
   claimed_at = excluded.claimed_at, expires_at = excluded.expires_at`;

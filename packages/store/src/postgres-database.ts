@@ -9,7 +9,14 @@ export interface PostgresSettings {
   connectionTimeoutMs: number;
 }
 
-/** An open PostgreSQL pool: the Kysely instance over it, and the pool itself for the batched hot writes. */
+/**
+ * An open PostgreSQL pool: the Kysely instance over it, and the pool itself for the batched hot writes.
+ *
+ * @example
+ * ```ts
+ * const { db, pool }: PostgresHandle = await openPostgresDatabase(url, { poolSize: 10, connectionTimeoutMs: 5000 });
+ * ```
+ */
 export interface PostgresHandle {
   db: Kysely<StoreDatabase>;
   /** Closed by destroying `db`. */

@@ -5,10 +5,22 @@ import type { DedupeTable, DeliveriesTable } from './schema.js';
 /**
  * Runs one statement (a named, prepared statement on whichever pooled connection runs it) in its
  * own implicit transaction and resolves with its rows once committed.
+ *
+ * @example
+ * ```ts
+ * const execute: PostgresExecute = async (name, text, values) => (await pool.query({ name, text, values })).rows;
+ * ```
  */
 export type PostgresExecute = (name: string, text: string, values: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
-/** Most calls one batched statement carries (the arrays grow with it, the round trip does not). */
+/**
+ * Most calls one batched statement carries (the arrays grow with it, the round trip does not).
+ *
+ * @example
+ * ```ts
+ * if (batch.length >= MAX_BATCH) later.push(item);
+ * ```
+ */
 export const MAX_BATCH = 512;
 
 const CLAIM_SQL = `with input as (

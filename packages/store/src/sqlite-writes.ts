@@ -105,7 +105,14 @@ export class SqliteWrites implements HotWrites {
   }
 }
 
-/** A row's values in {@link DELIVERY_COLUMNS} order. */
+/**
+ * A row's values in {@link DELIVERY_COLUMNS} order.
+ *
+ * @example
+ * ```ts
+ * insert.run(deliveryValues(row));
+ * ```
+ */
 export function deliveryValues(row: DeliveriesTable): unknown[] {
   const values = new Array<unknown>(DELIVERY_COLUMNS.length);
   for (let index = 0; index < DELIVERY_COLUMNS.length; index++) values[index] = row[DELIVERY_COLUMNS[index]!];

@@ -1,7 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDatabase } from './schema.js';
 
-/** What {@link WriteBatch} needs of the raw SQLite connection under the Kysely instance. */
+/**
+ * What {@link WriteBatch} needs of the raw SQLite connection under the Kysely instance.
+ *
+ * @example
+ * ```ts
+ * const control: SqliteConnectionControl = { inTransaction: () => raw.inTransaction, exec: (statement) => raw.exec(statement) };
+ * ```
+ */
 export interface SqliteConnectionControl {
   /** True while a transaction is open (false after SQLite rolled one back on its own). */
   inTransaction(): boolean;
@@ -9,7 +16,14 @@ export interface SqliteConnectionControl {
   exec(statement: string): void;
 }
 
-/** How durable a write must be before its promise settles. */
+/**
+ * How durable a write must be before its promise settles.
+ *
+ * @example
+ * ```ts
+ * await batch.runSync(() => claim.get(...values), 'visible' satisfies WriteDurability);
+ * ```
+ */
 export type WriteDurability =
   /** Settles after a commit with the store's configured `synchronous` level (records, completions). */
   | 'configured'
