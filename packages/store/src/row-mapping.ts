@@ -14,7 +14,8 @@ import type { DeliveriesTable } from './schema.js';
  * ```
  */
 export function toDeliveryRow(input: DeliveryInput, maxBodyBytes: number, stripNul: boolean): DeliveriesTable {
-  const receivedAt = Date.parse(input.receivedAt);
+  // Handlers pass the same instant as epoch ms: no second parse of the ISO text per delivery.
+  const receivedAt = Number.isFinite(input.receivedAtMs) ? (input.receivedAtMs as number) : Date.parse(input.receivedAt);
   if (Number.isNaN(receivedAt)) {
     throw new HookgateError('invalid_config', `record(): receivedAt '${String(input.receivedAt)}' is not a date`);
   }
