@@ -2,7 +2,7 @@
 import type { DeliveryAttempt, DeliveryInbox, DeliveryStatus, InboxJob, InboxSubscription, InboxWorkOptions } from '@hookgate/core';
 import { pollInbox, type CompleteInput, type PolledQueue } from '@hookgate/core/store';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import { CLAIM_SET, DELIVERY_COLUMNS, DONE_TAKEOVER, POSTGRES_COLUMN_TYPES } from './hot-writes.js';
+import { CLAIM_SET, DONE_TAKEOVER, POSTGRES_COLUMN_TYPES } from './hot-writes.js';
 import type { PgBossExecutor, PgBossQueue } from './pg-boss-queue.js';
 import { TurnBatch } from './turn-batch.js';
 import { toDeliveryRow } from './row-mapping.js';
@@ -80,41 +80,16 @@ export class SqlInbox implements DeliveryInbox {
   /** Delivery rows, their `done` claims and their pg-boss jobs, in one transaction. */
   #enqueueBatch(batch: Enqueue[]): Promise<void> {
     const queue = this.#queue!;
-    const column = <T>(values: T[], type: string) => sql`${values}::${sql.raw(type)}[]`;
     return this.#backend.write((db) =>
       db.transaction().execute(async (trx) => {
-        await sql`insert into hookgate_deliveries (${sql.join(DELIVERY_COLUMNS.map((name) => sql.ref(name)))})
-          select * from unnest(${sql.join(
-            DELIVERY_COLUMNS.map((name) =>
-              column(
-                batch.map((item) => item.row[name]),
-                POSTGRES_COLUMN_TYPES[name],
-              ),
-            ),
-          )})
-          on conflict (id) do nothing`.execute(trx);
-        const done = batch.map((item) => item.done);
-        await sql`insert into hookgate_dedupe (provider, dedupe_key, delivery_id, state, claimed_at, expires_at)
-          select * from unnest(${column(
-            done.map((claim) => claim.provider),
-            'text',
-          )}, ${column(
-            done.map((claim) => claim.dedupe_key),
-            'text',
-          )}, ${column(
-            done.map((claim) => claim.delivery_id),
-            'text',
-          )}, ${column(
-            done.map((claim) => claim.state),
-            'text',
-          )}, ${column(
-            done.map((claim) => claim.claimed_at),
-            'bigint',
-          )}, ${column(
-            done.map((claim) => claim.expires_at),
-            'bigint',
-          )})
-          on conflict (provider, dedupe_key) do update set ${sql.raw(CLAIM_SET)} where ${sql.raw(DONE_TAKEOVER)}`.execute(trx);
+        await sql`insert into hookgate_deliveries (${insertColumns(POSTGRES_COLUMN_TYPES)}) ${unnestRows(
+          batch.map((item) => item.row),
+          POSTGRES_COLUMN_TYPES,
+        )} on conflict (id) do nothing`.execute(trx);
+        await sql`insert into hookgate_dedupe (${insertColumns(CLAIM_TYPES)}) ${unnestRows(
+          batch.map((item) => item.done),
+          CLAIM_TYPES,
+        )} on conflict (provider, dedupe_key) do update set ${sql.raw(CLAIM_SET)} where ${sql.raw(DONE_TAKEOVER)}`.execute(trx);
         await queue.insert(
           batch.map((item) => ({ deliveryId: item.row.id, provider: item.row.provider })),
           executorOf(trx),
@@ -238,50 +213,18 @@ export class SqlInbox implements DeliveryInbox {
 
   #finishBatch(batch: Finish[]): Promise<void> {
     const queue = this.#queue!;
-    const column = <T>(values: T[], type: string) => sql`${values}::${sql.raw(type)}[]`;
-    const attempts = batch.map((finish) => attemptRow(finish.attempt));
+    const updates = batch.map(({ job, status, reason, message }) => ({ id: job.deliveryId, status, reason, message }));
     return this.#backend.write((db) =>
       db.transaction().execute(async (trx) => {
         await sql`update hookgate_deliveries as d set status = u.status, reason = u.reason, message = u.message
-          from unnest(${column(
-            batch.map((finish) => finish.job.deliveryId),
-            'text',
-          )}, ${column(
-            batch.map((finish) => finish.status),
-            'text',
-          )}, ${column(
-            batch.map((finish) => finish.reason),
-            'text',
-          )}, ${column(
-            batch.map((finish) => finish.message),
-            'text',
-          )}) as u(id, status, reason, message)
-          where d.id = u.id`.execute(trx);
-        const names = Object.keys(attempts[0]!) as Array<keyof AttemptsTable>;
-        const types: Record<keyof AttemptsTable, string> = {
-          id: 'text',
-          delivery_id: 'text',
-          attempt: 'integer',
-          started_at: 'bigint',
-          duration_ms: 'double precision',
-          error: 'text',
-          trigger: 'text',
-          requested_by: 'text',
-        };
-        await sql`insert into hookgate_attempts (${sql.join(names.map((name) => sql.ref(name)))})
-          select * from unnest(${sql.join(
-            names.map((name) =>
-              column(
-                attempts.map((row) => row[name]),
-                types[name],
-              ),
-            ),
-          )})
-          on conflict (id) do nothing`.execute(trx);
-        const executor = executorOf(trx);
+          from (${unnestRows(updates, STATUS_TYPES)}) as u where d.id = u.id`.execute(trx);
+        await sql`insert into hookgate_attempts (${insertColumns(ATTEMPT_TYPES)}) ${unnestRows(
+          batch.map((finish) => attemptRow(finish.attempt)),
+          ATTEMPT_TYPES,
+        )} on conflict (id) do nothing`.execute(trx);
         await queue.settle(
           batch.map((finish) => ({ deliveryId: finish.job.deliveryId, status: finish.status, error: finish.attempt.error })),
-          executor,
+          executorOf(trx),
         );
       }),
     );
@@ -304,6 +247,46 @@ export class SqlInbox implements DeliveryInbox {
       throw error;
     }
   }
+}
+
+/** PostgreSQL types of the `hookgate_dedupe` columns, in insert order. */
+const CLAIM_TYPES: Readonly<Record<keyof DedupeTable, string>> = {
+  provider: 'text',
+  dedupe_key: 'text',
+  delivery_id: 'text',
+  state: 'text',
+  claimed_at: 'bigint',
+  expires_at: 'bigint',
+};
+
+/** PostgreSQL types of the `hookgate_attempts` columns, in insert order. */
+const ATTEMPT_TYPES: Readonly<Record<keyof AttemptsTable, string>> = {
+  id: 'text',
+  delivery_id: 'text',
+  attempt: 'integer',
+  started_at: 'bigint',
+  duration_ms: 'double precision',
+  error: 'text',
+  trigger: 'text',
+  requested_by: 'text',
+};
+
+/** The status columns a finished attempt sets, keyed by delivery id. */
+const STATUS_TYPES = { id: 'text', status: 'text', reason: 'text', message: 'text' } as const;
+
+/**
+ * `select * from unnest($1::type[], …) as rows(col, …)`: many rows as one array parameter per
+ * column (the columns and their order are `types`' keys), so a batch is one statement whatever
+ * its size. `insertColumns(types)` is the matching column list of an insert.
+ */
+function unnestRows<R extends object>(rows: readonly R[], types: Readonly<Record<keyof R & string, string>>) {
+  const columns = Object.keys(types) as Array<keyof R & string>;
+  const arrays = columns.map((name) => sql`${rows.map((row) => row[name])}::${sql.raw(types[name])}[]`);
+  return sql`select * from unnest(${sql.join(arrays)}) as rows(${insertColumns(types)})`;
+}
+
+function insertColumns(types: object) {
+  return sql.join(Object.keys(types).map((name) => sql.ref(name)));
 }
 
 /** Runs pg-boss's statements on a Kysely transaction's connection. */
