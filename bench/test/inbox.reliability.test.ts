@@ -82,7 +82,18 @@ describe('inbox mode: 3 gateways + 2 workers on one PostgreSQL, a worker kill -9
         const { rows } = await admin!.query<{ count: string }>('select count(*) from reliability_runs');
         if (Number(rows[0]!.count) >= DELIVERIES / 4) break;
       }
-      killedPid = workers[0]!.child.pid;
+      // Kill while its listeners are running: a run it started whose attempt is not recorded.
+      const pid = workers[0]!.child.pid;
+      for (let tries = 0; tries < 600; tries++) {
+        const { rows } = await admin!.query<{ count: string }>(
+          `select count(*) from reliability_runs r where r.pid = $1
+             and not exists (select 1 from hookgate_attempts a where a.delivery_id = r.delivery_id and a.attempt = r.attempt)`,
+          [pid],
+        );
+        if (Number(rows[0]!.count) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      killedPid = pid;
       console.log(`[inbox] kill -9 worker ${killedPid} after ${(Date.now() - started) / 1000} s`);
       await workers[0]!.kill(); // SIGKILL: no drain, no cleanup
       children.push(await startWorkerChild());
@@ -196,6 +207,8 @@ describe('inbox mode: 3 gateways + 2 workers on one PostgreSQL, a worker kill -9
     expect(dead).toEqual([]);
     expect(missingRuns).toEqual([]);
     expect(unexplainedExtra).toEqual([]);
+    // The kill hit running listeners, and their deliveries still completed.
+    expect(heldIds.size).toBeGreaterThan(0);
     expect(await store.inbox.pending()).toBe(0);
   }, 900_000);
 });

@@ -1,7 +1,7 @@
 // One worker process of the inbox reliability scenario (plain JavaScript, see the gateway
 // child): `startWorker()` on the PostgreSQL store. Its Pylon listener records every run in
 // `reliability_runs` (issue id, delivery id, attempt, this pid) before anything else, and fails
-// the first attempt of issues whose number is a multiple of 20 (5 %). SIGTERM drains.
+// the first attempt of issues whose number is a multiple of 20 (5 %); each run takes 20 ms (500 ms for issue numbers ending in 5). SIGTERM drains.
 // Arguments: the store URL, pg-boss's schema and the secret. Prints `READY <pid>` once it consumes.
 import { createWebhookHandler, startWorker } from '@hookgate/core';
 import { pylon } from '@hookgate/provider-pylon';
@@ -15,7 +15,9 @@ const store = await openStore(url, { migrate: false, poolSize: 6, inbox: { schem
 const runs = new pg.Pool({ connectionString: url, max: 4, options: '-c synchronous_commit=off' });
 
 /** Same rule as `failsFirstRun` in inbox-scenario.ts: issue numbers that are multiples of 20. */
-const failsFirstRun = (issueId) => Number(/-(\d+)$/.exec(issueId)?.[1] ?? Number.NaN) % 20 === 0;
+const issueNumber = (issueId) => Number(/-(\d+)$/.exec(issueId)?.[1] ?? Number.NaN);
+const failsFirstRun = (issueId) => issueNumber(issueId) % 20 === 0;
+const runsSlowly = (issueId) => issueNumber(issueId) % 10 === 5;
 
 const handler = createWebhookHandler({ provider: pylon(), secret });
 handler.onAny(async (event, ctx) => {
@@ -26,6 +28,8 @@ handler.onAny(async (event, ctx) => {
     ctx.attempt,
     process.pid,
   ]);
+  // Listeners take a moment (10 % of them half a second), so the worker killed mid-run holds some.
+  await new Promise((resolve) => setTimeout(resolve, runsSlowly(issueId) ? 500 : 20));
   if (ctx.attempt === 1 && failsFirstRun(issueId)) throw new Error(`planned failure of ${issueId}'s first run`);
 });
 handler.onError(() => undefined); // failures are planned and counted from the runs table
