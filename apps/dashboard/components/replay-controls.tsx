@@ -42,31 +42,17 @@ export function ReplayDeliveryButton({ deliveryId }: { deliveryId: string }) {
     }
   }
   return (
-    <div className="replay" data-testid="replay-one">
-      {phase.kind === 'confirm' ? (
-        <>
-          <span>Run the listeners again for this delivery?</span>
-          <button type="button" className="button button-primary button-small" onClick={replay}>
-            Replay now
-          </button>
-          <button type="button" className="button button-small" onClick={() => setPhase({ kind: 'idle' })}>
-            Cancel
-          </button>
-        </>
-      ) : (
-        <button
-          type="button"
-          className="button button-small"
-          disabled={phase.kind === 'busy'}
-          onClick={() => setPhase({ kind: 'confirm', count: 1, more: false })}
-        >
-          {phase.kind === 'busy' ? 'Replaying…' : 'Replay…'}
-        </button>
-      )}
-      <span role="status" className={phase.kind === 'done' && phase.failed ? 'replay-failed' : 'muted'}>
-        {phase.kind === 'done' ? phase.text : ''}
-      </span>
-    </div>
+    <ReplayStep
+      testId="replay-one"
+      phase={phase}
+      question="Run the listeners again for this delivery?"
+      confirmLabel="Replay now"
+      onConfirm={replay}
+      startLabel="Replay…"
+      busyLabel="Replaying…"
+      onStart={() => setPhase({ kind: 'confirm', count: 1, more: false })}
+      onCancel={() => setPhase({ kind: 'idle' })}
+    />
   );
 }
 
@@ -114,25 +100,57 @@ export function ReplayMatchingButton({ query }: { query: string }) {
   }
   const noun = (count: number) => `${count} ${count === 1 ? 'delivery' : 'deliveries'}`;
   return (
-    <div className="replay" data-testid="replay-matching">
+    <ReplayStep
+      testId="replay-matching"
+      phase={phase}
+      question={
+        phase.kind === 'confirm'
+          ? `Replay ${noun(phase.count)} matching these filters${phase.more ? ` (the newest ${phase.count}; more match)` : ''}? Their listeners run again.`
+          : ''
+      }
+      confirmLabel={phase.kind === 'confirm' ? `Replay ${noun(phase.count)}` : ''}
+      onConfirm={() => phase.kind === 'confirm' && replay(phase.count)}
+      startLabel="Replay matching…"
+      busyLabel="Working…"
+      onStart={count}
+      onCancel={() => setPhase({ kind: 'idle' })}
+    />
+  );
+}
+
+interface ReplayStepProps {
+  testId: string;
+  phase: Phase;
+  question: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  startLabel: string;
+  busyLabel: string;
+  onStart: () => void;
+  onCancel: () => void;
+}
+
+/** The two steps both replay controls share: a start button, then the question with Confirm and Cancel; the outcome in a status line. */
+function ReplayStep({ testId, phase, question, confirmLabel, onConfirm, startLabel, busyLabel, onStart, onCancel }: ReplayStepProps) {
+  return (
+    <div className="replay" data-testid={testId}>
       {phase.kind === 'confirm' ? (
         <>
-          <span>
-            Replay {noun(phase.count)} matching these filters{phase.more ? ` (the newest ${phase.count}; more match)` : ''}? Their listeners run again.
-          </span>
-          <button type="button" className="button button-primary button-small" onClick={() => replay(phase.count)}>
-            Replay {noun(phase.count)}
+          <span>{question}</span>
+          <button type="button" className="button button-primary button-small" onClick={onConfirm}>
+            {confirmLabel}
           </button>
-          <button type="button" className="button button-small" onClick={() => setPhase({ kind: 'idle' })}>
+          <button type="button" className="button button-small" onClick={onCancel}>
             Cancel
           </button>
         </>
       ) : (
-        <button type="button" className="button button-small" disabled={phase.kind === 'busy'} onClick={count}>
-          {phase.kind === 'busy' ? 'Working…' : 'Replay matching…'}
+        <button type="button" className="button button-small" disabled={phase.kind === 'busy'} onClick={onStart}>
+          {phase.kind === 'busy' ? busyLabel : startLabel}
         </button>
       )}
-      <span role="status" className={phase.kind === 'done' && phase.failed ? 'replay-failed' : 'muted'}>
+      {/* aria-live, not role=status: the list's live indicator is the page's status. */}
+      <span aria-live="polite" data-testid="replay-result" className={phase.kind === 'done' && phase.failed ? 'replay-failed' : 'muted'}>
         {phase.kind === 'done' ? phase.text : ''}
       </span>
     </div>

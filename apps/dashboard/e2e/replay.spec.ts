@@ -17,14 +17,14 @@ test('replay: every delivery matching the filter after a confirmation with the c
   // The rejected one is not replayable: the count says 2.
   await expect(matching).toContainText('Replay 2 deliveries matching these filters?');
   await matching.getByRole('button', { name: 'Replay 2 deliveries' }).click();
-  await expect(matching.getByRole('status')).toHaveText('Replayed 2 deliveries.');
+  await expect(matching.getByTestId('replay-result')).toHaveText('Replayed 2 deliveries.');
 
   await page.goto(`/deliveries/${first.deliveryId}`);
   const attempts = page.getByRole('region', { name: 'Attempts' });
   await expect(attempts.locator('[data-attempt="2"]')).toContainText(/succeeded.*replay asked by dashboard \(loopback 127\.0\.0\.1\)/);
   await attempts.getByRole('button', { name: 'Replay…' }).click();
   await attempts.getByRole('button', { name: 'Replay now' }).click();
-  await expect(attempts.getByRole('status')).toHaveText('Replayed as attempt #3: handled.');
+  await expect(attempts.getByTestId('replay-result')).toHaveText('Replayed as attempt #3: handled.');
   await expect(attempts.locator('[data-attempt="3"]')).toContainText('replay asked by dashboard');
 
   // A rejected delivery has no replay button and the API refuses it; cross-site posts are refused;
