@@ -1,7 +1,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createWebhookHandler, type WebhookRequest } from '@hookgate/core';
+import { createWebhookHandler, MemoryStore, type WebhookRequest } from '@hookgate/core';
 import { prepareSecrets } from '@hookgate/core/provider';
 import { hookgatePlugin } from '@hookgate/adapter-fastify';
 import { pylon } from '@hookgate/provider-pylon';
@@ -91,6 +91,30 @@ export async function runMemoryBench(options: MemoryBenchOptions): Promise<Bench
       note: `heap growth over 250 calls with no GC in the window (smallest of 20), ~1 KB Pylon body`,
     });
   }
+
+  // What a MemoryStore keeps per delivery (the bench's HTTP target): heap after GC, unique deliveries.
+  const retainedCount = 20_000;
+  const unique = Array.from({ length: retainedCount }, (_, n) => {
+    const delivery = signedDelivery(n, { prefix: '', runId: `kept${Date.now().toString(36)}` });
+    return { method: 'POST', headers: delivery.headers, rawBody: Buffer.from(delivery.body) } satisfies WebhookRequest;
+  });
+  const keeping = new MemoryStore();
+  const keepingHandler = createWebhookHandler({ provider, secret: SECRET, store: keeping });
+  const heapBefore = settledHeap();
+  for (const each of unique) await keepingHandler.handle(each);
+  const retained = (settledHeap() - heapBefore) / retainedCount;
+  rows.push({
+    name: 'memory.bytes retained per delivery by MemoryStore',
+    value: retained,
+    unit: 'B',
+    baseline: null,
+    baselineName: null,
+    ratio: null,
+    target: 'report',
+    met: keeping.size === retainedCount,
+    note: `heap after forced GC over ${retainedCount.toLocaleString('en-US')} unique ~1 KB Pylon deliveries, store kept`,
+  });
+  await keeping.close();
 
   // Heap flatness through the adapter.
   const store = new NullStore();
