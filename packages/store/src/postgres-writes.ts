@@ -137,8 +137,10 @@ export class PostgresWrites implements HotWrites {
     for (const row of rows) {
       const item = batch[Number(row.n) - 1]!;
       if (row.won === true) item.resolve({ kind: 'claimed' });
-      else if (row.delivery_id === null) {
-        // The holder committed after this statement's snapshot, or released in between: again.
+      else if (row.delivery_id === null || takenOverInBetween(item.claim, row)) {
+        // The holder is read from the statement's snapshot: absent, or one this claim would have
+        // taken over, means another transaction changed the key meanwhile (committed a claim,
+        // took an expired lease over, released). Ask again: the next statement sees it.
         if (++item.attempts >= CLAIM_ATTEMPTS) item.reject(new Error(`claim(): the key kept changing hands during ${CLAIM_ATTEMPTS} attempts`));
         else this.#claims.add(item);
       } else if (row.state === 'done') item.resolve({ kind: 'done', firstDeliveryId: String(row.delivery_id) });
@@ -221,6 +223,11 @@ class Batcher<T> {
       rest = later;
     }
   }
+}
+
+/** True when the snapshot's holder is one `claim` would have replaced, so it is no longer the holder. */
+function takenOverInBetween(claim: DedupeTable, holder: Record<string, unknown>): boolean {
+  return Number(holder.expires_at) <= claim.claimed_at || (holder.delivery_id === claim.delivery_id && holder.state === 'processing');
 }
 
 function keyOf(claim: DedupeTable): string {

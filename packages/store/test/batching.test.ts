@@ -125,6 +125,24 @@ describe.each(DATABASE_TARGETS)('batched writes on $name', ({ create }) => {
     expect(await Promise.all(checks)).toEqual(deliveries.map(() => 'seen'));
   });
 
+  it('claims taking over an expired lease in one turn name the new holder, never the expired one', async () => {
+    const { store } = await setUp();
+    const lease = 1000;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const key = `expired-${attempt}`;
+      const old = makeDelivery({ dedupeKey: key });
+      await store.claim({ provider: 'pylon', dedupeKey: key, deliveryId: old.id, now: 1000, leaseMs: lease });
+      const ids = Array.from({ length: 25 }, () => makeDelivery().id);
+      const results = await Promise.all(
+        ids.map((id) => store.claim({ provider: 'pylon', dedupeKey: key, deliveryId: id, now: 1000 + lease + 1, leaseMs: lease })),
+      );
+      const winners = ids.filter((_, index) => results[index]!.kind === 'claimed');
+      expect(winners).toHaveLength(1);
+      for (const result of results)
+        if (result.kind !== 'claimed') expect(result).toEqual({ kind: 'in_progress', holderDeliveryId: winners[0], leaseExpiresAt: 1000 + 2 * lease + 1 });
+    }
+  });
+
   it('two claims on one key in one turn: one wins, the other sees it in progress (never both, never an error)', async () => {
     const { store } = await setUp();
     const [first, second] = [makeDelivery({ dedupeKey: 'same' }), makeDelivery({ dedupeKey: 'same' })];
