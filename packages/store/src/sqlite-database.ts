@@ -45,7 +45,9 @@ export async function openSqliteDatabase(file: string, settings: SqliteSettings)
   // waits for a second process that is opening the same file.
   const raw = new Sqlite(file, { timeout: settings.busyTimeoutMs });
   try {
-    raw.pragma('journal_mode = WAL');
+    // Two processes opening a new file at once: SQLite may answer SQLITE_BUSY to the switch to WAL
+    // without waiting out busy_timeout (its busy handler is not used for that lock), so wait here.
+    await whileBusy(() => raw.pragma('journal_mode = WAL'), settings.busyTimeoutMs);
     raw.pragma(`synchronous = ${settings.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     // 32 MiB of page cache (the default is 2 MiB): the upper levels of six indexes over millions
     // of rows stay in memory, which keeps inserts and deep pages off the disk.
@@ -82,4 +84,17 @@ export async function openSqliteDatabase(file: string, settings: SqliteSettings)
     },
     prepare: (statement) => database.prepare(statement),
   };
+}
+
+/** Runs `operation` again every 10 ms while it fails with SQLITE_BUSY, for at most `timeoutMs`. */
+async function whileBusy<T>(operation: () => T, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return operation();
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 }
