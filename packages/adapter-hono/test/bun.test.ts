@@ -1,5 +1,6 @@
 // The adapter conformance suite on Bun (npm `bun`): node:crypto, so verification stays synchronous.
 import { describeConformance } from '@hookgate/testkit/conformance';
+import { presets } from './preset-cases.js';
 import { startRuntime } from './runtimes.js';
 
-describeConformance('Hono on Bun (npm bun)', () => startRuntime('bun'), { inProcess: false, presets: true });
+describeConformance('Hono on Bun (npm bun)', () => startRuntime('bun'), { inProcess: false, presets });

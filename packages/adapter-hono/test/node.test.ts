@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { describeConformance } from '@hookgate/testkit/conformance';
 import { Hono } from 'hono';
 import { hookgate } from '../src/index.js';
+import { presets } from './preset-cases.js';
 
 describeConformance(
   'Hono on Node (@hono/node-server)',
@@ -22,5 +23,5 @@ describeConformance(
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
   },
-  { presets: true },
+  { presets },
 );

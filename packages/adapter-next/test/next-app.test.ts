@@ -66,10 +66,7 @@ describeConformance('next start: app/api/webhooks/[provider]/route.ts', async ()
 describeConformance(
   'next start: Edge runtime app/api/edge/[provider]/route.ts',
   async () => ({ url: (id) => `${base}/api/edge/${id}`, close: async () => {} }),
-  {
-    inProcess: false,
-    presets: true,
-  },
+  { inProcess: false },
 );
 
 it('builds app/api/edge/[provider]/route.ts as an Edge function verifying with Web Crypto, no node: module bundled', () => {

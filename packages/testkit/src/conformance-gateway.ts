@@ -3,11 +3,18 @@
  * providers. No Node built-ins and no test runner here: Bun, Deno and workerd serve this same
  * gateway in the runtime conformance tests (`@hookgate/testkit/gateway`).
  */
-import { createGateway, createWebhookHandler, defineProvider, hmac, MemoryStore, type Gateway, type StandardSchemaV1 } from '@hookgate/core';
-import { github } from '@hookgate/provider-github';
+import {
+  createGateway,
+  createWebhookHandler,
+  defineProvider,
+  hmac,
+  MemoryStore,
+  type Gateway,
+  type OutcomeKind,
+  type StandardSchemaV1,
+  type WebhookHandler,
+} from '@hookgate/core';
 import { pylon } from '@hookgate/provider-pylon';
-import { standardWebhooks } from '@hookgate/provider-standard-webhooks';
-import { stripe } from '@hookgate/provider-stripe';
 import { webhooksB } from '@hookgate/provider-webhooks-b';
 
 export const SECRET = 'whsec_conformance_secret';
@@ -67,28 +74,52 @@ export interface ConformanceGateway {
   dispatched: string[];
 }
 
-/** Options of {@link createConformanceGateway}. */
-export interface ConformanceGatewayOptions {
-  /** Also serve the presets `github`, `stripe` and `standard-webhooks` (for {@link presetCases}). */
-  presets?: boolean | undefined;
+/** Records a delivery that reached a listener (give it to `onAny`). */
+export type RecordDispatch = (event: unknown, context: { deliveryId: string }) => void;
+
+/** One signed delivery of an extra provider, with the answer an adapter must give. */
+export interface PresetCase {
+  /** `github valid issues.opened`, `stripe unknown thinEvent`, … */
+  name: string;
+  /** The gateway route it is sent to (one of the kit's `handlers`). */
+  providerId: string;
+  delivery: { body: string; headers: Record<string, string> };
+  status: number;
+  kind: OutcomeKind;
+  reason?: string;
 }
 
-/** The Standard Webhooks route's secret: `whsec_` + base64, as that format requires. */
-export const STANDARD_WEBHOOKS_SECRET = 'whsec_Y29uZm9ybWFuY2Utc3RhbmRhcmQtd2ViaG9va3M=';
+/**
+ * More providers for the conformance gateway and suite (e.g. GitHub, Stripe, Standard Webhooks),
+ * supplied by the test that wants them. The kit does not import those provider packages itself:
+ * they test their own adapters with this kit, so depending on them would be a package cycle.
+ */
+export interface PresetKit {
+  /** Handlers by route id, each calling `record` from `onAny`. Runtime-neutral (served by Bun, Deno, workerd). */
+  handlers(record: RecordDispatch): Record<string, WebhookHandler>;
+  /** Signed sample deliveries for those routes (test-side only: may read fixture files). */
+  cases?(): PresetCase[];
+}
+
+/** Options of {@link createConformanceGateway}. */
+export interface ConformanceGatewayOptions {
+  /** Also serve these providers' routes (see {@link PresetKit}). */
+  presets?: PresetKit | undefined;
+}
 
 /**
  * Routes: `acme` (handled / 401 / 202 / 400 / 409 / 413 / 500), `offline` (same provider, store down → 503),
  * and the real providers `pylon` and `webhooks-b` for their fixtures; with `presets`, also
- * `github`, `stripe` and `standard-webhooks`.
+ * the routes of that {@link PresetKit}.
  *
  * @example
  * ```ts
- * const { gateway, dispatched } = createConformanceGateway({ presets: true });
+ * const { gateway, dispatched } = createConformanceGateway();
  * ```
  */
 export function createConformanceGateway(options: ConformanceGatewayOptions = {}): ConformanceGateway {
   const dispatched: string[] = [];
-  const record = (_event: unknown, context: { deliveryId: string }) => void dispatched.push(context.deliveryId);
+  const record: RecordDispatch = (_event, context) => void dispatched.push(context.deliveryId);
   const handler = createWebhookHandler({ provider: acme, secret: SECRET, maxBodyBytes: ACME_MAX_BODY_BYTES });
   const held = new Map<string, () => void>();
   handler.onAny(async (event, context) => {
@@ -110,13 +141,7 @@ export function createConformanceGateway(options: ConformanceGatewayOptions = {}
   const offline = createWebhookHandler({ provider: acme, secret: SECRET, store: unavailableStore() }).onAny(record);
   const pylonHandler = createWebhookHandler({ provider: pylon(), secret: SECRET }).onAny(record);
   const webhooksBHandler = createWebhookHandler({ provider: webhooksB(), secret: SECRET }).onAny(record);
-  const presets = options.presets
-    ? {
-        github: createWebhookHandler({ provider: github(), secret: SECRET }).onAny(record),
-        stripe: createWebhookHandler({ provider: stripe(), secret: SECRET }).onAny(record),
-        'standard-webhooks': createWebhookHandler({ provider: standardWebhooks(), secret: STANDARD_WEBHOOKS_SECRET }).onAny(record),
-      }
-    : {};
+  const presets = options.presets?.handlers(record) ?? {};
   const store = new MemoryStore();
   const gateway = createGateway({
     handlers: { acme: handler, offline, pylon: pylonHandler, 'webhooks-b': webhooksBHandler, ...presets },

@@ -2,4 +2,3 @@
 export * from './kit.js';
 export * from './provider-cases.js';
 export { announced, startScript, type StartedScript } from './child-process.js';
-export * from './preset-cases.js';

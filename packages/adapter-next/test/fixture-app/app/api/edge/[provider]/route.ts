@@ -4,4 +4,4 @@ import { createConformanceGateway } from '@hookgate/testkit/gateway';
 import { createNextRouteHandler } from '../../../../../../dist/edge.js';
 
 export const runtime = 'edge';
-export const { POST, GET, HEAD } = createNextRouteHandler(createConformanceGateway({ presets: true }).gateway);
+export const { POST, GET, HEAD } = createNextRouteHandler(createConformanceGateway().gateway);

@@ -1,24 +1,17 @@
 /**
  * Every sample delivery of the preset provider packages (GitHub, Stripe, Standard Webhooks),
- * signed with their own signers, with the status and outcome kind an adapter must answer. For a
- * gateway made by `createConformanceGateway({ presets: true })`. Test-only (reads fixture files).
+ * signed with their own signers, with the status and outcome kind an adapter must answer: the
+ * conformance suite's `presets` kit. Test-only (reads fixture files); the routes themselves are in
+ * runtime/preset-handlers.ts, which the other runtimes serve.
  */
 import { OUTCOME_STATUS, type OutcomeKind } from '@hookgate/core';
 import { fixtures as githubFixtures, signGitHub } from '@hookgate/provider-github';
 import { fixtures as standardFixtures, signStandardWebhook } from '@hookgate/provider-standard-webhooks';
 import { fixtures as stripeFixtures, signStripe } from '@hookgate/provider-stripe';
-import { SECRET, STANDARD_WEBHOOKS_SECRET } from './conformance-gateway.js';
-import { lowerCaseNames, type Delivery } from './kit.js';
+import { lowerCaseNames, SECRET, type PresetCase, type PresetKit } from '@hookgate/testkit';
+import { presetHandlers, STANDARD_WEBHOOKS_SECRET } from './runtime/preset-handlers.js';
 
-export interface PresetCase {
-  /** `github valid issues.opened`, `stripe unknown thinEvent`, … */
-  name: string;
-  providerId: 'github' | 'stripe' | 'standard-webhooks';
-  delivery: Delivery;
-  status: number;
-  kind: OutcomeKind;
-  reason?: string;
-}
+type PresetId = 'github' | 'stripe' | 'standard-webhooks';
 
 interface Sample {
   payload?: unknown;
@@ -29,7 +22,7 @@ interface Sample {
 
 type Signer = (body: string, sample: { event?: string | null | undefined }) => Record<string, string>;
 
-const SIGNERS: Record<PresetCase['providerId'], Signer> = {
+const SIGNERS: Record<PresetId, Signer> = {
   github: (body, sample) => {
     const { headers } = signGitHub({ body, secret: SECRET, event: sample.event ?? 'ping' });
     // `event: null` fixtures are sent without the header (the signature covers the body only).
@@ -40,16 +33,11 @@ const SIGNERS: Record<PresetCase['providerId'], Signer> = {
   'standard-webhooks': (body) => signStandardWebhook({ body, secret: STANDARD_WEBHOOKS_SECRET }).headers,
 };
 
-/**
- * @example
- * ```ts
- * it.each(presetCases().map((c) => [c.name, c]))('%s', async (_name, c) => { … });
- * ```
- */
-export function presetCases(): PresetCase[] {
+/** Every preset fixture, signed. */
+function presetCases(): PresetCase[] {
   const cases: PresetCase[] = [];
   const add = (
-    providerId: PresetCase['providerId'],
+    providerId: PresetId,
     group: string,
     name: string,
     body: string,
@@ -86,3 +74,6 @@ export function presetCases(): PresetCase[] {
   }
   return cases;
 }
+
+/** The conformance suite's `presets`: the three routes and their signed fixtures. */
+export const presets: PresetKit = { handlers: presetHandlers, cases: presetCases };
