@@ -113,7 +113,10 @@ describe('createNextRouteHandler', () => {
     const consumed = request(url('acme'), signedAcme(paid()));
     await consumed.text();
     const response = await POST(consumed);
-    expect(await answer(response)).toMatchObject({ status: 500, json: { kind: 'raw_body_unavailable', message: expect.stringContaining('request untouched') } });
+    expect(await answer(response)).toMatchObject({
+      status: 500,
+      json: { kind: 'raw_body_unavailable', message: expect.stringContaining('request untouched') },
+    });
     expect(dispatched.length).toBe(before);
   });
 

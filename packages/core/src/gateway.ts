@@ -122,8 +122,7 @@ function withDefaults(handler: WebhookEndpoint, store: DeliveryStore | undefined
     provider: handler.provider,
     store: handler.store ?? store,
     maxBodyBytes: handler.maxBodyBytes,
-    handle: (request, call) =>
-      handler.handle(request, { defaultStore: call?.defaultStore ?? store, defaultMode: call?.defaultMode ?? mode }),
+    handle: (request, call) => handler.handle(request, { defaultStore: call?.defaultStore ?? store, defaultMode: call?.defaultMode ?? mode }),
   };
   if (handler.redeliver) view.redeliver = (input) => handler.redeliver!(input);
   return view;

@@ -104,7 +104,10 @@ export class PgBossQueue {
    * Moves jobs on after their attempts, on `executor`'s connection: complete (handled), fail →
    * pg-boss schedules the retry (retrying), cancel (dead). One statement per outcome, plus one per retry.
    */
-  async settle(jobs: ReadonlyArray<{ deliveryId: string; status: 'handled' | 'retrying' | 'dead'; error: string | null }>, executor: PgBossExecutor): Promise<void> {
+  async settle(
+    jobs: ReadonlyArray<{ deliveryId: string; status: 'handled' | 'retrying' | 'dead'; error: string | null }>,
+    executor: PgBossExecutor,
+  ): Promise<void> {
     const boss = await this.#start();
     const options = { db: executor as PgBoss.Db };
     const ids = (status: string) => jobs.filter((job) => job.status === status).map((job) => job.deliveryId);
