@@ -113,7 +113,11 @@ export class PgBossQueue {
     const ids = (status: string) => jobs.filter((job) => job.status === status).map((job) => job.deliveryId);
     const handled = ids('handled');
     const dead = ids('dead');
-    if (handled.length > 0) await boss.complete(INBOX_QUEUE, handled, options);
+    // pg-boss 10 declares complete(name, ids, options) but reads complete(name, ids, data, options):
+    // with three arguments the options became the job's output and the statement ran on pg-boss's
+    // own pool, outside this transaction, so a worker killed before its commit left the job
+    // completed and the delivery queued for good. Pass `null` data so `db` is really used.
+    if (handled.length > 0) await completeOn(boss, handled, options);
     if (dead.length > 0) await boss.cancel(INBOX_QUEUE, dead, options);
     for (const job of jobs) {
       if (job.status === 'retrying') await boss.fail(INBOX_QUEUE, job.deliveryId, { message: job.error ?? 'failed' }, options);
@@ -157,6 +161,12 @@ export class PgBossQueue {
     });
     return this.#boss;
   }
+}
+
+/** `boss.complete(name, ids, null, options)`: the four-argument form pg-boss's types omit for id lists. */
+function completeOn(boss: PgBoss, ids: string[], options: PgBoss.ConnectionOptions): Promise<unknown> {
+  const complete = boss.complete.bind(boss) as unknown as (name: string, ids: string[], data: null, options: PgBoss.ConnectionOptions) => Promise<unknown>;
+  return complete(INBOX_QUEUE, ids, null, options);
 }
 
 function queuePolicy(leaseMs: number, baseDelayMs: number) {
