@@ -28,6 +28,12 @@ export interface PolledQueue {
     message: string | null;
     retryAt: number | null;
   }): Promise<void>;
+  /**
+   * Extends the lease of a job this worker took and is still running, to `now + leaseMs`.
+   * Resolves false when the job is no longer this worker's (finished, or taken over after its
+   * lease ran out). Optional: a queue without it (pg-boss 10) keeps the lease it gave at take.
+   */
+  renew?(input: { job: InboxJob; now: number; leaseMs: number; workerId: string }): Promise<boolean>;
 }
 
 /** Pause after a failed take or finish, so an unreachable store is not hammered. */
@@ -37,8 +43,11 @@ const FINISH_TRIES = 3;
 
 /**
  * Consumes `queue` with `options`: keeps up to `concurrency` jobs running, takes more as soon as
- * one ends, polls every `pollIntervalMs` when idle. A job taken past `retry.maxAttempts` (its
- * worker crashed during the last attempt) is marked `dead` without running again.
+ * one ends, polls every `pollIntervalMs` when idle. While a job's listeners run, its lease is
+ * renewed every `leaseMs / 2` (when the queue has `renew` and `options.renewLease` is not false),
+ * so a slow listener keeps its job; only a worker that stopped (crashed, frozen) loses it. A job
+ * taken past `retry.maxAttempts` (its worker crashed during the last attempt) is marked `dead`
+ * without running again.
  *
  * @example
  * ```ts
@@ -69,7 +78,12 @@ export function pollInbox(queue: PolledQueue, options: InboxWorkOptions): InboxS
     if (job.attempt > options.retry.maxAttempts) {
       result = { ok: false, error: 'no attempts left: the last one was cut short (its worker stopped or exceeded the lease)', permanent: true };
     } else {
-      result = await options.process(job);
+      const stopRenewing = renewWhileRunning(job);
+      try {
+        result = await options.process(job);
+      } finally {
+        stopRenewing();
+      }
     }
     const attempt: DeliveryAttempt = {
       id: createDeliveryId(startedAt),
@@ -95,6 +109,29 @@ export function pollInbox(queue: PolledQueue, options: InboxWorkOptions): InboxS
         await sleep(ERROR_BACKOFF_MS * tries);
       }
     }
+  }
+
+  /** Renews `job`'s lease every half lease until the returned function is called. */
+  function renewWhileRunning(job: InboxJob): () => void {
+    const renew = queue.renew?.bind(queue);
+    if (renew === undefined || options.renewLease === false) return () => undefined;
+    let renewing = false;
+    const interval = setInterval(
+      async () => {
+        if (renewing) return;
+        renewing = true;
+        try {
+          // false: the job is no longer ours (taken over); its outcome is still recorded.
+          if (!(await renew({ job, now: now(), leaseMs: options.leaseMs, workerId: options.workerId }))) clearInterval(interval);
+        } catch (error) {
+          report(error);
+        } finally {
+          renewing = false;
+        }
+      },
+      Math.max(1, Math.floor(options.leaseMs / 2)),
+    );
+    return () => clearInterval(interval);
   }
 
   function schedule(delayMs: number): void {

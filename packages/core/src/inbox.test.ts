@@ -142,6 +142,57 @@ describe('inbox mode (issue 15)', () => {
     expect(started).toBe(2);
   });
 
+  it('a listener running longer than the lease keeps its job (renewed every half lease): it runs once', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, mode: 'inbox' });
+    const runs: Array<{ attempt: number; worker: string }> = [];
+    const current = '';
+    handler.on('order.paid', async (_payload, ctx) => {
+      runs.push({ attempt: ctx.attempt, worker: current });
+      await new Promise((resolve) => setTimeout(resolve, 600)); // 4 leases of 150 ms
+    });
+    const { deliveryId } = await handler.handle(signedRequest(shop, order('ord_slow')));
+    // Two workers polling every 5 ms: without renewal the second takes the job after 150 ms.
+    const workers = [
+      await startWorker({ store, handlers: { shop: handler }, leaseSeconds: 0.15, pollIntervalMs: 5, workerId: 'w1' }),
+      await startWorker({ store, handlers: { shop: handler }, leaseSeconds: 0.15, pollIntervalMs: 5, workerId: 'w2' }),
+    ];
+    try {
+      await until(async () => (await store.get(deliveryId!))?.status === 'handled');
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a late second run would show now
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    expect(runs.map((run) => run.attempt)).toEqual([1]);
+    expect((await store.inbox.attempts(deliveryId!)).map((a) => [a.attempt, a.error])).toEqual([[1, null]]);
+  });
+
+  it('with renewLease false, or when the worker stops renewing, a job past its lease goes to another worker', async () => {
+    const store = new MemoryStore();
+    const { handler, runs } = inboxHandler(store);
+    const hung: number[] = [];
+    const frozen = await store.inbox.work({
+      concurrency: 1,
+      retry: normalizeRetryPolicy(FAST_RETRY),
+      leaseMs: 100,
+      renewLease: false,
+      pollIntervalMs: 5,
+      workerId: 'frozen',
+      process: (job) => {
+        hung.push(job.attempt);
+        return new Promise(() => {}); // never settles, like a frozen process
+      },
+    });
+    const { deliveryId } = await handler.handle(signedRequest(shop, order('ord_frozen')));
+    await until(() => hung.length === 1);
+    await withWorker(startWorker({ store, handlers: { shop: handler }, leaseSeconds: 0.1, pollIntervalMs: 5 }), async () => {
+      await until(async () => (await store.get(deliveryId!))?.status === 'handled');
+    });
+    expect(hung).toEqual([1]);
+    expect(runs.map((run) => run.ctx.attempt)).toEqual([2]);
+    void frozen; // left hanging on purpose
+  });
+
   it('a gateway in inbox mode queues for handlers without a mode; a handler that says inline stays inline', async () => {
     const store = new MemoryStore();
     const queued = createWebhookHandler({ provider: shop, secret: SECRET });

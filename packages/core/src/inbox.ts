@@ -166,8 +166,17 @@ export interface InboxWorkOptions {
   /** Most jobs run at once. */
   concurrency: number;
   retry: ResolvedRetryPolicy;
-  /** A job taken and not finished within this long counts as crashed and is handed out again. */
+  /**
+   * A job taken and not finished within this long counts as crashed and is handed out again.
+   * While its listeners run, the lease is renewed every `leaseMs / 2` where the queue can
+   * (memory, SQLite; not pg-boss 10, whose lease is fixed at take).
+   */
   leaseMs: number;
+  /**
+   * Renew the lease of running jobs (default true). false: a job running past `leaseMs` is
+   * handed to another worker even though its listeners still run (they may run twice).
+   */
+  renewLease?: boolean | undefined;
   /** How often an idle worker looks for due jobs. */
   pollIntervalMs: number;
   /** Recorded on each attempt (`requestedBy`). */

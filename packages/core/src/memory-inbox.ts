@@ -16,6 +16,7 @@ interface MemoryJob {
   attempts: number;
   availableAt: number;
   lockedUntil: number;
+  lockedBy: string | null;
 }
 
 /**
@@ -42,7 +43,7 @@ export class MemoryInbox implements DeliveryInbox {
     await this.#host.complete(input);
     const id = input.delivery.id;
     if (!this.#jobs.has(id) && !this.#attempts.has(id)) {
-      this.#jobs.set(id, { provider: input.delivery.provider, attempts: 0, availableAt: input.now, lockedUntil: 0 });
+      this.#jobs.set(id, { provider: input.delivery.provider, attempts: 0, availableAt: input.now, lockedUntil: 0, lockedBy: null });
     }
   }
 
@@ -50,7 +51,7 @@ export class MemoryInbox implements DeliveryInbox {
     this.#host.assertOpen();
     return pollInbox(
       {
-        take: async ({ limit, now, leaseMs }) => {
+        take: async ({ limit, now, leaseMs, workerId }) => {
           this.#host.assertOpen();
           const taken: InboxJob[] = [];
           for (const [deliveryId, job] of this.#jobs) {
@@ -58,6 +59,7 @@ export class MemoryInbox implements DeliveryInbox {
             if (job.availableAt > now || job.lockedUntil > now) continue;
             job.attempts += 1;
             job.lockedUntil = now + leaseMs;
+            job.lockedBy = workerId;
             taken.push({ deliveryId, provider: job.provider, attempt: job.attempts });
           }
           return taken;
@@ -72,7 +74,16 @@ export class MemoryInbox implements DeliveryInbox {
           else {
             held.availableAt = retryAt;
             held.lockedUntil = 0;
+            held.lockedBy = null;
           }
+        },
+        renew: async ({ job, now, leaseMs, workerId }) => {
+          this.#host.assertOpen();
+          const held = this.#jobs.get(job.deliveryId);
+          // Still this worker's attempt: not finished, not taken over after its lease ran out.
+          if (held === undefined || held.lockedBy !== workerId || held.attempts !== job.attempt) return false;
+          held.lockedUntil = now + leaseMs;
+          return true;
         },
       },
       options,

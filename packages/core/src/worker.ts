@@ -26,8 +26,11 @@ export interface WorkerOptions {
   /** Attempts, backoff and jitter. Default {@link DEFAULT_RETRY_POLICY}. */
   retry?: RetryPolicy | undefined;
   /**
-   * Seconds a taken job may run before it counts as crashed and is handed to another worker
-   * (its listeners may then run twice). Choose it longer than your slowest listener. Default 60.
+   * Seconds after which a taken job whose worker stopped (crashed, froze) is handed to another
+   * worker, as the next attempt. While the listeners run, the worker renews the lease every half
+   * lease (memory and SQLite stores), so a slow listener keeps its job. On PostgreSQL, pg-boss 10
+   * cannot renew: the lease is fixed when the job is taken and a listener running longer is run
+   * again by another worker — choose it longer than your slowest listener there. Default 60.
    */
   leaseSeconds?: number | undefined;
   /** How often an idle worker looks for due jobs, in ms. Default 250. */
@@ -128,7 +131,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const subscription: InboxSubscription = await inbox.work({
     concurrency,
     retry,
-    leaseMs: leaseSeconds * 1000,
+    leaseMs: Math.max(1, Math.round(leaseSeconds * 1000)),
     pollIntervalMs,
     workerId,
     process: runJob,
