@@ -28,8 +28,9 @@ const PENDING_STATUSES = ['queued', 'retrying'] as const;
  * `store.inbox` of the SQLite and PostgreSQL stores.
  *
  * - SQLite: a `queued` or `retrying` delivery row is itself the job (recorded with its claim in
- *   one commit); `hookgate_inbox` keeps its schedule and lease. Workers in any process on the
- *   same machine take jobs under SQLite's write lock, so each job has one taker at a time.
+ *   one commit); `hookgate_inbox` keeps its schedule and lease (renewed while the listeners
+ *   run). Workers in any process on the same machine take jobs under SQLite's write lock, so
+ *   each job has one taker at a time.
  * - PostgreSQL: the delivery row, its `done` claim and a pg-boss job (id = delivery id) are
  *   written in one transaction; workers on any machine fetch with pg-boss, and pg-boss's
  *   maintenance hands the jobs of a crashed worker out again once their lease expires.
@@ -198,13 +199,28 @@ export class SqlInbox implements DeliveryInbox {
             }
           }),
         ),
+      // Only the taker of this very attempt extends it: after a takeover `attempts` moved on,
+      // after finish() `locked_by` is null or the row is gone.
+      renew: ({ job, now, leaseMs, workerId }) =>
+        this.#backend.write(async (db) => {
+          const result = await db
+            .updateTable('hookgate_inbox')
+            .set({ locked_until: now + leaseMs })
+            .where('delivery_id', '=', job.deliveryId)
+            .where('attempts', '=', job.attempt)
+            .where('locked_by', '=', workerId)
+            .executeTakeFirst();
+          return Number(result.numUpdatedRows) > 0;
+        }),
     };
   }
 
   async #pgBossQueue(queue: PgBossQueue, options: InboxWorkOptions): Promise<PolledQueue> {
     await queue.ready({ leaseMs: options.leaseMs, retry: options.retry });
+    // No `renew`: pg-boss 10 has no way to extend a running job's expiry (no touch/heartbeat),
+    // so a listener must finish within the lease or its job is run again by another worker.
     return {
-      take: ({ limit }) => queue.fetch(limit),
+      take: ({ limit, leaseMs }) => queue.fetch(limit, leaseMs),
       // Attempts finished in one turn are recorded with their pg-boss moves in one transaction:
       // an attempt is recorded if and only if pg-boss moves its job on.
       finish: (input) => this.#finishes.add(input),
@@ -223,7 +239,7 @@ export class SqlInbox implements DeliveryInbox {
           ATTEMPT_TYPES,
         )} on conflict (id) do nothing`.execute(trx);
         await queue.settle(
-          batch.map((finish) => ({ deliveryId: finish.job.deliveryId, status: finish.status, error: finish.attempt.error })),
+          batch.map((finish) => ({ job: finish.job, status: finish.status, error: finish.attempt.error, retryAt: finish.retryAt })),
           executorOf(trx),
         );
       }),

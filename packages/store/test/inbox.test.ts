@@ -11,7 +11,9 @@ import {
   type InboxSubscription,
 } from '@hookgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { openStore, type PersistentDeliveryStore } from '../src/index.js';
+import { PgBossQueue, retryJobId, type PgBossExecutor } from '../src/pg-boss-queue.js';
 import { ACME_SECRET, acme, signedPing } from './fixtures/acme-provider.mjs';
 import { adminQuery, DATABASE_TARGETS } from './helpers.js';
 
@@ -50,10 +52,10 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
 
   /** An acme handler in inbox mode; the listener fails the first `failFirst(id)` runs of an id. */
   function inboxHandler(store: DeliveryStore, failFirst: (id: string) => number = () => 0) {
-    const runs: Array<{ id: string; ctx: HandlerContext }> = [];
+    const runs: Array<{ id: string; ctx: HandlerContext; at: number }> = [];
     const handler = createWebhookHandler({ provider: acme, secret: ACME_SECRET, store, mode: 'inbox', logger: { error() {} } });
     handler.on('ping', (payload: { id: string }, ctx) => {
-      runs.push({ id: payload.id, ctx });
+      runs.push({ id: payload.id, ctx, at: Date.now() });
       if (runs.filter((run) => run.id === payload.id).length <= failFirst(payload.id)) throw new Error(`first run of ${payload.id} fails`);
     });
     return { handler, runs };
@@ -107,9 +109,51 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
     const stats = await store.stats({ from: new Date(0), to: new Date(Date.now() + 60_000), bucket: 'day' });
     expect(stats.totals).toMatchObject({ handled: 1, dead: 1, queued: 0 });
     if (store.dialect === 'postgres') {
+      // A failed attempt completes its job and creates the next attempt's job; dead cancels it.
       const states = await adminQuery(`select id::text, state::text from ${bossSchema}.job`);
-      expect(Object.fromEntries(states.map((row) => [row.id, row.state]))).toEqual({ [dead]: 'cancelled', [flaky]: 'completed' });
+      expect(Object.fromEntries(states.map((row) => [row.id, row.state]))).toEqual({
+        [dead]: 'completed',
+        [retryJobId(dead, 2)]: 'cancelled',
+        [flaky]: 'completed',
+        [retryJobId(flaky, 2)]: 'completed',
+      });
     }
+  });
+
+  it("retries at the worker's policy delays, capped at maxDelayMs, then dead after maxAttempts", async () => {
+    const { store } = await open();
+    const { handler, runs } = inboxHandler(store, () => 99);
+    const { deliveryId } = await handler.handle(signedPing('evt_backoff'));
+    // Uncapped, the delays would be drawn from [500, 1000], [1000, 2000], [2000, 4000] ms.
+    const retry = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 1000 };
+    const worker = await startWorker({ store, handlers: { acme: handler }, pollIntervalMs: 20, retry });
+    await until(async () => (await statusOf(store, deliveryId!)) === 'dead');
+    await worker.stop();
+    expect(runs.map((run) => run.ctx.attempt)).toEqual([1, 2, 3, 4]);
+    const gaps = runs.slice(1).map((run, index) => run.at - runs[index]!.at);
+    for (const gap of gaps) {
+      // Each delay is drawn from [maxDelayMs / 2, maxDelayMs]; the slack above is polling and
+      // commits on a busy machine, well short of the 2000 ms the third delay would take uncapped.
+      expect(gap).toBeGreaterThanOrEqual(500 - 25);
+      expect(gap).toBeLessThan(1000 + 900);
+    }
+    expect(await store.get(deliveryId!)).toMatchObject({ status: 'dead', reason: 'attempts_exhausted', message: 'attempt 4: first run of evt_backoff fails' });
+    expect((await store.inbox.attempts(deliveryId!)).map((attempt) => attempt.attempt)).toEqual([1, 2, 3, 4]);
+    expect(await store.inbox.pending()).toBe(0);
+  });
+
+  it('retries sub-second delays in milliseconds, not rounded up to whole seconds', async () => {
+    const { store } = await open();
+    const { handler, runs } = inboxHandler(store, () => 2);
+    const { deliveryId } = await handler.handle(signedPing('evt_fast'));
+    const worker = await startWorker({ store, handlers: { acme: handler }, pollIntervalMs: 20, retry: { maxAttempts: 5, baseDelayMs: 60, maxDelayMs: 80 } });
+    await until(async () => (await statusOf(store, deliveryId!)) === 'handled');
+    await worker.stop();
+    expect(runs.map((run) => run.ctx.attempt)).toEqual([1, 2, 3]);
+    const elapsed = runs[2]!.at - runs[0]!.at;
+    // Two delays of at most 80 ms each: whole seconds would take 2000 ms at least.
+    expect(elapsed).toBeGreaterThanOrEqual(30 + 40 - 25);
+    expect(elapsed).toBeLessThan(1000);
   });
 
   it('a job whose worker stopped answering is taken over after its lease, as the next attempt', async () => {
@@ -121,6 +165,8 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
       concurrency: 1,
       retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 20 },
       leaseMs: 1000,
+      // A frozen process renews nothing (in this process the event loop would keep renewing).
+      renewLease: false,
       pollIntervalMs: 20,
       workerId: 'hung-worker',
       process: (job) => {
@@ -182,5 +228,74 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
       { attempt: 2, trigger: 'replay', requestedBy: 'ops@example', error: null },
     ]);
     expect(await statusOf(store, deliveryId!)).toBe('handled');
+  });
+});
+
+describe('lease renewal on a SQLite file', () => {
+  it('a listener running longer than the lease keeps its job while it runs: it runs once', async () => {
+    const target = await DATABASE_TARGETS[0].create();
+    cleanups.push(() => target.cleanup());
+    const stores = [await openStore(target.url), await openStore(target.url)];
+    for (const store of stores) cleanups.push(() => store.close());
+    const runs: number[] = [];
+    const handlers = stores.map((store) => {
+      const handler = createWebhookHandler({ provider: acme, secret: ACME_SECRET, store, mode: 'inbox', logger: { error() {} } });
+      handler.on('ping', async (_payload: { id: string }, ctx) => {
+        runs.push(ctx.attempt);
+        await new Promise((resolve) => setTimeout(resolve, 1500)); // 5 leases of 300 ms
+      });
+      return handler;
+    });
+    const { deliveryId } = await handlers[0]!.handle(signedPing('evt_slow'));
+    // Two workers on two connections, polling every 20 ms: without renewal the second takes the
+    // job once its 300 ms lease ends and runs the listener again.
+    const workers = await Promise.all(
+      stores.map((store, index) => startWorker({ store, handlers: { acme: handlers[index]! }, leaseSeconds: 0.3, pollIntervalMs: 20 })),
+    );
+    try {
+      await until(async () => (await statusOf(stores[0]!, deliveryId!)) === 'handled');
+      await new Promise((resolve) => setTimeout(resolve, 400)); // a late second run would show now
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    expect(runs).toEqual([1]);
+    expect((await stores[0]!.inbox.attempts(deliveryId!)).map((a) => [a.attempt, a.error])).toEqual([[1, null]]);
+  });
+});
+
+describe('the pg-boss queue settling one attempt twice', () => {
+  it("creates the next attempt's job once, due at retryAt, and fetches it as attempt 2", async () => {
+    const target = await DATABASE_TARGETS[1].create();
+    cleanups.push(() => target.cleanup());
+    const schema = `hookgate_boss_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    cleanups.push(async () => void (await adminQuery(`drop schema if exists ${schema} cascade`)));
+    const queue = new PgBossQueue(target.url, { schema, maintenanceIntervalSeconds: 1 });
+    cleanups.push(() => queue.stop());
+    const pool = new pg.Pool({ connectionString: target.url, max: 2 });
+    cleanups.push(() => pool.end());
+    const executor: PgBossExecutor = { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
+
+    await queue.ready({ leaseMs: 5000, retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10 } });
+    const deliveryId = '0193a5f2-7c1e-7000-8000-000000000001';
+    await queue.insert([{ deliveryId, provider: 'acme' }], executor);
+    const [job] = await queue.fetch(10, 5000);
+    expect(job).toEqual({ deliveryId, provider: 'acme', attempt: 1 });
+    const retryAt = Date.now() + 700;
+    // Settled twice (a retried commit, or two callers): one job for attempt 2, not two.
+    await queue.settle([{ job: job!, status: 'retrying', error: 'boom', retryAt }], executor);
+    await queue.settle([{ job: job!, status: 'retrying', error: 'boom', retryAt }], executor);
+    const jobs = await adminQuery<{ id: string; state: string; start_after: Date; expire_in: { seconds?: number } }>(
+      `select id::text, state::text, start_after, expire_in from ${schema}.job order by created_on, id`,
+    );
+    expect(jobs.map((row) => [row.id, row.state])).toEqual([
+      [deliveryId, 'completed'],
+      [retryJobId(deliveryId, 2), 'created'],
+    ]);
+    expect(jobs[1]!.start_after.getTime()).toBe(retryAt);
+    expect(jobs[1]!.expire_in).toMatchObject({ seconds: 5 });
+
+    expect(await queue.fetch(10, 5000)).toEqual([]); // not due yet
+    await new Promise((resolve) => setTimeout(resolve, retryAt - Date.now() + 50));
+    expect(await queue.fetch(10, 5000)).toEqual([{ deliveryId, provider: 'acme', attempt: 2 }]);
   });
 });
