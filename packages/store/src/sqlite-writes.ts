@@ -6,7 +6,16 @@ import type { WriteBatch } from './write-batch.js';
 
 const CLAIM_COLUMNS = '(provider, dedupe_key, delivery_id, state, claimed_at, expires_at) values (?, ?, ?, ?, ?, ?)';
 
-const SQL = {
+/**
+ * The SQL of the SQLite hot writes, shared by the in-thread writes ({@link SqliteWrites}) and the
+ * writer thread (`sqlite-writer-thread.ts`).
+ *
+ * @example
+ * ```ts
+ * const claim = raw.prepare(SQLITE_HOT_SQL.claim);
+ * ```
+ */
+export const SQLITE_HOT_SQL = {
   claim: `insert into hookgate_dedupe ${CLAIM_COLUMNS}
     on conflict (provider, dedupe_key) do update set ${CLAIM_SET} where ${CLAIM_TAKEOVER}
     returning delivery_id`,
@@ -19,9 +28,14 @@ const SQL = {
   savepoint: 'savepoint hookgate_atomic',
   releaseSavepoint: 'release savepoint hookgate_atomic',
   rollbackSavepoint: 'rollback to savepoint hookgate_atomic',
+  /** Takes back a completion's row when its done key failed (the writer thread's alternative to the savepoint). */
+  unrecord: 'delete from hookgate_deliveries where id = ?',
+  begin: 'begin immediate',
+  commit: 'commit',
+  rollback: 'rollback',
 };
 
-type Statements = { [K in keyof typeof SQL]: Database.Statement };
+type Statements = { [K in keyof typeof SQLITE_HOT_SQL]: Database.Statement };
 
 /**
  * The hot writes on SQLite: prepared once (on first use, after migrations created the tables),
@@ -100,7 +114,7 @@ export class SqliteWrites implements HotWrites {
 
   /** Prepares every statement on first use (a failure, e.g. tables not migrated, is retried next time). */
   #prepared(): Statements {
-    this.#statements ??= Object.fromEntries(Object.entries(SQL).map(([name, text]) => [name, this.#prepare(text)])) as Statements;
+    this.#statements ??= Object.fromEntries(Object.entries(SQLITE_HOT_SQL).map(([name, text]) => [name, this.#prepare(text)])) as Statements;
     return this.#statements;
   }
 }
