@@ -5,7 +5,7 @@ import { HookgateError } from './errors.js';
 import { isoTime } from './iso-time.js';
 import type { AttemptResult, HandlerMode } from './inbox.js';
 import { decodeStoredBody } from './stored-body.js';
-import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, headersToRecord } from './headers.js';
+import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, handOver, headersToRecord } from './headers.js';
 import { DEFAULT_MAX_JSON_DEPTH, setJsonDepthLimit } from './json-body.js';
 import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
@@ -441,8 +441,26 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       // reply() is provider code, like eventId(): a throw is a 500 the provider retries.
       return handlerError(error, contextOf(run, parsed, null), fields, 'reply() threw: ');
     }
-    const claim = await claimKey(run, parsed, fields, verification.ok ? verification.signedMessage : []);
-    if (claim) return claim;
+    if (run.store) {
+      // Inline rather than in an async helper: one promise and one turn fewer per delivery.
+      let dedupeKey: string;
+      try {
+        const key = dedupeKeyOf(provider, parsed.payload, run.request, verification.ok ? verification.signedMessage : []);
+        dedupeKey = typeof key === 'string' ? key : await key;
+      } catch (error) {
+        // eventId() is provider code: a throw is a handler error (500, retried), never a rejected handle().
+        return handlerError(error, contextOf(run, parsed, null), fields, 'eventId() threw: ');
+      }
+      fields.dedupeKey = dedupeKey;
+      let claim: ClaimResult;
+      try {
+        claim = await run.store.claim({ provider: provider.id, dedupeKey, deliveryId: run.id, now: run.receivedAtMs, leaseMs });
+      } catch (error) {
+        return { outcome: refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`) };
+      }
+      const refused = claimRefusal(run, claim, fields);
+      if (refused) return refused;
+    }
     // Inbox mode: the listeners run later, in a worker; settle() records and enqueues it.
     if (run.mode === 'inbox') return run.store ? { status: 'queued', fields } : { outcome: refusal('store_unavailable', "mode 'inbox' needs a store") };
 
@@ -459,31 +477,10 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   }
 
   /**
-   * With a store, claims the dedupe key (setting `fields.dedupeKey` and `run.claimedKey`).
-   * Resolves undefined when the delivery may be dispatched, else what to answer instead.
+   * What a claim means for this delivery: undefined when it holds the key now (set as
+   * `run.claimedKey`) and may be dispatched, else how it settles (duplicate, in progress).
    */
-  async function claimKey(
-    run: Run,
-    parsed: ParsedPayload<T> & { secretIndex: number },
-    fields: Partial<DeliveryInput>,
-    signed: readonly MessageChunk[],
-  ): Promise<Settlement | { outcome: HandleOutcome } | undefined> {
-    if (!run.store) return undefined;
-    let dedupeKey: string;
-    try {
-      const key = dedupeKeyOf(provider, parsed.payload, run.request, signed);
-      dedupeKey = typeof key === 'string' ? key : await key;
-    } catch (error) {
-      // eventId() is provider code: a throw is a handler error (500, retried), never a rejected handle().
-      return handlerError(error, contextOf(run, parsed, null), fields, 'eventId() threw: ');
-    }
-    fields.dedupeKey = dedupeKey;
-    let claim: ClaimResult;
-    try {
-      claim = await run.store.claim({ provider: provider.id, dedupeKey, deliveryId: run.id, now: run.receivedAtMs, leaseMs });
-    } catch (error) {
-      return { outcome: refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`) };
-    }
+  function claimRefusal(run: Run, claim: ClaimResult, fields: Partial<DeliveryInput>): Settlement | undefined {
     if (claim.kind === 'done') return { status: 'duplicate', fields: { ...fields, duplicateOf: claim.firstDeliveryId } };
     if (claim.kind === 'in_progress') {
       // Not a duplicate yet: the other attempt may still fail. Refuse (non-2xx) so the provider
@@ -492,7 +489,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       const message = `delivery ${claim.holderDeliveryId} is still processing this event; retry after ${retryAfterSeconds} s`;
       return { status: 'in_progress', fields: { ...fields, duplicateOf: claim.holderDeliveryId, reason: 'in_progress', message }, retryAfterSeconds };
     }
-    run.claimedKey = dedupeKey;
+    run.claimedKey = fields.dedupeKey!;
     return undefined;
   }
 
@@ -529,10 +526,14 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     let failure: { error: unknown } | undefined;
     if (run.store) {
       try {
-        const delivery = deliveryOf(run, status, fields, durationMs, headersToRecord(run.request.headers, redact));
+        const headers = headersToRecord(run.request.headers, redact);
+        const delivery = deliveryOf(run, status, fields, durationMs, headers);
         if (status === 'queued') await enqueue(run.store, { delivery, now: now(), windowMs });
-        else if (completes) await run.store.complete({ delivery, now: now(), windowMs });
-        else await run.store.record(delivery);
+        else {
+          // The record is ours and is not used again: the store may keep it without a copy.
+          handOver(headers);
+          await (completes ? run.store.complete({ delivery, now: now(), windowMs }) : run.store.record(delivery));
+        }
       } catch (error) {
         failure = { error };
       }
@@ -666,7 +667,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         mode: mode ?? call?.defaultMode ?? 'inline',
       };
       const step = await processDelivery(run);
-      return 'outcome' in step ? step.outcome : settle(run, step);
+      // Awaited rather than returned: resolving this promise with another costs two more turns.
+      return 'outcome' in step ? step.outcome : await settle(run, step);
     },
   };
   return handler;

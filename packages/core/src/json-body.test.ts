@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds, jsonDepthLimitOf, parseJsonBody, serializePayload, setJsonDepthLimit } from './json-body.js';
+import { DEFAULT_MAX_JSON_DEPTH, decodedTextOf, jsonDepthExceeds, jsonDepthLimitOf, parseJsonBody, serializePayload, setJsonDepthLimit } from './json-body.js';
+import { encodeStoredBody } from './stored-body.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const nested = (depth: number, open = '[', close = ']', inner = '1'): string => open.repeat(depth) + inner + close.repeat(depth);
@@ -152,5 +153,35 @@ describe('serializePayload()', () => {
     cycle.self = cycle;
     expect(serializePayload(cycle)).toBeNull();
     expect(serializePayload(() => 1)).toBeNull();
+  });
+});
+
+describe('decodedTextOf()', () => {
+  it('is the text parseJsonBody decoded, for that very body only', () => {
+    const body = new TextEncoder().encode('{"a":"é"}');
+    const copy = body.slice();
+    parseJsonBody(body);
+    expect(decodedTextOf(body)).toBe('{"a":"é"}');
+    expect(decodedTextOf(copy)).toBeUndefined();
+    parseJsonBody(copy);
+    expect(decodedTextOf(body)).toBeUndefined();
+  });
+
+  it('leaves the stored form of any body unchanged (encodeStoredBody with and without it)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.json().map((text) => new TextEncoder().encode(text)),
+          fc.uint8Array({ maxLength: 64 }),
+        ),
+        fc.nat(80),
+        (bytes, max) => {
+          const fresh = encodeStoredBody(bytes.slice(), max);
+          parseJsonBody(bytes);
+          expect(encodeStoredBody(bytes, max)).toEqual(fresh);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -131,6 +131,26 @@ export function jsonDepthLimitOf(bytes: Uint8Array): number {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** The body last decoded by {@link parseJsonBody} and its text (one slot: the request in hand). */
+let lastDecoded: Uint8Array | undefined;
+let lastText = '';
+
+/**
+ * The UTF-8 text of `bytes` when {@link parseJsonBody} decoded this very body last (with the same
+ * strict decoder, so the text is exactly what decoding again would give), else undefined. Lets a
+ * store keep the text the parse already made instead of decoding the body a second time.
+ * Internal to core (not exported from the package).
+ *
+ * @example
+ * ```ts
+ * parseJsonBody(request.rawBody);
+ * decodedTextOf(request.rawBody); // the same string JSON.parse read
+ * ```
+ */
+export function decodedTextOf(bytes: Uint8Array): string | undefined {
+  return bytes === lastDecoded ? lastText : undefined;
+}
+
 /**
  * Parses body bytes as UTF-8 JSON with a nesting-depth limit checked before `JSON.parse` runs.
  * Never throws: invalid UTF-8 or JSON is `invalid_json`, too deep is `json_too_deep`.
@@ -147,7 +167,10 @@ export function parseJsonBody(bytes: Uint8Array, maxDepth: number = jsonDepthLim
     return { ok: false, reason: 'json_too_deep', message: `body nests arrays/objects deeper than ${maxDepth} levels` };
   }
   try {
-    return { ok: true, value: JSON.parse(decoder.decode(bytes)) };
+    const text = decoder.decode(bytes);
+    lastDecoded = bytes;
+    lastText = text;
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false, reason: 'invalid_json', message: bytes.byteLength === 0 ? 'body is empty' : 'body is not valid JSON' };
   }

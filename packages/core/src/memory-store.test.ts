@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDeliveryId } from './delivery-id.js';
 import type { DeliveryInput } from './delivery-store.js';
 import { HookgateError } from './errors.js';
+import { handOver } from './headers.js';
 import { MemoryStore } from './memory-store.js';
 
 // The full DeliveryStore contract (shared with the SQLite and PostgreSQL stores) runs in
@@ -133,5 +135,72 @@ describe('MemoryStore', () => {
     const delivery = input({ rawBody: new TextEncoder().encode('abcdefgh') });
     await store.record(delivery);
     expect(await store.get(delivery.id)).toMatchObject({ body: 'abcd', bodyEncoding: 'utf8', bodyTruncated: true });
+  });
+
+  it('reads back the payload exactly as serialised, whatever it shares with the body', async () => {
+    const store = new MemoryStore({ maxBodyBytes: 24 });
+    const body = '{"event_type":"issue_new","n":1}';
+    const cases: Array<{ rawBody: Uint8Array; payload: unknown }> = [
+      { rawBody: new TextEncoder().encode(body), payload: { event_type: 'issue_new', n: 1 } }, // the body itself
+      { rawBody: new TextEncoder().encode(body), payload: { event_type: 'issue_new', n: 1, state: 'open' } }, // a key added
+      { rawBody: new TextEncoder().encode(body), payload: { event_type: 'issue_new', n: 2 } }, // a value changed
+      { rawBody: new TextEncoder().encode(body), payload: { n: 1, event_type: 'issue_new' } }, // nothing shared
+      { rawBody: new TextEncoder().encode(body), payload: null },
+      { rawBody: new TextEncoder().encode('{"a":1} '), payload: { a: 1 } }, // body longer than its JSON
+      { rawBody: new Uint8Array([0x7b, 0xff, 0x7d]), payload: { b: [1] } }, // base64 body
+    ];
+    for (const given of cases) {
+      const delivery = input(given);
+      await store.record(delivery);
+      const stored = await store.get(delivery.id);
+      expect(stored!.payload).toEqual(given.payload);
+    }
+  });
+
+  it('reads back any payload next to any body (shared head or not)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.json(), fc.jsonValue(), fc.nat(40), async (text, extra, cut) => {
+        const store = new MemoryStore({ maxBodyBytes: cut + 1 });
+        const parsed = JSON.parse(text) as unknown;
+        // A normalising parse: the body's value with a key added (objects), or another value.
+        const payload = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { ...parsed, added: extra } : extra;
+        const delivery = input({ rawBody: new TextEncoder().encode(text), payload });
+        await store.record(delivery);
+        const stored = await store.get(delivery.id);
+        expect(stored!.payload).toEqual(JSON.parse(JSON.stringify(payload)) as unknown);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('copies headers it is given, and keeps the record the handler handed over as its own', async () => {
+    const store = new MemoryStore();
+    const handed = { a: '1' };
+    const other = { b: '2' };
+    handOver(handed);
+    const delivery = input({ headers: other });
+    await store.record(delivery);
+    other.b = 'changed';
+    expect((await store.get(delivery.id))!.headers).toEqual({ b: '2' });
+    // The mark was for another record and is gone now: this one is copied too.
+    const later = input({ headers: handed });
+    await store.record(later);
+    handed.a = 'changed';
+    expect((await store.get(later.id))!.headers).toEqual({ a: '1' });
+  });
+
+  it('keeps the claims of different providers apart', async () => {
+    const store = new MemoryStore();
+    const first = createDeliveryId(T0);
+    const second = createDeliveryId(T0);
+    expect(await store.claim({ provider: 'pylon', dedupeKey: 'k', deliveryId: first, now: T0, leaseMs: 1000 })).toEqual({ kind: 'claimed' });
+    expect(await store.claim({ provider: 'webhooks-b', dedupeKey: 'k', deliveryId: second, now: T0, leaseMs: 1000 })).toEqual({ kind: 'claimed' });
+    await store.complete({ delivery: input({ id: first, provider: 'pylon', dedupeKey: 'k' }), now: T0, windowMs: 5000 });
+    await store.release('webhooks-b', 'k', second);
+    expect(await store.claim({ provider: 'pylon', dedupeKey: 'k', deliveryId: createDeliveryId(T0), now: T0 + 1, leaseMs: 1000 })).toEqual({
+      kind: 'done',
+      firstDeliveryId: first,
+    });
+    expect(await store.claim({ provider: 'webhooks-b', dedupeKey: 'k', deliveryId: second, now: T0 + 1, leaseMs: 1000 })).toEqual({ kind: 'claimed' });
   });
 });

@@ -16,6 +16,7 @@ import { encodeCursor } from './list-cursor.js';
 import { normalizeListQuery, type NormalizedListQuery } from './list-query.js';
 import { encodeStoredBody } from './stored-body.js';
 import { HookgateError } from './errors.js';
+import { takeHandedOver } from './headers.js';
 import { isoTime } from './iso-time.js';
 import { serializePayload } from './json-body.js';
 import { MemoryInbox } from './memory-inbox.js';
@@ -27,14 +28,39 @@ export interface MemoryStoreOptions {
 }
 
 /**
- * A stored delivery. The payload is kept as JSON text, exactly like the SQL stores keep it, so
- * what comes back is JSON-normalised (a `Date` in a transformed payload reads back as a string)
- * and every read hands out a fresh copy that callers may mutate.
+ * A stored delivery, as one object (the store keeps every delivery it is given, so under load
+ * each of them is promoted and marked by the GC: fewer objects and bytes per delivery are what
+ * keep `complete()` cheap). The payload is kept as JSON text, exactly like the SQL stores keep
+ * it, so what comes back is JSON-normalised (a `Date` in a transformed payload reads back as a
+ * string) and every read hands out a fresh copy that callers may mutate. The text is not held
+ * twice: its first `payloadHead` characters are the body's (see {@link payloadText}).
  */
-interface Entry {
-  readonly receivedAtMs: number;
-  readonly delivery: Readonly<Omit<Delivery, 'payload'>>;
-  readonly payloadJson: string | null;
+class Entry {
+  constructor(
+    readonly receivedAtMs: number,
+    readonly id: string,
+    readonly provider: string,
+    readonly event: string | null,
+    readonly variant: string | null,
+    public status: DeliveryStatus,
+    public reason: string | null,
+    public message: string | null,
+    readonly dedupeKey: string | null,
+    readonly duplicateOf: string | null,
+    readonly secretIndex: number | null,
+    readonly method: string,
+    readonly path: string | null,
+    /** Owned by the entry: never handed out (reads copy it). */
+    readonly headers: Record<string, string>,
+    readonly body: string,
+    readonly bodyEncoding: 'utf8' | 'base64',
+    readonly bodyTruncated: boolean,
+    readonly durationMs: number,
+    /** How many leading characters of the payload's JSON are the body's own (0: none). */
+    readonly payloadHead: number,
+    /** The rest of the payload's JSON after those characters, or null for no payload. */
+    readonly payloadTail: string | null,
+  ) {}
 }
 
 /** A dedupe claim: `processing` until its lease ends, or `done` until its window ends. */
@@ -66,7 +92,8 @@ export class MemoryStore implements DeliveryStore {
   /** Ascending by (receivedAt, id): appends are the common case because ids are time-ordered. */
   readonly #entries: Entry[] = [];
   readonly #byId = new Map<string, Entry>();
-  readonly #claims = new Map<string, Claim>();
+  /** Claims by provider, then dedupe key: no key string is built per call. */
+  readonly #claims = new Map<string, Map<string, Claim>>();
   #closed = false;
   /** The in-process inbox (inbox mode and `startWorker()`), lost on exit like the rest. */
   readonly inbox: MemoryInbox = new MemoryInbox({
@@ -90,8 +117,8 @@ export class MemoryStore implements DeliveryStore {
 
   async claim(input: ClaimInput): Promise<ClaimResult> {
     this.#assertOpen();
-    const key = claimKey(input.provider, input.dedupeKey);
-    const held = this.#claims.get(key);
+    const claims = this.#claimsOf(input.provider);
+    const held = claims.get(input.dedupeKey);
     // Synchronous from here on: no other call can interleave, so the check and the take are atomic.
     if (held !== undefined && held.expiresAt > input.now) {
       if (held.state === 'done') return { kind: 'done', firstDeliveryId: held.deliveryId };
@@ -99,7 +126,7 @@ export class MemoryStore implements DeliveryStore {
         return { kind: 'in_progress', holderDeliveryId: held.deliveryId, leaseExpiresAt: held.expiresAt };
       }
     }
-    this.#claims.set(key, { deliveryId: input.deliveryId, state: 'processing', expiresAt: input.now + input.leaseMs });
+    claims.set(input.dedupeKey, { deliveryId: input.deliveryId, state: 'processing', expiresAt: input.now + input.leaseMs });
     return { kind: 'claimed' };
   }
 
@@ -111,18 +138,35 @@ export class MemoryStore implements DeliveryStore {
     }
     // Validate and build the row before touching the claim, so a bad input changes nothing.
     const entry = this.#entry(delivery);
-    const key = claimKey(delivery.provider, delivery.dedupeKey);
-    const held = this.#claims.get(key);
+    const claims = this.#claimsOf(delivery.provider);
+    const held = claims.get(delivery.dedupeKey);
     const firstStays = held !== undefined && held.state === 'done' && held.expiresAt > input.now && held.deliveryId !== delivery.id;
     this.#insert(entry);
-    if (!firstStays) this.#claims.set(key, { deliveryId: delivery.id, state: 'done', expiresAt: input.now + input.windowMs });
+    if (firstStays) return;
+    if (held !== undefined && held.deliveryId === delivery.id) {
+      // Its own claim (the common case): turned into the done mark in place, not replaced.
+      held.state = 'done';
+      held.expiresAt = input.now + input.windowMs;
+    } else {
+      claims.set(delivery.dedupeKey, { deliveryId: delivery.id, state: 'done', expiresAt: input.now + input.windowMs });
+    }
   }
 
   async release(provider: string, dedupeKey: string, deliveryId: string): Promise<void> {
     this.#assertOpen();
-    const key = claimKey(provider, dedupeKey);
-    const held = this.#claims.get(key);
-    if (held?.deliveryId === deliveryId && held.state === 'processing') this.#claims.delete(key);
+    const claims = this.#claims.get(provider);
+    const held = claims?.get(dedupeKey);
+    if (held?.deliveryId === deliveryId && held.state === 'processing') claims!.delete(dedupeKey);
+  }
+
+  /** The claims of one provider (created on first use). */
+  #claimsOf(provider: string): Map<string, Claim> {
+    let claims = this.#claims.get(provider);
+    if (claims === undefined) {
+      claims = new Map();
+      this.#claims.set(provider, claims);
+    }
+    return claims;
   }
 
   async record(input: DeliveryInput): Promise<void> {
@@ -138,54 +182,62 @@ export class MemoryStore implements DeliveryStore {
     if (Number.isNaN(receivedAtMs)) {
       throw new HookgateError('invalid_config', `record(): receivedAt '${input.receivedAt}' is not a date`);
     }
-    // Fields are picked one by one so extra properties on the input never leak into reads.
-    const delivery: Omit<Delivery, 'payload'> = {
-      id: input.id,
-      receivedAt: isoTime(receivedAtMs),
-      provider: input.provider,
-      event: input.event,
-      variant: input.variant,
-      status: input.status,
-      reason: input.reason,
-      message: input.message,
-      dedupeKey: input.dedupeKey,
-      duplicateOf: input.duplicateOf,
-      secretIndex: input.secretIndex,
-      method: input.method,
-      path: input.path,
-      headers: { ...input.headers },
-      ...encodeStoredBody(input.rawBody, this.#maxBodyBytes),
-      durationMs: input.durationMs,
-    };
     // Never throws: a payload too deep (or otherwise unserialisable) is kept as null, not a store outage.
     const serialized = serializePayload(input.payload);
-    // A payload that serialises to the body's own text (compact JSON, nothing normalised: the
-    // common case) shares the body's string, so a delivery holds one copy of it, not two.
-    const payloadJson = serialized !== null && serialized === delivery.body ? delivery.body : serialized;
-    return { receivedAtMs, delivery, payloadJson };
+    const { body, bodyEncoding, bodyTruncated } = encodeStoredBody(input.rawBody, this.#maxBodyBytes);
+    // The payload's JSON nearly always begins like the body (compact JSON, same key order; a
+    // normalising parse adds keys at the end): only what differs is kept.
+    const head = serialized === null ? 0 : sharedHead(body, serialized);
+    const tail = serialized === null ? null : head === 0 ? serialized : ownCopy(serialized, head);
+    // The handler hands over a headers record of its own (nothing else holds it): kept as is.
+    // Any other caller's record is copied, so mutating it later never changes what was stored.
+    const headers = takeHandedOver(input.headers) ? input.headers : { ...input.headers };
+    // Fields are picked one by one so extra properties on the input never leak into reads.
+    return new Entry(
+      receivedAtMs,
+      input.id,
+      input.provider,
+      input.event,
+      input.variant,
+      input.status,
+      input.reason,
+      input.message,
+      input.dedupeKey,
+      input.duplicateOf,
+      input.secretIndex,
+      input.method,
+      input.path,
+      headers,
+      body,
+      bodyEncoding,
+      bodyTruncated,
+      input.durationMs,
+      head,
+      tail,
+    );
   }
 
   /** Adds an entry in (receivedAt, id) order; an id already held keeps its first row. */
   #insert(entry: Entry): void {
-    const { receivedAtMs, delivery } = entry;
-    if (this.#byId.has(delivery.id)) return; // idempotent by id: the first write wins
+    const { receivedAtMs, id } = entry;
+    if (this.#byId.has(id)) return; // idempotent by id: the first write wins
     const last = this.#entries.at(-1);
-    if (last === undefined || compareEntry(last, receivedAtMs, delivery.id) < 0) {
+    if (last === undefined || compareEntry(last, receivedAtMs, id) < 0) {
       this.#entries.push(entry);
     } else {
-      this.#entries.splice(this.#lowerBound(receivedAtMs, delivery.id), 0, entry);
+      this.#entries.splice(this.#lowerBound(receivedAtMs, id), 0, entry);
     }
-    this.#byId.set(delivery.id, entry);
+    this.#byId.set(id, entry);
   }
 
   /** Replaces a stored delivery's status fields (inbox workers and replays); false when not stored. */
   #patch(id: string, fields: Pick<Delivery, 'status' | 'reason' | 'message'>): boolean {
     const entry = this.#byId.get(id);
     if (entry === undefined) return false;
-    const updated: Entry = { ...entry, delivery: { ...entry.delivery, ...fields } };
-    const index = this.#lowerBound(entry.receivedAtMs, id);
-    if (this.#entries[index] === entry) this.#entries[index] = updated;
-    this.#byId.set(id, updated);
+    // Entries are never handed out (reads build fresh deliveries), so an update in place is safe.
+    entry.status = fields.status;
+    entry.reason = fields.reason;
+    entry.message = fields.message;
     return true;
   }
 
@@ -224,7 +276,7 @@ export class MemoryStore implements DeliveryStore {
     for (let index = this.#lowerBound(range.fromMs, ''); index < this.#entries.length; index++) {
       const entry = this.#entries[index]!;
       if (entry.receivedAtMs >= range.toMs) break;
-      const { provider, status, reason } = entry.delivery;
+      const { provider, status, reason } = entry;
       if (range.provider !== undefined && provider !== range.provider) continue;
       const start = Math.floor(entry.receivedAtMs / size) * size;
       const key = `${start}\u0000${provider}\u0000${status}`;
@@ -245,9 +297,11 @@ export class MemoryStore implements DeliveryStore {
     const cutoff = options.olderThan instanceof Date ? options.olderThan.getTime() : Date.parse(options.olderThan);
     if (Number.isNaN(cutoff)) throw new HookgateError('invalid_config', `prune(): 'olderThan' must be a valid date`);
     const count = this.#lowerBound(cutoff, '');
-    for (const entry of this.#entries.splice(0, count)) this.#byId.delete(entry.delivery.id);
+    for (const entry of this.#entries.splice(0, count)) this.#byId.delete(entry.id);
     const now = Date.now();
-    for (const [key, claim] of this.#claims) if (claim.expiresAt <= now) this.#claims.delete(key);
+    for (const claims of this.#claims.values()) {
+      for (const [key, claim] of claims) if (claim.expiresAt <= now) claims.delete(key);
+    }
     return count;
   }
 
@@ -276,19 +330,53 @@ export class MemoryStore implements DeliveryStore {
   }
 }
 
-function claimKey(provider: string, dedupeKey: string): string {
-  return `${provider}\u0000${dedupeKey}`;
+/**
+ * How many leading characters `json` shares with `body`, in whole: `body.length` when they are
+ * equal. Tries the usual cases first (equal; the body with keys added before its last `}`), then
+ * bisects with `startsWith` (native comparisons, no per-character loop in JavaScript).
+ */
+function sharedHead(body: string, json: string): number {
+  if (json === body) return body.length;
+  const bodyEnd = body.length - 1;
+  if (bodyEnd > 0 && json.length > bodyEnd && json.startsWith(body.slice(0, bodyEnd))) return bodyEnd;
+  // Invariant: json starts with body[0, low); it does not start with body[0, high + 1).
+  let low = 0;
+  let high = Math.min(body.length, json.length, bodyEnd);
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (json.startsWith(body.slice(0, mid))) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * `text` from `start` on, as a string of its own: a plain `slice` of a long string is a view that
+ * keeps the whole parent (here the payload's full JSON) alive for as long as the entry lives.
+ */
+function ownCopy(text: string, start: number): string {
+  if (start >= text.length) return '';
+  // Slicing a concatenation flattens it into a new string first: the view then points into that
+  // new, tail-sized string, and the parent is free.
+  return ` ${text.slice(start)}`.slice(1);
+}
+
+/** The payload's JSON text as first serialised: the body's shared head, then the kept tail. */
+function payloadText(entry: Entry): string | null {
+  const { payloadHead, payloadTail } = entry;
+  if (payloadTail === null) return null;
+  return payloadHead === 0 ? payloadTail : entry.body.slice(0, payloadHead) + payloadTail;
 }
 
 /** Orders like the SQL stores: receivedAt, then id in code-unit order (SQLite BINARY, PostgreSQL "C"). */
 function compareEntry(entry: Entry, receivedAtMs: number, id: string): number {
   if (entry.receivedAtMs !== receivedAtMs) return entry.receivedAtMs - receivedAtMs;
-  const own = entry.delivery.id;
+  const own = entry.id;
   return own < id ? -1 : own > id ? 1 : 0;
 }
 
 function matches(entry: Entry, filter: NormalizedListQuery, needle: string | undefined): boolean {
-  const delivery = entry.delivery;
+  const delivery = entry;
   if (filter.provider !== undefined && delivery.provider !== filter.provider) return false;
   if (filter.statuses !== undefined && !filter.statuses.includes(delivery.status)) return false;
   if (filter.event !== undefined && delivery.event !== filter.event && delivery.variant !== filter.event) return false;
@@ -306,9 +394,26 @@ function asciiLower(text: string): string {
 }
 
 function toDelivery(entry: Entry): Delivery {
+  const json = payloadText(entry);
   return {
-    ...entry.delivery,
-    headers: { ...entry.delivery.headers },
-    payload: entry.payloadJson === null ? null : (JSON.parse(entry.payloadJson) as unknown),
+    id: entry.id,
+    receivedAt: isoTime(entry.receivedAtMs),
+    provider: entry.provider,
+    event: entry.event,
+    variant: entry.variant,
+    status: entry.status,
+    reason: entry.reason,
+    message: entry.message,
+    dedupeKey: entry.dedupeKey,
+    duplicateOf: entry.duplicateOf,
+    secretIndex: entry.secretIndex,
+    method: entry.method,
+    path: entry.path,
+    headers: { ...entry.headers },
+    body: entry.body,
+    bodyEncoding: entry.bodyEncoding,
+    bodyTruncated: entry.bodyTruncated,
+    durationMs: entry.durationMs,
+    payload: json === null ? null : (JSON.parse(json) as unknown),
   };
 }

@@ -1,6 +1,7 @@
 // How a raw body is kept in a store: UTF-8 text or base64, cut at a byte limit.
 import { base64Of, bytesOfBase64, utf8Bytes } from './bytes.js';
 import type { Delivery } from './delivery-store.js';
+import { decodedTextOf } from './json-body.js';
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -19,6 +20,9 @@ export function encodeStoredBody(rawBody: Uint8Array, maxBytes = 1024 * 1024): P
   // NUL is valid UTF-8 but PostgreSQL `text` cannot hold it, so such bodies are kept as base64
   // (in every store, so a delivery reads back the same everywhere).
   if (bytes.indexOf(0) === -1) {
+    // The provider's parse has usually just decoded this very body: its text is reused.
+    const known = bodyTruncated ? undefined : decodedTextOf(bytes);
+    if (known !== undefined) return { body: known, bodyEncoding: 'utf8', bodyTruncated };
     try {
       return { body: utf8Decoder.decode(bytes), bodyEncoding: 'utf8', bodyTruncated };
     } catch {
