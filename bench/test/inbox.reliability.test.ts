@@ -14,11 +14,11 @@ import { printSummary } from '../src/support/summary.js';
 import { SECRET } from '../src/samples.js';
 
 /**
- * Unique deliveries. The issue asks for 20,000 (`HOOKGATE_INBOX_DELIVERIES=20000`); the default
- * is scaled down to 3,000 so `pnpm test:reliability` stays within its time budget on a 2-core
- * machine (3,000 took 200 s there while other builds saturated it).
+ * Unique deliveries: the issue's 20,000 — about 161 s on a quiet 2-core machine, 464 s on one
+ * whose load average was 13-20 (other builds and tests); the test's own 900 s timeout covers
+ * both. Lower it for a quick local run with `HOOKGATE_INBOX_DELIVERIES=3000`.
  */
-const DELIVERIES = Number(process.env.HOOKGATE_INBOX_DELIVERIES ?? 3_000);
+const DELIVERIES = Number(process.env.HOOKGATE_INBOX_DELIVERIES ?? 20_000);
 const IN_FLIGHT = 48;
 /** A copy of delivery n (n % 10 === 3) goes to another gateway this many sends later. */
 const COPY_DISTANCE = 40;
