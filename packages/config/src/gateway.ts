@@ -1,4 +1,13 @@
-import { createGateway, createWebhookHandler, type DeliveryStore, type Gateway, type WebhookEndpoint } from '@hookgate/core';
+import {
+  createGateway,
+  createWebhookHandler,
+  startWorker,
+  type DeliveryStore,
+  type Gateway,
+  type WebhookEndpoint,
+  type Worker,
+  type WorkerOptions,
+} from '@hookgate/core';
 import type { HookgateConfig } from './define-config.js';
 
 /**
@@ -42,4 +51,29 @@ export function gatewayFromConfig(
   options: { secrets: Readonly<Record<string, readonly string[]>>; store?: DeliveryStore | undefined },
 ): Gateway {
   return createGateway({ handlers: handlersFromConfig(config, options.secrets), store: options.store, mode: config.inbox?.mode });
+}
+
+/**
+ * Starts a worker for the inbox of `options.store` with the config's `inbox` settings
+ * (`concurrency`, `retry`, `leaseSeconds`); an option given here wins over the config. Pass the
+ * gateway the config built (or {@link handlersFromConfig}) as `handlers`, so the worker runs the
+ * listeners the config's `listen` hooks registered. What `hookgate worker` and the dashboard's
+ * in-process worker start.
+ *
+ * @throws {HookgateError} `invalid_config` from core's `startWorker()` (store without inbox, bad option).
+ * @example
+ * ```ts
+ * const gateway = gatewayFromConfig(config, { secrets, store });
+ * const worker = await workerFromConfig(config, { store, handlers: gateway });
+ * process.once('SIGTERM', () => void worker.stop());
+ * ```
+ */
+export function workerFromConfig(config: HookgateConfig, options: WorkerOptions): Promise<Worker> {
+  const inbox = config.inbox;
+  return startWorker({
+    ...options,
+    concurrency: options.concurrency ?? inbox?.concurrency,
+    retry: options.retry ?? inbox?.retry,
+    leaseSeconds: options.leaseSeconds ?? inbox?.leaseSeconds,
+  });
 }

@@ -3,7 +3,7 @@
 import { MemoryStore, startWorker, type HookgateError } from '@hookgate/core';
 import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
 import { describe, expect, it } from 'vitest';
-import { defineConfig, gatewayFromConfig, handlersFromConfig, validateConfig } from '../src/index.js';
+import { defineConfig, gatewayFromConfig, handlersFromConfig, validateConfig, workerFromConfig } from '../src/index.js';
 
 const SECRET = 'pylon-test-secret';
 
@@ -53,6 +53,45 @@ describe('inbox config', () => {
     }
     await worker.stop();
     expect(seen).toEqual([['IssueNewEvent', 1]]);
+  });
+
+  it("workerFromConfig() runs the gateway's listeners with the config's retry policy: two failed attempts, then dead", async () => {
+    const config = defineConfig({
+      inbox: { mode: 'inbox', retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } },
+      providers: [
+        {
+          provider: pylon(),
+          sign: signPylon,
+          listen: (handler) => {
+            handler.onAny((_event, ctx) => {
+              throw new Error(`listener down (attempt ${ctx.attempt})`);
+            });
+          },
+        },
+      ],
+    });
+    const store = new MemoryStore();
+    const gateway = gatewayFromConfig(config, { secrets: { pylon: [SECRET] }, store });
+    const body = JSON.stringify(pylonFixtures.valid.IssueNewEvent);
+    const outcome = await gateway.handle('pylon', {
+      method: 'POST',
+      headers: signPylon({ body, secret: SECRET }).headers,
+      rawBody: new TextEncoder().encode(body),
+    });
+    expect(outcome).toMatchObject({ status: 202, kind: 'queued' });
+
+    // The default policy (8 attempts, 1 s base) would still be retrying after this wait.
+    const worker = await workerFromConfig(config, { store, handlers: gateway, pollIntervalMs: 5 });
+    for (let tries = 0; tries < 300 && (await store.get(outcome.deliveryId!))?.status !== 'dead'; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await worker.stop();
+    expect((await store.get(outcome.deliveryId!))?.status).toBe('dead');
+    const attempts = await store.inbox.attempts(outcome.deliveryId!);
+    expect(attempts.map((attempt) => [attempt.attempt, attempt.error])).toEqual([
+      [1, 'listener down (attempt 1)'],
+      [2, 'listener down (attempt 2)'],
+    ]);
   });
 
   it('lists every inbox problem', () => {
