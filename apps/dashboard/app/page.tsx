@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '@hookgate/core';
 import { Card } from '../components/card';
 import { DeliveriesTable } from '../components/deliveries-table';
 import { EmptyState, NoDeliveriesYet } from '../components/empty-state';
+import { LiveRefresh } from '../components/live-refresh';
 import { TimeSeriesChart } from '../components/time-series-chart';
 import { requirePageAccess } from '../lib/access';
 import { PROVIDER_IDS, providerColor } from '../lib/registry';
@@ -44,7 +45,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     <div className="page-header">
       <div>
         <h1>Overview</h1>
-        <p>Deliveries received in the last {label}, by status and provider.</p>
+        <p>
+          Deliveries received in the last {label}, by status and provider.{' '}
+          {/* New deliveries and status changes (a worker finishing a queued one) re-render the page. */}
+          <LiveRefresh active on={['delivery', 'change']} label="Live" />
+        </p>
       </div>
       {rangeLinks}
     </div>

@@ -38,7 +38,9 @@ export interface LiveDeliveriesProps {
  * and the page then reads `GET /api/deliveries` for rows newer than the newest one shown (with its
  * filters). When the stream drops, it polls every 2.5 s and tries the stream again every 10 s.
  * On the unfiltered first page new rows are loaded automatically (a server refresh); anywhere
- * else a "N new deliveries" button loads them on click. Nothing is read while the tab is hidden.
+ * else a "N new deliveries" button loads them on click. While the page shows a queued or retrying
+ * row, a `change` event (or, without the stream, every poll) re-renders the rows shown, so a row
+ * turns handled or dead when a worker finishes it. Nothing is read while the tab is hidden.
  *
  * @example
  * ```tsx
@@ -107,12 +109,20 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
   useEffect(() => {
     if (!enabled || paused) return;
     let stopped = false;
-    const poll = () => pollRef.current();
     // Server-sent events say when the newest delivery changed; each one triggers one read with
     // this page's filters. While the stream is down, poll instead, and try the stream again.
     let source: EventSource | undefined;
     let pollTimer: ReturnType<typeof setInterval> | undefined;
     let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+    // Rows that a worker may still change: read the page again (same address, same rows).
+    const refreshPending = () => {
+      if (!stopped && !document.hidden && showsPendingRow()) router.refresh();
+    };
+    const poll = () => {
+      void pollRef.current();
+      // Without the stream nothing says a status changed, so each poll also covers that.
+      if (pollTimer !== undefined) refreshPending();
+    };
     const startPolling = () => {
       setMode('polling');
       pollTimer ??= setInterval(poll, POLL_MS);
@@ -128,9 +138,11 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
       source.addEventListener('open', () => {
         stopPolling();
         setMode('stream');
-        void poll(); // anything recorded while there was no stream
+        poll(); // anything recorded while there was no stream
+        refreshPending(); // any status that changed meanwhile
       });
-      source.addEventListener('delivery', () => void poll());
+      source.addEventListener('delivery', poll);
+      source.addEventListener('change', refreshPending);
       source.addEventListener('error', () => {
         source?.close();
         source = undefined;
@@ -140,7 +152,9 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
     };
     connect();
     const onVisible = () => {
-      if (!document.hidden) void poll();
+      if (document.hidden) return;
+      poll();
+      refreshPending();
     };
     document.addEventListener('visibilitychange', onVisible);
     return () => {
@@ -150,7 +164,7 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
       clearTimeout(reconnectTimer);
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [enabled, paused]);
+  }, [enabled, paused, router]);
 
   const label = count >= POLL_LIMIT ? `${POLL_LIMIT}+ new deliveries` : `${count} new ${count === 1 ? 'delivery' : 'deliveries'}`;
   const statusText = !enabled
@@ -194,4 +208,11 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
 // Keyset order of the list: receivedAt desc, then id desc (UUIDv7, so id order is time order).
 function isNewer(a: Position, b: Position): boolean {
   return a.receivedAt > b.receivedAt || (a.receivedAt === b.receivedAt && a.id > b.id);
+}
+
+/** Statuses a worker still changes (the badge's `data-status`). */
+const PENDING_SELECTOR = 'tbody tr[data-delivery-id] [data-status="queued"], tbody tr[data-delivery-id] [data-status="retrying"]';
+
+function showsPendingRow(): boolean {
+  return document.querySelector(PENDING_SELECTOR) !== null;
 }

@@ -53,12 +53,23 @@ test('configuration: defaults, rotation lists and clear errors', () => {
     envSecrets: { pylon: ['new', 'old'], 'webhooks-b': undefined },
     dashboardToken: undefined,
     port: 3000,
+    worker: true,
   });
   expect(readConfig({ HOOKGATE_STORE: 'postgres://app@db:5432/hooks', PORT: '8080' })).toMatchObject({ storeUrl: 'postgres://app@db:5432/hooks', port: 8080 });
+  // The in-process inbox worker: on unless turned off.
+  expect(readConfig({ HOOKGATE_WORKER: 'off' }).worker).toBe(false);
+  expect(readConfig({ HOOKGATE_WORKER: ' OFF ' }).worker).toBe(false);
+  expect(readConfig({ HOOKGATE_WORKER: 'on' }).worker).toBe(true);
 
   let message = '';
   try {
-    readConfig({ HOOKGATE_STORE: 'mysql://db', PORT: 'eighty', HOOKGATE_SECRET_PYLON: 'a,,b', HOOKGATE_DASHBOARD_TOKEN: 'short-secret' });
+    readConfig({
+      HOOKGATE_STORE: 'mysql://db',
+      PORT: 'eighty',
+      HOOKGATE_SECRET_PYLON: 'a,,b',
+      HOOKGATE_DASHBOARD_TOKEN: 'short-secret',
+      HOOKGATE_WORKER: 'sometimes',
+    });
   } catch (error) {
     expect((error as { code?: string }).code).toBe('invalid_config');
     message = (error as Error).message;
@@ -66,6 +77,7 @@ test('configuration: defaults, rotation lists and clear errors', () => {
   expect(message).toContain('HOOKGATE_STORE must be a "sqlite:<path>" or "postgres://');
   expect(message).toContain('(got "mysql://db")');
   expect(message).toContain('PORT must be a port number');
+  expect(message).toContain('HOOKGATE_WORKER must be "on" or "off" (got "sometimes")');
   expect(message).toContain('HOOKGATE_SECRET_PYLON has an empty entry');
   expect(message).toContain('HOOKGATE_DASHBOARD_TOKEN must be at least 16 characters');
   // Secrets and tokens are named, never echoed.

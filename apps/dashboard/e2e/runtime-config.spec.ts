@@ -15,13 +15,16 @@ test('HOOKGATE_CONFIG: the server serves the providers of a config file read at 
     HOOKGATE_CONFIG: APP_CONFIG,
     HOOKGATE_DATA_DIR: dataDir,
     APP_SUPPORT_DESK_SECRET: 'app-config-secret-0123',
+    // Inbox mode without the in-process worker (as when `hookgate worker` runs separately).
+    HOOKGATE_WORKER: 'off',
   });
   try {
     expect(server.output()).toContain('Serving /api/webhooks/support-desk');
+    expect(server.output()).toContain('Inbox mode, HOOKGATE_WORKER=off: no worker in this process');
     // The route id and secret variable come from the app's config; the repository's providers are gone.
     const signed = signPylon({ payload: fixtures.valid.IssueNewEvent, secret: 'app-config-secret-0123' });
     const handled = await fetch(`${server.url}/api/webhooks/support-desk`, { method: 'POST', headers: signed.headers, body: signed.body });
-    // Inbox mode: answered 202 once queued; no worker runs here, so it stays queued.
+    // Inbox mode: answered 202 once queued; HOOKGATE_WORKER=off, so it stays queued.
     expect(handled.status).toBe(202);
     const { deliveryId } = (await handled.json()) as { deliveryId: string };
     const gone = await fetch(`${server.url}/api/webhooks/github`, { method: 'POST', body: '{}' });
@@ -36,6 +39,10 @@ test('HOOKGATE_CONFIG: the server serves the providers of a config file read at 
     await expect(row.locator('[data-status]')).toHaveText('Queued');
     await row.getByRole('link').click();
     await expect(page.getByRole('region', { name: 'Attempts' })).toContainText('Queued: no attempt yet');
+    // The queued delivery's page follows it live (another process's worker may run it); leave it
+    // before the server stops, so its stream does not break under it.
+    await expect(page.locator('.page-header [data-live-mode="stream"]')).toBeVisible();
+    await page.goto('about:blank');
   } finally {
     await stopDashboard(server);
     rmSync(dataDir, { recursive: true, force: true });

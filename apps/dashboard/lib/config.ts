@@ -22,6 +22,11 @@ export interface DashboardConfig {
   /** When set, pages and the JSON API require it; when unset they answer loopback clients only. */
   dashboardToken: string | undefined;
   port: number;
+  /**
+   * Run an in-process worker when the config is in inbox mode (`HOOKGATE_WORKER`, default on;
+   * `off` when `hookgate worker` runs separately).
+   */
+  worker: boolean;
 }
 
 // An empty variable (`FOO=` in a .env file) means "not set", like most tools read it.
@@ -54,6 +59,13 @@ const envSchema = z.object({
       .optional(),
   ),
   HOOKGATE_DASHBOARD_TOKEN: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' }).optional()),
+  HOOKGATE_WORKER: optionalText.pipe(
+    z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(['on', 'off'], { message: 'must be "on" or "off"' }))
+      .optional(),
+  ),
   PORT: optionalText.pipe(
     z
       .string()
@@ -107,5 +119,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     envSecrets: Object.fromEntries(registry.providers.map((entry) => [entry.id, secrets.data[entry.secret.env]])),
     dashboardToken: values.HOOKGATE_DASHBOARD_TOKEN,
     port: values.PORT ?? 3000,
+    worker: values.HOOKGATE_WORKER !== 'off',
   };
 }

@@ -1,4 +1,4 @@
-import type { Delivery } from '@hookgate/core';
+import { OUTCOME_STATUS, type Delivery, type DeliveryAttempt } from '@hookgate/core';
 
 /**
  * Why a recorded delivery has no dedupe key, in words that match what happened: core computes a
@@ -55,3 +55,30 @@ export function signatureFact(
 export function relatedDeliveryLabel(status: Delivery['status']): string {
   return status === 'in_progress' ? 'Refused while processing' : 'Duplicate of';
 }
+
+/**
+ * What the sender was answered, told apart from what processing did afterwards:
+ * - `queued`: inbox mode — answered 202 `queued` at once; the status is the worker's outcome.
+ *   Known from the status (`queued`, `retrying`, `dead` only exist in inbox mode) or from a
+ *   worker attempt in the delivery's attempts.
+ * - `direct`: the status is the answer (inline mode, or refused before any listener ran).
+ * - `replayed`: inline mode, replayed to `handled` since: the first answer was 200, or 500 if
+ *   the listeners had failed — the store does not keep which.
+ *
+ * @example
+ * ```ts
+ * providerAnswer({ status: 'handled' }, [{ trigger: 'worker' }]); // { kind: 'queued', http: 202 }
+ * providerAnswer({ status: 'handled' }, []); // { kind: 'direct', http: 200 }
+ * ```
+ */
+export function providerAnswer(
+  delivery: Pick<Delivery, 'status'>,
+  attempts: ReadonlyArray<Pick<DeliveryAttempt, 'trigger'>> | null,
+): { kind: 'queued'; http: 202 } | { kind: 'direct'; http: number } | { kind: 'replayed'; http: readonly [200, 500] } {
+  const { status } = delivery;
+  if (INBOX_ONLY_STATUSES.has(status) || attempts?.some((attempt) => attempt.trigger === 'worker')) return { kind: 'queued', http: 202 };
+  if (status === 'handled' && attempts !== null && attempts.length > 0) return { kind: 'replayed', http: [200, 500] };
+  return { kind: 'direct', http: OUTCOME_STATUS[status] };
+}
+
+const INBOX_ONLY_STATUSES: ReadonlySet<Delivery['status']> = new Set(['queued', 'retrying', 'dead']);

@@ -1,6 +1,7 @@
 import { countReplayable, replayDeliveries, replayDelivery, type ListQuery, type ReplayResult } from '@hookgate/core';
 import type { AccessDecision } from './auth';
 import { PEER_ADDRESS_HEADER } from './auth';
+import { notifyDelivery } from './live-feed';
 import { getRuntime } from './runtime';
 
 /** Most deliveries one "Replay matching" click re-dispatches (the confirmation shows how many). */
@@ -30,7 +31,10 @@ export function requester(decision: Extract<AccessDecision, { kind: 'allowed' }>
  */
 export async function replayOne(deliveryId: string, requestedBy: string): Promise<ReplayResult> {
   const { store, gateway } = await getRuntime();
-  return replayDelivery({ store, handlers: gateway, requestedBy }, deliveryId);
+  const result = await replayDelivery({ store, handlers: gateway, requestedBy }, deliveryId);
+  // Pages watching it (or listing it) hear of the new attempt now.
+  notifyDelivery();
+  return result;
 }
 
 /** What the "Replay matching" confirmation shows. */
@@ -77,6 +81,7 @@ export interface ReplaySummary {
 export async function replayMatching(filter: ListQuery, requestedBy: string, max: number = REPLAY_BATCH_LIMIT): Promise<ReplaySummary> {
   const { store, gateway } = await getRuntime();
   const batch = await replayDeliveries({ store, handlers: gateway, requestedBy }, filter, { max: Math.min(max, REPLAY_BATCH_LIMIT) });
+  notifyDelivery();
   const failures = batch.results.flatMap((result) => (result.ok ? [] : [{ deliveryId: result.deliveryId, reason: result.reason, message: result.message }]));
   return {
     matched: batch.matched,

@@ -1,11 +1,13 @@
+import { startInboxWorker } from './inbox-worker';
 import { installRequestStamp } from './request-stamp';
 import { getRuntime } from './runtime';
 
 /**
  * Server start: install the request stamp (peer address, requests Next.js cannot serve), then
- * build the runtime. A configuration error ends the process (exit code 1) with the list of bad
- * variables; a store that is down only logs, because webhooks then answer 503 (providers retry)
- * and the store is retried per request.
+ * build the runtime, then — in inbox mode — start the in-process worker ({@link startInboxWorker}).
+ * A configuration error ends the process (exit code 1) with the list of bad variables; a store
+ * that is down only logs, because webhooks then answer 503 (providers retry), the store is
+ * retried per request and the worker every few seconds.
  *
  * @example
  * ```ts
@@ -25,4 +27,5 @@ export async function startDashboard(): Promise<void> {
     }
     console.error('[hookgate] Could not open the delivery store; will retry on the next request:', error);
   }
+  await startInboxWorker();
 }

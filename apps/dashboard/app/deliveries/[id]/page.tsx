@@ -1,13 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { OUTCOME_STATUS, REDACTED, REPLAYABLE_STATUSES, type Delivery, type DeliveryAttempt } from '@hookgate/core';
+import { REDACTED, REPLAYABLE_STATUSES, type Delivery, type DeliveryAttempt } from '@hookgate/core';
 import { Card } from '../../../components/card';
 import { CopyButton } from '../../../components/copy-button';
 import { ReplayDeliveryButton } from '../../../components/replay-controls';
 import { VerificationDebugger } from '../../../components/verification-debugger';
 import { eventLabel } from '../../../components/deliveries-table';
 import { JsonViewBlock } from '../../../components/json-view-block';
+import { LiveRefresh } from '../../../components/live-refresh';
 import { LocalTime } from '../../../components/local-time';
 import { ProviderTag, StatusBadge } from '../../../components/status-badge';
 import { requirePageAccess } from '../../../lib/access';
@@ -16,7 +17,7 @@ import { formatDuration } from '../../../lib/format';
 import { viewJsonText, viewJsonValue, viewRawText } from '../../../lib/json-view';
 import { diagnoseDelivery } from '../../../lib/diagnosis';
 import { getRuntime } from '../../../lib/runtime';
-import { noDedupeKeyReason, relatedDeliveryLabel, signatureFact } from '../../../lib/delivery-facts';
+import { noDedupeKeyReason, providerAnswer, relatedDeliveryLabel, signatureFact } from '../../../lib/delivery-facts';
 import { STATUS_INFO } from '../../../lib/status';
 
 export const dynamic = 'force-dynamic';
@@ -51,6 +52,9 @@ export default async function DeliveryPage({ params }: Props) {
   // Only rejected signatures get the debugger; what it finds without the signature is rendered at once.
   const diagnosis = delivery.status === 'rejected_signature' ? await diagnoseDelivery(delivery, secrets) : null;
   const info = STATUS_INFO[delivery.status];
+  const answer = providerAnswer(delivery, attempts);
+  // A worker still changes it: the page follows it live until the status is final.
+  const pending = attempts !== null && (delivery.status === 'queued' || delivery.status === 'retrying');
   const signature = signatureFact(delivery);
   // Bounded: a hostile body (deep or large) must not turn into megabytes of HTML.
   const body = delivery.bodyEncoding === 'utf8' ? viewJsonText(delivery.body) : viewRawText(delivery.body, 'binary');
@@ -76,7 +80,12 @@ export default async function DeliveryPage({ params }: Props) {
             {delivery.variant && delivery.variant !== delivery.event ? <span className="muted"> · {delivery.variant}</span> : null}
           </h1>
           <p>
-            <StatusBadge status={delivery.status} /> <ProviderTag provider={delivery.provider} /> received <LocalTime iso={delivery.receivedAt} withMs />
+            <StatusBadge status={delivery.status} /> <ProviderTag provider={delivery.provider} /> received <LocalTime iso={delivery.receivedAt} withMs />{' '}
+            <LiveRefresh
+              active={pending}
+              watch={{ id: delivery.id, status: delivery.status, attempts: attempts?.length ?? 0 }}
+              label="Updating live until a worker finishes it"
+            />
           </p>
         </div>
         <CopyButton text={delivery.id} label="delivery id" />
@@ -136,9 +145,28 @@ export default async function DeliveryPage({ params }: Props) {
                     <span className="muted">Not recorded (it failed before the result was kept)</span>
                   )}
                 </dd>
-                <dt>Outcome</dt>
-                <dd>
-                  <StatusBadge status={delivery.status} /> answered HTTP {OUTCOME_STATUS[delivery.status]}
+                <dt>Answered</dt>
+                <dd data-testid="answered">
+                  {answer.kind === 'queued' ? (
+                    <>
+                      HTTP 202 <span className="reason">queued</span>
+                      <div className="muted">Inbox mode: answered at once; a worker runs the listeners afterwards (outcome below).</div>
+                    </>
+                  ) : answer.kind === 'replayed' ? (
+                    <>
+                      HTTP 200, or 500 if the listeners had failed
+                      <div className="muted">Replayed since; which of the two the sender got is not recorded.</div>
+                    </>
+                  ) : (
+                    <>HTTP {answer.http}</>
+                  )}
+                </dd>
+                <dt>{answer.kind === 'queued' ? 'Processing' : 'Outcome'}</dt>
+                <dd data-testid="outcome">
+                  <StatusBadge status={delivery.status} />
+                  {answer.kind === 'queued' && attempts !== null && attempts.length > 0
+                    ? ` after ${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'}`
+                    : null}
                   <div className="muted">{info.description}</div>
                 </dd>
                 <dt>Reason</dt>
