@@ -1,6 +1,7 @@
 import type { ClaimResult } from '@hookgate/core/store';
 import { CLAIM_ATTEMPTS, CLAIM_SET, CLAIM_TAKEOVER, DELIVERY_COLUMNS, DONE_TAKEOVER, POSTGRES_COLUMN_TYPES, type HotWrites } from './hot-writes.js';
 import type { DedupeTable, DeliveriesTable } from './schema.js';
+import { TurnBatch } from './turn-batch.js';
 
 /**
  * Runs one statement (a named, prepared statement on whichever pooled connection runs it) in its
@@ -90,14 +91,11 @@ interface PendingWrite extends Waiter<void> {
  */
 export class PostgresWrites implements HotWrites {
   readonly #execute: PostgresExecute;
-  readonly #claims = new Batcher<PendingClaim>(
-    (batch) => this.#flushClaims(batch),
-    (item) => keyOf(item.claim),
-  );
-  readonly #writes = new Batcher<PendingWrite>(
-    (batch) => this.#flushWrites(batch),
-    (item) => (item.done === undefined ? undefined : keyOf(item.done)),
-  );
+  readonly #claims = new TurnBatch<PendingClaim>((batch) => this.#flushClaims(batch), { max: MAX_BATCH, key: (item) => keyOf(item.claim) });
+  readonly #writes = new TurnBatch<PendingWrite>((batch) => this.#flushWrites(batch), {
+    max: MAX_BATCH,
+    key: (item) => (item.done === undefined ? undefined : keyOf(item.done)),
+  });
 
   constructor(execute: PostgresExecute) {
     this.#execute = execute;
@@ -165,63 +163,12 @@ export class PostgresWrites implements HotWrites {
   }
 
   /** A batch failed as a whole (nothing of it committed): each call alone again, or all rejected. */
-  #failed<T extends Waiter<never>>(batcher: Batcher<T>, batch: T[], error: unknown): void {
+  #failed<T extends Waiter<never>>(batcher: TurnBatch<T>, batch: T[], error: unknown): void {
     if (batch.length > 1 && isDataError(error)) {
-      for (const item of batch) batcher.addAlone(item);
+      for (const item of batch) void batcher.addAlone(item);
       return;
     }
     for (const item of batch) item.reject(error);
-  }
-}
-
-/**
- * Collects calls made in one event-loop turn and hands them to `flush` in batches of at most
- * {@link MAX_BATCH}, none holding two calls with the same key.
- */
-class Batcher<T> {
-  readonly #flush: (batch: T[]) => Promise<void>;
-  readonly #key: (item: T) => string | undefined;
-  #pending: T[] = [];
-  #scheduled = false;
-
-  constructor(flush: (batch: T[]) => Promise<void>, key: (item: T) => string | undefined) {
-    this.#flush = flush;
-    this.#key = key;
-  }
-
-  add(item: T): void {
-    this.#pending.push(item);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    // setImmediate (not a microtask) so the calls of every request handled in this turn join.
-    setImmediate(() => this.#drain());
-  }
-
-  /** Runs `item` as a batch of its own, at once. */
-  addAlone(item: T): void {
-    void this.#flush([item]);
-  }
-
-  #drain(): void {
-    this.#scheduled = false;
-    let rest = this.#pending;
-    this.#pending = [];
-    while (rest.length > 0) {
-      const batch: T[] = [];
-      const later: T[] = [];
-      const keys = new Set<string>();
-      for (const item of rest) {
-        const key = this.#key(item);
-        if (batch.length >= MAX_BATCH || (key !== undefined && keys.has(key))) {
-          later.push(item);
-          continue;
-        }
-        if (key !== undefined) keys.add(key);
-        batch.push(item);
-      }
-      void this.#flush(batch);
-      rest = later;
-    }
   }
 }
 

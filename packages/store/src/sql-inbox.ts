@@ -4,7 +4,7 @@ import { pollInbox, type CompleteInput, type PolledQueue } from '@hookgate/core/
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { CLAIM_SET, DONE_TAKEOVER, POSTGRES_COLUMN_TYPES } from './hot-writes.js';
 import type { PgBossExecutor, PgBossQueue } from './pg-boss-queue.js';
-import { TurnBatch } from './turn-batch.js';
+import { awaitedBatch } from './turn-batch.js';
 import { toDeliveryRow } from './row-mapping.js';
 import type { AttemptsTable, DedupeTable, DeliveriesTable, StoreDatabase } from './schema.js';
 import type { SqlStoreBackend } from './sql-delivery-store.js';
@@ -46,8 +46,8 @@ export class SqlInbox implements DeliveryInbox {
   readonly #backend: SqlStoreBackend;
   readonly #queue: PgBossQueue | undefined;
   readonly #subscriptions = new Set<InboxSubscription>();
-  readonly #enqueues = new TurnBatch<Enqueue>((batch) => this.#enqueueBatch(batch), ENQUEUE_BATCH);
-  readonly #finishes = new TurnBatch<Finish>((batch) => this.#finishBatch(batch), ENQUEUE_BATCH);
+  readonly #enqueue = awaitedBatch<Enqueue>((batch) => this.#enqueueBatch(batch), { max: ENQUEUE_BATCH });
+  readonly #finish = awaitedBatch<Finish>((batch) => this.#finishBatch(batch), { max: ENQUEUE_BATCH });
 
   constructor(backend: SqlStoreBackend, queue: PgBossQueue | undefined) {
     this.#backend = backend;
@@ -75,7 +75,7 @@ export class SqlInbox implements DeliveryInbox {
     await this.#queue.ready();
     // Enqueues of one event-loop turn share one transaction (one commit, a handful of
     // statements), like the store's other hot writes: each resolves once that commit is durable.
-    await this.#enqueues.add({ row, done });
+    await this.#enqueue({ row, done });
   }
 
   /** Delivery rows, their `done` claims and their pg-boss jobs, in one transaction. */
@@ -223,7 +223,7 @@ export class SqlInbox implements DeliveryInbox {
       take: ({ limit, leaseMs }) => queue.fetch(limit, leaseMs),
       // Attempts finished in one turn are recorded with their pg-boss moves in one transaction:
       // an attempt is recorded if and only if pg-boss moves its job on.
-      finish: (input) => this.#finishes.add(input),
+      finish: (input) => this.#finish(input),
     };
   }
 
