@@ -29,8 +29,6 @@ export interface HotWrites {
   record(row: DeliveriesTable): Promise<void>;
   /** Deletes the claim of `deliveryId` on the key while it is still processing. */
   release(provider: string, dedupeKey: string, deliveryId: string): Promise<void>;
-  /** Stops what the writes own besides the store's connection (SQLite's writer thread), once idle. */
-  close?(): Promise<void>;
 }
 
 /**

@@ -8,7 +8,6 @@ import { PgBossQueue, type PgBossSettings } from './pg-boss-queue.js';
 import { parseStoreUrl, redactStoreError, redactStoreUrl } from './store-url.js';
 import { WriteBatch } from './write-batch.js';
 import { PostgresWrites } from './postgres-writes.js';
-import { SqliteWriterThread } from './sqlite-writer-thread.js';
 import { SqliteWrites } from './sqlite-writes.js';
 
 /**
@@ -73,15 +72,15 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     if (synchronous !== 'full' && synchronous !== 'normal') {
       throw new HookgateError('invalid_config', `openStore(): synchronous must be 'full' or 'normal'`);
     }
-    const busyTimeoutMs = nonNegativeInteger('busyTimeoutMs', options.busyTimeoutMs, DEFAULTS.busyTimeoutMs);
-    const handle = await openSqliteDatabase(location.file, { busyTimeoutMs, synchronous });
+    const handle = await openSqliteDatabase(location.file, {
+      busyTimeoutMs: nonNegativeInteger('busyTimeoutMs', options.busyTimeoutMs, DEFAULTS.busyTimeoutMs),
+      synchronous,
+    });
     const batch = new WriteBatch(handle.db, handle, synchronous);
     backend = {
       dialect: 'sqlite',
       db: handle.db,
-      // A file: the hot writes run on a second connection in a worker thread, so their
-      // statements and fsyncs overlap the event loop's work. In memory there is one connection.
-      hot: location.file === ':memory:' ? new SqliteWrites(handle.prepare, batch) : new SqliteWriterThread({ file: location.file, busyTimeoutMs, synchronous }),
+      hot: new SqliteWrites(handle.prepare, batch),
       write: (operation) => batch.run(operation),
       read: (operation) => operation(handle.db),
       maxBodyBytes,

@@ -273,7 +273,6 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
       this.#closing = (async () => {
         await this.inbox.close().catch(() => undefined);
         await Promise.allSettled([...this.#inFlight]);
-        await this.#backend.hot.close?.();
         await this.#backend.db.destroy();
       })();
     }
