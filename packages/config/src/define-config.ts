@@ -114,7 +114,11 @@ export interface InboxConfig {
   readonly mode?: HandlerMode;
   /** Listeners a worker runs at once. Default 4. */
   readonly concurrency?: number;
-  /** Seconds a worker may hold a job before it counts as crashed. Default 60. */
+  /**
+   * Seconds a job stays with a worker that stopped answering before another worker gets it.
+   * Renewed every half lease while a listener runs (memory, SQLite); on PostgreSQL (pg-boss 10)
+   * it is fixed, so a listener must finish within it there. Default 60.
+   */
   readonly leaseSeconds?: number;
   /** Attempts and backoff before a delivery is `dead`. */
   readonly retry?: RetryPolicy;
