@@ -89,7 +89,7 @@ export class WriteBatch {
 
   /** Queues a Kysely `write` for the next commit; resolves with its result once committed. */
   run<T>(write: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
-    return this.#queue({ run: write }, 'configured');
+    return this.#queue(undefined, write, 'configured');
   }
 
   /**
@@ -97,12 +97,14 @@ export class WriteBatch {
    * resolves with its result once committed with the given durability.
    */
   runSync<T>(write: () => T, durability: WriteDurability = 'configured'): Promise<T> {
-    return this.#queue({ sync: write }, durability);
+    return this.#queue(write, undefined, durability);
   }
 
-  #queue<T>(write: { sync: () => unknown } | { run(db: Kysely<StoreDatabase>): Promise<unknown> }, durability: WriteDurability): Promise<T> {
+  #queue<T>(sync: (() => unknown) | undefined, run: ((db: Kysely<StoreDatabase>) => Promise<unknown>) | undefined, durability: WriteDurability): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ ...write, durability, resolve: resolve as (value: unknown) => void, reject } as PendingWrite);
+      // One literal of a fixed shape: spreading the write into it took V8's generic copy (5-6 %
+      // of the gateway's time with SQLite, one per claim and per completion).
+      this.#pending.push({ sync, run, durability, resolve: resolve as (value: unknown) => void, reject } as PendingWrite);
       if (!this.#scheduled) {
         this.#scheduled = true;
         // setImmediate (not a microtask) so writes from every request handled in this turn join.
