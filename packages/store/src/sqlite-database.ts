@@ -52,8 +52,8 @@ export async function openSqliteDatabase(file: string, settings: SqliteSettings)
     // 32 MiB of page cache (the default is 2 MiB): the upper levels of six indexes over millions
     // of rows stay in memory, which keeps inserts and deep pages off the disk.
     raw.pragma('cache_size = -32768');
-    // The savepoint that keeps a completion's two statements atomic inside the group commit
-    // journals every page it touches; in a temp file that doubled the cost of a completion.
+    // Savepoints inside the group commit (the inbox's atomic updates) journal every page they
+    // touch; in a temp file that doubled the cost of the completion's savepoint when it had one.
     // Temp tables, sorts and sub-journals stay small here (bounded pages, batched prunes).
     raw.pragma('temp_store = MEMORY');
   } catch (error) {
