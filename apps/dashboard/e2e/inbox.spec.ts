@@ -66,8 +66,13 @@ test('the dashboard runs its own worker in inbox mode; the list shows a queued r
   const sent = await deliverGated('IssueNewEvent', marker);
   expect([sent.status, sent.kind]).toEqual([202, 'queued']);
 
+  // Once connected, the page re-reads its rows once (a change between its render and the stream
+  // would be missed otherwise); the test releases the listener after that read, so only the
+  // stream's `change` event can bring the handled row.
+  const caughtUp = page.waitForResponse((response) => response.url().includes(`/deliveries?q=${marker}&_rsc=`));
   await page.goto(`${server.url}/deliveries?q=${marker}`);
   await expect(page.locator('[data-live-mode="stream"]')).toBeVisible();
+  await caughtUp;
   await markDocument(page);
   const status = deliveryRows(page).locator('[data-status]');
   await expect(status).toHaveText('Queued');
@@ -149,6 +154,10 @@ test('the delivery page follows worker retries to a dead letter live, then close
 });
 
 test('the overview counts a new delivery and then its completion live', async ({ page }) => {
+  // Not an empty store (whose overview has no totals yet), whatever ran before.
+  const first = await deliverGated();
+  release(first.deliveryId, 1);
+  await expect.poll(runs).toContain(`end ${first.deliveryId} 1`);
   await page.goto(`${server.url}/`);
   const total = page.getByTestId('total-deliveries');
   const handled = page.getByTestId('total-handled');
