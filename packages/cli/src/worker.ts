@@ -1,5 +1,4 @@
-import { handlersFromConfig, parseSecretList, resolveSecrets, type HookgateConfig } from '@hookgate/config';
-import { startWorker } from '@hookgate/core';
+import { handlersFromConfig, parseSecretList, resolveSecrets, workerFromConfig, type HookgateConfig } from '@hookgate/config';
 import type { Io } from './commands.js';
 import { UsageError } from './usage-error.js';
 
@@ -56,12 +55,11 @@ export async function workerCommand(options: WorkerCommandOptions, io: Io): Prom
   const { openStore, redactStoreUrl } = await import('@hookgate/store');
   const store = await openStore(options.store);
   try {
-    const worker = await startWorker({
+    // The config's inbox settings (retry, leaseSeconds), as the dashboard's in-process worker uses them.
+    const worker = await workerFromConfig(config, {
       store,
       handlers: handlersFromConfig(config, secrets),
       concurrency,
-      retry: config.inbox?.retry,
-      leaseSeconds: config.inbox?.leaseSeconds,
       handleSignals: true,
       onError: (error) => io.error(`[hookgate] worker: ${error instanceof Error ? error.message : String(error)}`),
     });

@@ -200,6 +200,23 @@ describe('a throwing listener (issue 11: "with no onError logs nothing")', () =>
     expect(errorSpy).not.toHaveBeenCalled();
   });
 
+  it('says which attempt failed, not "answered 500", when a stored delivery is run again (inbox worker, replay)', async () => {
+    const lines: string[] = [];
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => NOW, logger: { error: (message) => lines.push(message) } });
+    handler.on('order.paid', () => {
+      throw new Error('still down');
+    });
+    const outcome = await handler.handle(signedRequest(shop, order));
+    const delivery = await store.get(outcome.deliveryId!);
+    expect(delivery).not.toBeNull();
+    expect(await handler.redeliver({ delivery: delivery!, attempt: 2 })).toMatchObject({ ok: false, error: 'still down' });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('(answered 500 handler_error)');
+    expect(lines[1]).toMatch(/^\[hookgate\] listener failed \(attempt 2 failed\): delivery \S+ provider shop event order\.paid: Error: still down/);
+    expect(lines[1]).not.toContain('answered');
+  });
+
   it('logs nothing when an onError listener is registered (it is told instead)', async () => {
     const seen: unknown[] = [];
     const handler = createWebhookHandler({ provider: shop, secret: SECRET, now: () => NOW });

@@ -378,10 +378,10 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     }
   }
 
-  async function reportError(error: unknown, context: HandlerContext): Promise<void> {
+  async function reportError(error: unknown, context: HandlerContext, outcome = 'answered 500 handler_error'): Promise<void> {
     if (errorListeners.length === 0) {
       try {
-        logger.error(listenerFailureLine(error, context));
+        logger.error(listenerFailureLine(error, context, outcome));
       } catch {
         // A logger that throws must not turn a 500 into an unhandled rejection either.
       }
@@ -622,7 +622,8 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       await dispatch(parsed as ParsedPayload<T>, context);
       return { ok: true };
     } catch (error) {
-      await reportError(error, context);
+      // A stored delivery (inbox worker, replay): its sender was answered long ago; the attempt failed.
+      await reportError(error, context, `attempt ${attempt} failed`);
       return { ok: false, error: errorMessage(error) };
     }
   }
@@ -711,14 +712,14 @@ function unsupportedEncoding(request: WebhookRequest): string | undefined {
  * The default log line when a listener (or a provider hook) threw and no `onError` listener is
  * registered: one line, no body, headers or secret.
  */
-function listenerFailureLine(error: unknown, context: HandlerContext): string {
+function listenerFailureLine(error: unknown, context: HandlerContext, outcome: string): string {
   // The message is the listener's, but may quote sender data: keep it on one bounded line.
   const message = errorMessage(error)
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .slice(0, 500);
   const name = error instanceof Error ? error.name : typeof error;
   return (
-    `[hookgate] listener failed (answered 500 handler_error): delivery ${context.deliveryId} provider ${context.provider} ` +
+    `[hookgate] listener failed (${outcome}): delivery ${context.deliveryId} provider ${context.provider} ` +
     `event ${context.event}: ${name}: ${message} — register handler.onError() to handle it yourself`
   );
 }
