@@ -2,11 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { openLiveStream } from '../lib/live-stream';
 
-/** Poll interval while the event stream is down; short enough to feel live, long enough to be free on SQLite. */
-const POLL_MS = 2500;
-/** How long after the stream dropped the page tries it again (polling meanwhile). */
-const RECONNECT_MS = 10_000;
 /** Most new rows counted per poll ("100+" beyond). */
 const POLL_LIMIT = 100;
 
@@ -111,46 +108,25 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
     let stopped = false;
     // Server-sent events say when the newest delivery changed; each one triggers one read with
     // this page's filters. While the stream is down, poll instead, and try the stream again.
-    let source: EventSource | undefined;
-    let pollTimer: ReturnType<typeof setInterval> | undefined;
-    let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
     // Rows that a worker may still change: read the page again (same address, same rows).
     const refreshPending = () => {
       if (!stopped && !document.hidden && showsPendingRow()) router.refresh();
     };
-    const poll = () => {
-      void pollRef.current();
-      // Without the stream nothing says a status changed, so each poll also covers that.
-      if (pollTimer !== undefined) refreshPending();
-    };
-    const startPolling = () => {
-      setMode('polling');
-      pollTimer ??= setInterval(poll, POLL_MS);
-    };
-    const stopPolling = () => {
-      if (pollTimer !== undefined) clearInterval(pollTimer);
-      pollTimer = undefined;
-    };
-    const connect = () => {
-      if (stopped) return;
-      if (typeof EventSource === 'undefined') return startPolling();
-      source = new EventSource('/api/deliveries/events');
-      source.addEventListener('open', () => {
-        stopPolling();
-        setMode('stream');
+    const poll = () => void pollRef.current();
+    const close = openLiveStream({
+      url: () => '/api/deliveries/events',
+      events: { delivery: poll, change: refreshPending },
+      onOpen: () => {
         poll(); // anything recorded while there was no stream
         refreshPending(); // any status that changed meanwhile
-      });
-      source.addEventListener('delivery', poll);
-      source.addEventListener('change', refreshPending);
-      source.addEventListener('error', () => {
-        source?.close();
-        source = undefined;
-        startPolling();
-        reconnectTimer = setTimeout(connect, RECONNECT_MS);
-      });
-    };
-    connect();
+      },
+      // Without the stream nothing says a status changed, so each poll also covers that.
+      onPoll: () => {
+        poll();
+        refreshPending();
+      },
+      onMode: setMode,
+    });
     const onVisible = () => {
       if (document.hidden) return;
       poll();
@@ -159,9 +135,7 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       stopped = true;
-      source?.close();
-      stopPolling();
-      clearTimeout(reconnectTimer);
+      close();
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [enabled, paused, router]);

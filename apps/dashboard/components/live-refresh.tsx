@@ -2,11 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-
-/** Refresh interval while the event stream is down (as the list's polling). */
-const POLL_MS = 2500;
-/** How long after the stream dropped the page tries it again. */
-const RECONNECT_MS = 10_000;
+import { openLiveStream } from '../lib/live-stream';
 
 export interface LiveRefreshProps {
   /** False stops listening (a delivery whose status is final): nothing is read any more. */
@@ -47,49 +43,28 @@ export function LiveRefresh({ active, watch, on, label }: LiveRefreshProps) {
   useEffect(() => {
     if (!active) return;
     let stopped = false;
-    let source: EventSource | undefined;
-    let pollTimer: ReturnType<typeof setInterval> | undefined;
-    let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => {
       if (!stopped && !document.hidden) router.refresh();
     };
-    const stopPolling = () => {
-      if (pollTimer !== undefined) clearInterval(pollTimer);
-      pollTimer = undefined;
-    };
-    const startPolling = () => {
-      setMode('polling');
-      pollTimer ??= setInterval(refresh, POLL_MS);
-    };
-    const connect = () => {
-      if (stopped) return;
-      if (typeof EventSource === 'undefined') return startPolling();
-      const shown = watchRef.current;
-      const query = shown ? `?${new URLSearchParams({ watch: shown.id, status: shown.status, attempts: String(shown.attempts) })}` : '';
-      source = new EventSource(`/api/deliveries/events${query}`);
-      source.addEventListener('open', () => {
-        stopPolling();
-        setMode('stream');
-      });
-      if (shown) source.addEventListener('watched', refresh);
-      for (const name of events ? events.split(',') : []) source.addEventListener(name, refresh);
-      source.addEventListener('error', () => {
-        source?.close();
-        source = undefined;
-        startPolling();
-        reconnectTimer = setTimeout(connect, RECONNECT_MS);
-      });
-    };
-    connect();
+    const listeners: Record<string, () => void> = {};
+    for (const name of events ? events.split(',') : []) listeners[name] = refresh;
+    if (watchId !== undefined) listeners.watched = refresh;
+    const close = openLiveStream({
+      url: () => {
+        const shown = watchRef.current;
+        return `/api/deliveries/events${shown ? `?${new URLSearchParams({ watch: shown.id, status: shown.status, attempts: String(shown.attempts) })}` : ''}`;
+      },
+      events: listeners,
+      onPoll: refresh,
+      onMode: setMode,
+    });
     const onVisible = () => {
       if (!document.hidden) refresh();
     };
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       stopped = true;
-      source?.close();
-      stopPolling();
-      clearTimeout(reconnectTimer);
+      close();
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [active, watchId, events, router]);
