@@ -6,8 +6,6 @@ import { getRuntime } from './runtime';
 
 /** How long after a failed start (store down) the worker is tried again. */
 const RETRY_START_MS = 5000;
-/** Default `inbox.leaseSeconds`: after this long a held job goes to another worker anyway. */
-const DEFAULT_LEASE_SECONDS = 60;
 
 const workerKey = Symbol.for('hookgate.dashboard.inbox-worker');
 type WorkerCache = { [workerKey]?: { worker: Worker | undefined; retry: NodeJS.Timeout | undefined } };
@@ -46,10 +44,10 @@ export async function startInboxWorker(): Promise<void> {
         onError: (error) => console.error(`[hookgate] worker: ${error instanceof Error ? error.message : String(error)}`),
       });
       state.worker = worker;
-      drainOnSignals(worker, registry.inbox?.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
+      drainOnSignals(worker, worker.leaseSeconds);
       console.log(
         `[hookgate] Inbox mode: worker ${worker.id} runs queued deliveries from the ${store.inbox?.kind ?? ''} inbox of ` +
-          `${redactStoreUrl(config.storeUrl)} (concurrency ${registry.inbox?.concurrency ?? 4}; HOOKGATE_WORKER=off turns it off)`,
+          `${redactStoreUrl(config.storeUrl)} (concurrency ${worker.concurrency}; HOOKGATE_WORKER=off turns it off)`,
       );
     } catch (error) {
       console.error(`[hookgate] Could not start the inbox worker; trying again in ${RETRY_START_MS / 1000} s:`, error);

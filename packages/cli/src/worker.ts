@@ -66,7 +66,7 @@ export async function workerCommand(options: WorkerCommandOptions, io: Io): Prom
     options.signal?.addEventListener('abort', () => void worker.stop(), { once: true });
     io.log(
       `[hookgate] worker ${worker.id} consuming the ${store.inbox.kind} inbox of ${redactStoreUrl(options.store)} ` +
-        `(concurrency ${concurrency ?? 4}); SIGTERM stops it after the running listeners finish`,
+        `(concurrency ${worker.concurrency}); SIGTERM stops it after the running listeners finish`,
     );
     await worker.stopped;
     io.log(`[hookgate] worker ${worker.id} stopped: every running job finished and was recorded`);

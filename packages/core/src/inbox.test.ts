@@ -110,6 +110,17 @@ describe('inbox mode (issue 15)', () => {
     expect((await store.list({ status: 'dead' })).items.map((d) => d.id)).toEqual([deliveryId]);
   });
 
+  it('a worker reports the concurrency and lease it runs with: the options given, else the defaults (4, 60 s)', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, mode: 'inbox' });
+    await withWorker(startWorker({ store, handlers: { shop: handler } }), async (worker) => {
+      expect([worker.concurrency, worker.leaseSeconds]).toEqual([4, 60]);
+    });
+    await withWorker(startWorker({ store, handlers: { shop: handler }, concurrency: 7, leaseSeconds: 2.5 }), async (worker) => {
+      expect([worker.concurrency, worker.leaseSeconds]).toEqual([7, 2.5]);
+    });
+  });
+
   it('stop() drains: it resolves only after the running listeners finished and were recorded', async () => {
     const store = new MemoryStore();
     let release!: () => void;

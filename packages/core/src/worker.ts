@@ -60,6 +60,13 @@ export interface WorkerOptions {
  */
 export interface Worker {
   readonly id: string;
+  /** Listeners it runs at once: {@link WorkerOptions.concurrency}, or its default (4). */
+  readonly concurrency: number;
+  /**
+   * Its lease in seconds ({@link WorkerOptions.leaseSeconds}, or its default 60): the longest a
+   * graceful stop can wait for a running job before that job would go to another worker anyway.
+   */
+  readonly leaseSeconds: number;
   /** Jobs whose listeners are running now. */
   readonly inFlight: number;
   /** Stops taking jobs and resolves once the jobs in flight have finished and been recorded. */
@@ -146,6 +153,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const onSignal = (): void => void worker.stop();
   const worker: Worker = {
     id: workerId,
+    concurrency,
+    leaseSeconds,
     get inFlight() {
       return subscription.inFlight;
     },
