@@ -21,6 +21,9 @@ const TARGETS = [
   { framework: 'fastify', mode: 'floor' },
   { framework: 'fastify', mode: 'hookgate' },
   { framework: 'fastify', mode: 'hookgate-null' },
+  // A hand-written Fastify route that keeps a delivery log in memory: what keeping history costs
+  // without Hookgate (the memory store row's target is against the plain route, which keeps nothing).
+  { framework: 'fastify', mode: 'floor-memory' },
 ] as const;
 
 /**
@@ -39,6 +42,8 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchResu
   const perRound = new Map<string, number[]>(TARGETS.map((target) => [`${target.framework} ${target.mode}`, []]));
   /** Server CPU microseconds per answered request, per round. */
   const cpuPerRound = new Map<string, number[]>(TARGETS.map((target) => [`${target.framework} ${target.mode}`, []]));
+  /** Server minor page faults per answered request, per round. */
+  const faultsPerRound = new Map<string, number[]>(TARGETS.map((target) => [`${target.framework} ${target.mode}`, []]));
   let n = 0;
   const runId = `http${Date.now().toString(36)}`;
   for (let round = 0; round < options.rounds; round++) {
@@ -61,17 +66,21 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchResu
             delivery: () => pool[next++ % POOL_SIZE]!,
           });
         await run(1);
-        const cpuBefore = await serverCpuMicros(server);
+        const before = await serverUsage(server);
         const measured = await run(options.seconds);
-        const cpuAfter = await serverCpuMicros(server);
+        const after = await serverUsage(server);
         const statuses = Object.keys(measured.statuses);
         if (statuses.length !== 1 || statuses[0] !== '200') {
           throw new Error(`${name} answered ${JSON.stringify(measured.statuses)}: the bench would measure an error path`);
         }
-        const cpuPerRequest = (cpuAfter - cpuBefore) / measured.statuses[200]!;
+        const cpuPerRequest = (after.cpuMicros - before.cpuMicros) / measured.statuses[200]!;
+        const faultsPerRequest = (after.minorFaults - before.minorFaults) / measured.statuses[200]!;
         perRound.get(name)!.push(measured.requestsPerSecond);
         cpuPerRound.get(name)!.push(cpuPerRequest);
-        console.log(`  round ${round + 1} ${name}: ${Math.round(measured.requestsPerSecond)} req/s, server ${cpuPerRequest.toFixed(1)} µs CPU/request`);
+        faultsPerRound.get(name)!.push(faultsPerRequest);
+        console.log(
+          `  round ${round + 1} ${name}: ${Math.round(measured.requestsPerSecond)} req/s, server ${cpuPerRequest.toFixed(1)} µs CPU/request, ${faultsPerRequest.toFixed(3)} page faults/request`,
+        );
       } finally {
         await server.kill();
       }
@@ -115,14 +124,40 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchResu
       ratio: cpuRatio,
       target: 'orientation',
       met: true,
-      note: `${note}; ratio = hand-written CPU per request / Hookgate CPU per request (process.cpuUsage of the server, all threads, over the measured run)`,
+      note: `${note}; ratio = hand-written CPU per request / Hookgate CPU per request (process.resourceUsage of the server, all threads, over the measured run)`,
+    });
+    const floorFaults = faultsPerRound.get(`${framework} floor`)!;
+    rows.push({
+      name: `http.${framework} minor page faults per request, hookgate+memory store (diagnostic)`,
+      value: median(faultsPerRound.get(`${framework} hookgate`)!),
+      unit: 'faults/req',
+      baseline: median(floorFaults),
+      baselineName: `${framework} hand-written`,
+      ratio: null,
+      target: 'report',
+      met: true,
+      note: `${note}; first touches of fresh memory by the server (process.resourceUsage().minorPageFault): a store that keeps every delivery grows the heap`,
     });
   }
+  // The memory store against a hand-written route that keeps the same kind of history in memory.
+  const keeping = perRound.get('fastify floor-memory')!;
+  const memory = perRound.get('fastify hookgate')!;
+  rows.push({
+    name: 'http.fastify hookgate+memory store vs hand-written route keeping a delivery log in memory (diagnostic)',
+    value: median(memory),
+    unit: 'req/s',
+    baseline: median(keeping),
+    baselineName: `fastify hand-written + in-memory log (${median(faultsPerRound.get('fastify floor-memory')!).toFixed(2)} faults/req)`,
+    ratio: median(memory.map((value, index) => value / keeping[index]!)),
+    target: 'orientation',
+    met: true,
+    note: `${note}; the hand-written log: a Map of SHA-256(timestamp.body) → id and a Map of id → { id, receivedAt, redacted headers, body text, status }`,
+  });
   return rows;
 }
 
-/** The server process's CPU time so far, in microseconds (it answers SIGUSR2 on stdout). */
-function serverCpuMicros(server: ChildServer): Promise<number> {
+/** The server process's CPU time (µs) and minor page faults so far (it answers SIGUSR2 on stdout). */
+function serverUsage(server: ChildServer): Promise<{ cpuMicros: number; minorFaults: number }> {
   const output = server.child.stdout!;
   return new Promise((resolve, reject) => {
     let text = '';
@@ -132,11 +167,11 @@ function serverCpuMicros(server: ChildServer): Promise<number> {
     }, 10_000);
     const onData = (chunk: Buffer): void => {
       text += chunk.toString();
-      const match = /CPU (\d+)/.exec(text);
+      const match = /CPU (\d+) FAULTS (\d+)/.exec(text);
       if (!match) return;
       clearTimeout(timer);
       output.off('data', onData);
-      resolve(Number(match[1]));
+      resolve({ cpuMicros: Number(match[1]), minorFaults: Number(match[2]) });
     };
     output.on('data', onData);
     server.child.kill('SIGUSR2');

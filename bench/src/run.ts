@@ -36,7 +36,9 @@ async function runSection(section: Section): Promise<BenchResult[]> {
       return (await runCoreBench({ rounds, millisecondsPerCandidate: quick ? 60 : 300 })).rows;
     case 'http': {
       const { runHttpBench } = await import('./http-bench.js');
-      return runHttpBench({ rounds, seconds: quick ? 2 : 5 });
+      const { runRetentionBench } = await import('./retention-bench.js');
+      const overHttp = await runHttpBench({ rounds, seconds: quick ? 2 : 5 });
+      return [...overHttp, ...(await runRetentionBench({ rounds, millisecondsPerCandidate: quick ? 60 : 300 }))];
     }
     case 'store': {
       const { runStoreBench } = await import('./store-bench.js');

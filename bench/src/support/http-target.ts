@@ -3,11 +3,17 @@
  * `http-target <express|fastify> <floor|hookgate|hookgate-null>`. Prints `READY <url>`.
  *
  * - floor: a hand-written route (raw body, node:crypto verify, JSON.parse, 200) — the limit;
+ * - floor-memory: the same route keeping a delivery log in memory as a careful engineer would
+ *   (dedupe map on a SHA-256 of the signed message, a record per delivery with id, time, redacted
+ *   headers and the body text) — what keeping history costs by itself, without Hookgate;
  * - hookgate: the Hookgate adapter with a gateway and a MemoryStore;
  * - hookgate-null: the same with a store that keeps nothing (memory bench).
  *
- * On SIGUSR2 it prints `CPU <microseconds>`: its CPU time so far (user + system, all threads).
+ * On SIGUSR2 it prints `CPU <microseconds> FAULTS <n>`: its CPU time so far (user + system, all
+ * threads) and its minor page faults so far (first touches of fresh memory; each costs ~15 µs on
+ * the bench's VM, see bench/README item 4).
  */
+import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@hookgate/core';
 import express from 'express';
@@ -25,6 +31,24 @@ function floorCheck(headers: Record<string, string | string[] | undefined>, body
   return true;
 }
 
+/** A hand-written delivery log: dedupe key → id, and id → what was received. */
+const seen = new Map<string, string>();
+const log = new Map<string, { id: string; receivedAt: number; headers: Record<string, string>; body: string; status: string }>();
+const textDecoder = new TextDecoder();
+
+/** The floor route's work plus keeping the delivery (false: not verified). */
+function floorKeep(headers: Record<string, string | string[] | undefined>, body: Uint8Array): boolean {
+  if (!floorCheck(headers, body)) return false;
+  const key = createHash('sha256').update(String(headers['x-pylon-timestamp'])).update('.').update(body).digest('hex');
+  if (seen.has(key)) return true;
+  const id = randomUUID();
+  const kept: Record<string, string> = {};
+  for (const name in headers) kept[name] = name === 'x-pylon-signature' ? '[redacted]' : String(headers[name]);
+  seen.set(key, id);
+  log.set(id, { id, receivedAt: Date.now(), headers: kept, body: textDecoder.decode(body), status: 'handled' });
+  return true;
+}
+
 let url: string;
 if (mode === 'floor' && framework === 'express') {
   const app = express();
@@ -39,13 +63,14 @@ if (mode === 'floor' && framework === 'express') {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-} else if (mode === 'floor' && framework === 'fastify') {
+} else if ((mode === 'floor' || mode === 'floor-memory') && framework === 'fastify') {
+  const check = mode === 'floor' ? floorCheck : floorKeep;
   const app = Fastify({ logger: false });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.post('/webhooks/pylon', async (request, reply) => {
     try {
-      if (!floorCheck(request.headers, request.body as Buffer)) return reply.code(401).send({ ok: false });
+      if (!check(request.headers, request.body as Buffer)) return reply.code(401).send({ ok: false });
       return reply.code(200).send({ ok: true });
     } catch {
       return reply.code(400).send({ ok: false });
@@ -57,13 +82,13 @@ if (mode === 'floor' && framework === 'express') {
   const gateway = buildGateway({ store: mode === 'hookgate' ? new MemoryStore() : new NullStore() });
   url = (framework === 'express' ? await startExpress(gateway) : await startFastify(gateway)).url;
 } else {
-  throw new Error('usage: http-target <express|fastify> <floor|hookgate|hookgate-null>');
+  throw new Error('usage: http-target <express|fastify> <floor|hookgate|hookgate-null> (fastify also floor-memory)');
 }
 process.stdout.write(`READY ${url}\n`);
 process.on('SIGTERM', () => process.exit(0));
 // The bench asks for this process's CPU time (all threads, GC included) around a measured run:
 // CPU per request barely moves with the load other processes put on a shared machine.
 process.on('SIGUSR2', () => {
-  const { user, system } = process.cpuUsage();
-  process.stdout.write(`CPU ${user + system}\n`);
+  const { userCPUTime, systemCPUTime, minorPageFault } = process.resourceUsage();
+  process.stdout.write(`CPU ${userCPUTime + systemCPUTime} FAULTS ${minorPageFault}\n`);
 });
