@@ -94,6 +94,13 @@ export interface DeliveryInput extends Omit<Delivery, 'body' | 'bodyEncoding' | 
    * `Date.parse(receivedAt)` without it.
    */
   receivedAtMs?: number | undefined;
+  /**
+   * The payload's JSON text when the caller already has it — handlers pass the body's own text
+   * when the provider's parse kept the parsed body unchanged. It parses to a value equal to
+   * `payload`, so a store may keep it instead of `JSON.stringify(payload)`; without it (or for
+   * any other store) the payload is serialised as before.
+   */
+  payloadJson?: string | undefined;
 }
 
 /** Filters and keyset cursor for {@link DeliveryStore.list}. All filters combine with AND. */

@@ -39,6 +39,8 @@ const DELIVERY_KEYS = [
   'method',
   'path',
   'payload',
+  // The payload's JSON text when the parse left the body unchanged (undefined otherwise).
+  'payloadJson',
   'provider',
   'rawBody',
   'reason',

@@ -6,7 +6,7 @@ import { isoTime } from './iso-time.js';
 import type { AttemptResult, HandlerMode } from './inbox.js';
 import { decodeStoredBody } from './stored-body.js';
 import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, handOver, headersToRecord } from './headers.js';
-import { DEFAULT_MAX_JSON_DEPTH, setJsonDepthLimit } from './json-body.js';
+import { DEFAULT_MAX_JSON_DEPTH, pristineTextOf, setJsonDepthLimit } from './json-body.js';
 import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
 import type { Provider, ProviderReply } from './provider.js';
@@ -435,6 +435,10 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
 
     const parsed = result as ParsedPayload<T> & { secretIndex: number };
     const fields: Partial<DeliveryInput> = { event: parsed.event, variant: parsed.variant, secretIndex, payload: parsed.payload };
+    // Taken now, before anything else parses: the body's own text when the provider's parse kept
+    // the parsed body unchanged, so the store need not serialise the payload again.
+    const payloadJson = pristineTextOf(parsed.payload);
+    if (payloadJson !== undefined) fields.payloadJson = payloadJson;
     try {
       run.reply = provider.reply?.(parsed, run.request);
     } catch (error) {
@@ -578,6 +582,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       headers,
       rawBody: run.request.rawBody,
       payload: fields.payload ?? null,
+      payloadJson: fields.payloadJson,
       durationMs,
     };
   }

@@ -87,7 +87,7 @@ export type { DigestEncoding } from './digest-encoding.js';
 export type { MessageChunk } from './message-template.js';
 export type { Secret, SecretFormat, SecretKeys } from './secrets.js';
 export type { HmacKey } from './crypto-backend.js';
-export type { FastParse, StandardSchemaV1 } from './standard-schema.js';
+export type { FastParse, FastParseResult, StandardSchemaV1 } from './standard-schema.js';
 export type {
   AnyPayloadOf,
   EventMap,

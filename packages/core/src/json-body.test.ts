@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_JSON_DEPTH, decodedTextOf, jsonDepthExceeds, jsonDepthLimitOf, parseJsonBody, serializePayload, setJsonDepthLimit } from './json-body.js';
+import {
+  DEFAULT_MAX_JSON_DEPTH,
+  decodedTextOf,
+  jsonDepthExceeds,
+  jsonDepthLimitOf,
+  markPristine,
+  parseJsonBody,
+  pristineTextOf,
+  serializePayload,
+  setJsonDepthLimit,
+} from './json-body.js';
 import { encodeStoredBody } from './stored-body.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -183,5 +193,45 @@ describe('decodedTextOf()', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('markPristine / pristineTextOf', () => {
+  it("gives the body's text for the value parsed last, once marked, and nothing for any other value", () => {
+    const text = '{ "a" : [1, 2] }';
+    const parsed = parseJsonBody(new TextEncoder().encode(text));
+    if (!parsed.ok) throw new Error('not parsed');
+    expect(pristineTextOf(parsed.value)).toBeUndefined(); // not marked yet
+    markPristine({ a: [1, 2] }); // an equal value that is not the parsed object: ignored
+    expect(pristineTextOf(parsed.value)).toBeUndefined();
+    markPristine(parsed.value);
+    expect(pristineTextOf(parsed.value)).toBe(text);
+    expect(pristineTextOf({ a: [1, 2] })).toBeUndefined();
+    expect(pristineTextOf(undefined)).toBeUndefined();
+  });
+
+  it('never hands out a text for a value parsed before another body', () => {
+    const first = parseJsonBody(new TextEncoder().encode('{"n":1}'));
+    const second = parseJsonBody(new TextEncoder().encode('{"n":2}'));
+    if (!first.ok || !second.ok) throw new Error('not parsed');
+    markPristine(first.value); // no longer the last parse: ignored
+    expect(pristineTextOf(first.value)).toBeUndefined();
+    markPristine(second.value);
+    expect(pristineTextOf(second.value)).toBe('{"n":2}');
+    expect(pristineTextOf(first.value)).toBeUndefined();
+  });
+});
+
+describe('markPristine under a raised depth limit', () => {
+  it('is ignored for a body parsed under a limit above the default (it may be too deep to serialise again)', () => {
+    const body = bytes(nested(300, '{"a":', '}', '1'));
+    const parsed = parseJsonBody(body, 100_000);
+    if (!parsed.ok) throw new Error('not parsed');
+    markPristine(parsed.value);
+    expect(pristineTextOf(parsed.value)).toBeUndefined();
+    const shallow = parseJsonBody(body, DEFAULT_MAX_JSON_DEPTH + 100);
+    if (!shallow.ok) throw new Error('not parsed');
+    markPristine(shallow.value);
+    expect(pristineTextOf(shallow.value)).toBeUndefined();
   });
 });

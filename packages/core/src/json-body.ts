@@ -134,6 +134,11 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 /** The body last decoded by {@link parseJsonBody} and its text (one slot: the request in hand). */
 let lastDecoded: Uint8Array | undefined;
 let lastText = '';
+/** The value `JSON.parse` gave for that body. */
+let lastValue: unknown;
+/** A value a provider's parse kept exactly as `JSON.parse` gave it, and that body's text (one slot). */
+let pristineValue: unknown;
+let pristineText = '';
 
 /**
  * The UTF-8 text of `bytes` when {@link parseJsonBody} decoded this very body last (with the same
@@ -170,7 +175,12 @@ export function parseJsonBody(bytes: Uint8Array, maxDepth: number = jsonDepthLim
     const text = decoder.decode(bytes);
     lastDecoded = bytes;
     lastText = text;
-    return { ok: true, value: JSON.parse(text) };
+    const value: unknown = JSON.parse(text);
+    // Only a body within the default depth may stand in for its payload's JSON: under a raised
+    // limit it may nest deeper than JSON.stringify (and so any reader re-serialising it) survives,
+    // and the store then keeps `null`, as it always did.
+    lastValue = maxDepth <= DEFAULT_MAX_JSON_DEPTH ? value : undefined;
+    return { ok: true, value };
   } catch {
     return { ok: false, reason: 'invalid_json', message: bytes.byteLength === 0 ? 'body is empty' : 'body is not valid JSON' };
   }
@@ -197,4 +207,37 @@ export function serializePayload(payload: unknown): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Notes that `value` — the object {@link parseJsonBody} returned last — is the payload exactly as
+ * parsed, changed in no way (a provider's fast path said so): its JSON text is then the body's
+ * own text, and a store need not serialise it again (see {@link pristineTextOf}). Does nothing
+ * for any other value. Internal to core (not exported from the package).
+ *
+ * @example
+ * ```ts
+ * const parsed = parseJsonBody(bytes);
+ * if (parsed.ok) markPristine(parsed.value);
+ * ```
+ */
+export function markPristine(value: unknown): void {
+  if (value !== undefined && value === lastValue) {
+    pristineValue = value;
+    pristineText = lastText;
+  }
+}
+
+/**
+ * The JSON text of `value` when it was last marked by {@link markPristine} (the body's decoded
+ * text, which parses to a value equal to it), else undefined. Identity-checked: a value parsed
+ * since, or changed by a normalising parse, is never taken for another.
+ *
+ * @example
+ * ```ts
+ * const payloadJson = pristineTextOf(parsed.payload) ?? serializePayload(parsed.payload);
+ * ```
+ */
+export function pristineTextOf(value: unknown): string | undefined {
+  return value !== undefined && value === pristineValue ? pristineText : undefined;
 }

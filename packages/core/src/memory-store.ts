@@ -183,7 +183,7 @@ export class MemoryStore implements DeliveryStore {
       throw new HookgateError('invalid_config', `record(): receivedAt '${input.receivedAt}' is not a date`);
     }
     // Never throws: a payload too deep (or otherwise unserialisable) is kept as null, not a store outage.
-    const serialized = serializePayload(input.payload);
+    const serialized = input.payloadJson ?? serializePayload(input.payload);
     const { body, bodyEncoding, bodyTruncated } = encodeStoredBody(input.rawBody, this.#maxBodyBytes);
     // The payload's JSON nearly always begins like the body (compact JSON, same key order; a
     // normalising parse adds keys at the end): only what differs is kept.

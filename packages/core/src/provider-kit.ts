@@ -4,5 +4,5 @@
 export { lazyParser, parseWithProvider } from './provider.js';
 export { compileTemplate, type MessageTemplate, type TemplateBuildResult, type TemplateContext } from './message-template.js';
 export { prepareSecrets } from './secrets.js';
-export type { FastParse } from './standard-schema.js';
+export type { FastParse, FastParseResult } from './standard-schema.js';
 export { generateValidatorModule, type JsonSchema, type ValidatorModuleOptions, type ValidatorSource } from './validator-codegen.js';

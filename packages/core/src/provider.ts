@@ -1,9 +1,9 @@
 import { utf8Bytes } from './bytes.js';
 import { HookgateError } from './errors.js';
-import { parseJsonBody } from './json-body.js';
+import { markPristine, parseJsonBody } from './json-body.js';
 import type { WebhookRequest } from './request.js';
 import type { AnyPayloadOf, EventMap, InvalidPayload, ParsedPayload, ParseResult, PayloadOf, UnknownEvent, VariantName } from './results.js';
-import type { FastParse, StandardSchemaV1 } from './standard-schema.js';
+import type { FastParse, FastParseResult, StandardSchemaV1 } from './standard-schema.js';
 import type { VerificationStrategy } from './verify-hmac.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -257,7 +257,10 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
       const fast = fastPaths.get(variant);
       if (fast !== undefined && !Object.hasOwn(body, '__proto__')) {
         const quick = fast(body);
-        if (quick !== undefined) return { kind: 'event', event, variant, payload: quick.value } as ParseResult<EventMap>;
+        if (quick !== undefined) {
+          if (quick.unchanged === true && quick.value === body) markPristine(body);
+          return { kind: 'event', event, variant, payload: quick.value } as ParseResult<EventMap>;
+        }
       }
       return then(schema['~standard'].validate(body), (result): ParseResult<EventMap> => {
         if (result.issues) {
@@ -392,11 +395,14 @@ function decideOneOf(plausible: readonly CompiledVariant[], settled: ReadonlyArr
   }
   if (count === 1) {
     const variant = plausible[first]!;
+    const accepted = settled[first] as FastParseResult<unknown>;
+    // A fast path's word that the body is the payload as parsed (checked against the last parse).
+    if (accepted.unchanged === true) markPristine(accepted.value);
     return {
       kind: 'event',
       event: variant.event,
       variant: variant.variant,
-      payload: (settled[first] as StandardSchemaV1.SuccessResult<unknown>).value,
+      payload: accepted.value,
     } as ParseResult<EventMap>;
   }
   if (count === 0) {

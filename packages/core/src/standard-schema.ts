@@ -57,10 +57,28 @@ export declare namespace StandardSchemaV1 {
  * goes to the schema unchanged). A provider never calls it for a body with an own `__proto__`
  * key: schema libraries differ on that key (zod drops it), so the schema decides those.
  *
+ * Set `unchanged: true` only when the result's `value` is the given `value` itself and nothing
+ * in it was changed: its JSON text is then the body's own, and stores keep that text instead of
+ * serialising the payload again (about a tenth of a delivery's CPU time with the memory store).
+ *
  * @example
  * ```ts
  * import { isOrderPaid } from './validators.generated.js';
- * const fastOrderPaid: FastParse<OrderPaid> = (value) => (isOrderPaid(value) ? { value: value as OrderPaid } : undefined);
+ * const fastOrderPaid: FastParse<OrderPaid> = (value) => (isOrderPaid(value) ? { value: value as OrderPaid, unchanged: true } : undefined);
  * ```
  */
-export type FastParse<Output = unknown> = (value: unknown) => StandardSchemaV1.SuccessResult<Output> | undefined;
+export type FastParse<Output = unknown> = (value: unknown) => FastParseResult<Output> | undefined;
+
+/**
+ * What a {@link FastParse} returns when it accepts: the schema's success result, and whether the
+ * value is the parsed body itself, unchanged.
+ *
+ * @example
+ * ```ts
+ * const accepted: FastParseResult<{ id: string }> = { value: body as { id: string }, unchanged: true };
+ * ```
+ */
+export interface FastParseResult<Output = unknown> extends StandardSchemaV1.SuccessResult<Output> {
+  /** True when `value` is the body exactly as `JSON.parse` returned it, not changed in any way. */
+  readonly unchanged?: boolean | undefined;
+}

@@ -7,37 +7,50 @@ type Body = Record<string, unknown>;
 
 /**
  * The part of the zod schemas JSON Schema cannot state: `issue_number` sent as a string of digits
- * becomes a number, which zod then requires to be a safe integer. False (nothing changed) when
- * that would fail: the schema decides and reports it.
+ * becomes a number, which zod then requires to be a safe integer. `false` when that would fail
+ * (the schema decides and reports it), else whether the body was changed.
  */
-function withIssueNumber(body: Body): boolean {
+function withIssueNumber(body: Body): 'changed' | 'same' | false {
   const raw = body.issue_number;
-  if (typeof raw !== 'string') return true;
+  if (typeof raw !== 'string') return 'same';
   const number = Number(raw);
   if (!Number.isSafeInteger(number)) return false;
   body.issue_number = number;
-  return true;
+  return 'changed';
+}
+
+/**
+ * The result for an event whose only normalisations are `issue_number` and the requester: the
+ * body itself, flagged `unchanged` when neither applied (its JSON text is then the body's own,
+ * and stores keep that instead of serialising it again).
+ */
+function requesterOnly<T extends IssueNewEvent | MessageNewEvent>(
+  body: T,
+  issueNumber: 'changed' | 'same' | false,
+): { value: T; unchanged: boolean } | undefined {
+  if (issueNumber === false) return undefined;
+  const addsRequester = body.issue_requester_id === undefined && body.issue_requesteer_id !== undefined;
+  return { value: withRequester(body), unchanged: issueNumber === 'same' && !addsRequester };
 }
 
 /**
  * The fast path of each Pylon event: the validator generated from `schema/<EventName>.json`
  * (`src/validators.generated.ts`), then the schema's normalisations applied to the parsed body
  * itself — no copy, where zod would copy every key. Proven equal to the zod schemas' results
- * by `fast-parse.test.ts` (property tests over valid and invalid bodies).
+ * by `fast-parse.test.ts` (property tests over valid and invalid bodies). `IssueNewEvent` and
+ * `MessageNewEvent` bodies that need no normalisation come back flagged `unchanged`.
  */
 export const pylonFastParse = {
   IssueNewEvent: ((value) =>
-    isIssueNewEvent(value) && withIssueNumber(value as Body) ? { value: withRequester(value as IssueNewEvent) } : undefined) satisfies FastParse<IssueNewEvent>,
+    isIssueNewEvent(value) ? requesterOnly(value as IssueNewEvent, withIssueNumber(value as Body)) : undefined) satisfies FastParse<IssueNewEvent>,
   IssueAssignedEvent: ((value) =>
-    isIssueAssignedEvent(value) && withIssueNumber(value as Body)
+    isIssueAssignedEvent(value) && withIssueNumber(value as Body) !== false
       ? { value: withAssignee(withRequester(value as IssueAssignedEvent)) }
       : undefined) satisfies FastParse<IssueAssignedEvent>,
   IssueStateChangedEvent: ((value) =>
-    isIssueStateChangedEvent(value) && withIssueNumber(value as Body)
+    isIssueStateChangedEvent(value) && withIssueNumber(value as Body) !== false
       ? { value: withState<IssueStateChangedEvent, PylonIssueStatus>(withRequester(value as IssueStateChangedEvent)) }
       : undefined) satisfies FastParse<IssueStateChangedEvent>,
   MessageNewEvent: ((value) =>
-    isMessageNewEvent(value) && withIssueNumber(value as Body)
-      ? { value: withRequester(value as MessageNewEvent) }
-      : undefined) satisfies FastParse<MessageNewEvent>,
+    isMessageNewEvent(value) ? requesterOnly(value as MessageNewEvent, withIssueNumber(value as Body)) : undefined) satisfies FastParse<MessageNewEvent>,
 };

@@ -40,7 +40,7 @@ export function toDeliveryRow(input: DeliveryInput, maxBodyBytes: number, stripN
     body_encoding: body.bodyEncoding,
     body_truncated: body.bodyTruncated ? 1 : 0,
     // Never throws: a payload too deep (or otherwise unserialisable) is kept as null, not a store outage.
-    payload: serializePayload(input.payload),
+    payload: input.payloadJson ?? serializePayload(input.payload),
     duration_ms: input.durationMs,
   };
 }

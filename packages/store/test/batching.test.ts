@@ -60,6 +60,18 @@ describe.each(DATABASE_TARGETS)('batched writes on $name', ({ create }) => {
     }
   }
 
+  it('stores the payload JSON a handler hands over as it is, instead of serialising the payload again', async () => {
+    const { target, store } = await setUp();
+    const text = '{ "event_type": "issue_new", "n": [1, 2.50] }';
+    const handedOver = makeDelivery({ rawBody: encoder.encode(text), payload: JSON.parse(text) as unknown, payloadJson: text });
+    const plain = makeDelivery({ at: 1, rawBody: encoder.encode(text), payload: JSON.parse(text) as unknown });
+    await Promise.all([store.record(handedOver), store.record(plain)]);
+    const payloads = Object.fromEntries((await target.rows('hookgate_deliveries')).map((row) => [row.id, row.payload]));
+    // Both stores keep the payload as text: the handed-over text as is, else JSON.stringify's.
+    expect(payloads[handedOver.id]).toBe(text);
+    expect(payloads[plain.id]).toBe('{"event_type":"issue_new","n":[1,2.5]}');
+  });
+
   it('one failing row in a batch fails alone: the other records, completions and claims of the moment commit', async () => {
     const { target, store } = await setUp();
     await failRowsWith(target, 'POISON');

@@ -115,6 +115,23 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         expect(await store.get(input.id)).toMatchObject({ event: null, variant: null, dedupeKey: null, secretIndex: null, path: null, payload: null });
       });
 
+      it("keeps the payload JSON a handler hands over (the body's own text) and reads it back as the payload", async () => {
+        const { store } = await open();
+        // Whitespace and an escape JSON.stringify would write differently: equal as a value all the same.
+        const text = '{ "event_type": "issue_new",\n  "issue_title": "caf\\u00e9", "n": [1, 2.50] }';
+        const payload = JSON.parse(text) as unknown;
+        const recorded = makeDelivery({ rawBody: encoder.encode(text), payload, payloadJson: text });
+        await store.record(recorded);
+        const completed = makeDelivery({ rawBody: encoder.encode(text), payload, payloadJson: text, at: 1 });
+        await store.claim({ provider: completed.provider, dedupeKey: completed.dedupeKey!, deliveryId: completed.id, now: T0, leaseMs: MINUTE });
+        await store.complete({ delivery: completed, now: T0, windowMs: DAY });
+        for (const id of [recorded.id, completed.id]) {
+          const read = await store.get(id);
+          expect(read?.payload).toStrictEqual({ event_type: 'issue_new', issue_title: 'café', n: [1, 2.5] });
+          expect(read?.body).toBe(text);
+        }
+      });
+
       it('returns null for an unknown id', async () => {
         const { store } = await open();
         expect(await store.get(createDeliveryId())).toBeNull();
