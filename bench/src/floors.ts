@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -60,4 +60,34 @@ const decoder = new TextDecoder();
  */
 export function floorParse(body: Uint8Array): unknown {
   return JSON.parse(decoder.decode(body));
+}
+
+/**
+ * The hand-written in-memory delivery log a careful engineer would keep next to the floor route:
+ * a dedupe map from SHA-256 of the signed Pylon message (`${timestamp}.${body}`) to an id, and a
+ * map from id to what was received (id, time, headers with the signature redacted, body text,
+ * status). What keeping history costs by itself, without Hookgate.
+ *
+ * @example
+ * ```ts
+ * const log = new FloorDeliveryLog();
+ * if (floorVerifyPylon(headers, body, secret, Date.now())) log.keep(headers, body); // true: kept
+ * ```
+ */
+export class FloorDeliveryLog {
+  readonly #seen = new Map<string, string>();
+  readonly #log = new Map<string, { id: string; receivedAt: number; headers: Record<string, string>; body: string; status: string }>();
+  readonly #decoder = new TextDecoder();
+
+  /** Keeps a verified delivery; false when its signed message was kept before (a duplicate). */
+  keep(headers: IncomingHttpHeaders, body: Uint8Array): boolean {
+    const key = createHash('sha256').update(String(headers['x-pylon-timestamp'])).update('.').update(body).digest('hex');
+    if (this.#seen.has(key)) return false;
+    const id = randomUUID();
+    const kept: Record<string, string> = {};
+    for (const name in headers) kept[name] = name === 'x-pylon-signature' ? '[redacted]' : String(headers[name]);
+    this.#seen.set(key, id);
+    this.#log.set(id, { id, receivedAt: Date.now(), headers: kept, body: this.#decoder.decode(body), status: 'handled' });
+    return true;
+  }
 }

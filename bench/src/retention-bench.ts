@@ -1,7 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { createWebhookHandler, MemoryStore, type DeliveryStore, type WebhookRequest } from '@hookgate/core';
 import { pylon } from '@hookgate/provider-pylon';
-import { floorParse, floorVerifyPylon } from './floors.js';
+import { FloorDeliveryLog, floorParse, floorVerifyPylon } from './floors.js';
 import { compareRounds, median, ratioOf, type Candidate } from './harness.js';
 import type { BenchResult } from './results.js';
 import { SECRET } from './samples.js';
@@ -65,9 +64,7 @@ export async function runRetentionBench(options: RetentionBenchOptions): Promise
   const handlerWith = (store: DeliveryStore) => createWebhookHandler({ provider: pylon(), secret: SECRET, store });
   const nullHandler = handlerWith(new NullStore());
   const memoryHandler = handlerWith(new MemoryStore());
-  const seen = new Map<string, string>();
-  const log = new Map<string, { id: string; receivedAt: number; headers: Record<string, string>; body: string; status: string }>();
-  const decoder = new TextDecoder();
+  const deliveryLog = new FloorDeliveryLog();
 
   const plainNext = feeder(20_000, false, `${runId}a`);
   const keepNext = feeder(uniqueSize, true, `${runId}b`);
@@ -98,13 +95,7 @@ export async function runRetentionBench(options: RetentionBenchOptions): Promise
       fn: () => {
         const { headers, body } = requestOf(keepNext());
         route(headers, body);
-        const key = createHash('sha256').update(headers['x-pylon-timestamp']!).update('.').update(body).digest('hex');
-        if (seen.has(key)) throw new Error('retention bench: a delivery was sent twice');
-        const id = randomUUID();
-        const kept: Record<string, string> = {};
-        for (const name in headers) kept[name] = name === 'x-pylon-signature' ? '[redacted]' : headers[name]!;
-        seen.set(key, id);
-        log.set(id, { id, receivedAt: Date.now(), headers: kept, body: decoder.decode(body), status: 'handled' });
+        if (!deliveryLog.keep(headers, body)) throw new Error('retention bench: a delivery was sent twice');
         return true;
       },
     },

@@ -13,12 +13,11 @@
  * threads) and its minor page faults so far (first touches of fresh memory; each costs ~15 µs on
  * the bench's VM, see bench/README item 4).
  */
-import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@hookgate/core';
 import express from 'express';
 import Fastify from 'fastify';
-import { floorParse, floorVerifyPylon } from '../floors.js';
+import { FloorDeliveryLog, floorParse, floorVerifyPylon } from '../floors.js';
 import { SECRET } from '../samples.js';
 import { NullStore } from './null-store.js';
 import { buildGateway, startExpress, startFastify } from './servers.js';
@@ -31,21 +30,12 @@ function floorCheck(headers: Record<string, string | string[] | undefined>, body
   return true;
 }
 
-/** A hand-written delivery log: dedupe key → id, and id → what was received. */
-const seen = new Map<string, string>();
-const log = new Map<string, { id: string; receivedAt: number; headers: Record<string, string>; body: string; status: string }>();
-const textDecoder = new TextDecoder();
+const deliveryLog = new FloorDeliveryLog();
 
-/** The floor route's work plus keeping the delivery (false: not verified). */
+/** The floor route's work plus keeping the delivery (false: not verified; a duplicate is answered 200). */
 function floorKeep(headers: Record<string, string | string[] | undefined>, body: Uint8Array): boolean {
   if (!floorCheck(headers, body)) return false;
-  const key = createHash('sha256').update(String(headers['x-pylon-timestamp'])).update('.').update(body).digest('hex');
-  if (seen.has(key)) return true;
-  const id = randomUUID();
-  const kept: Record<string, string> = {};
-  for (const name in headers) kept[name] = name === 'x-pylon-signature' ? '[redacted]' : String(headers[name]);
-  seen.set(key, id);
-  log.set(id, { id, receivedAt: Date.now(), headers: kept, body: textDecoder.decode(body), status: 'handled' });
+  deliveryLog.keep(headers, body);
   return true;
 }
 

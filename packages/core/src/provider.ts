@@ -258,7 +258,8 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
       if (fast !== undefined && !Object.hasOwn(body, '__proto__')) {
         const quick = fast(body);
         if (quick !== undefined) {
-          if (quick.unchanged === true && quick.value === body) markPristine(body);
+          // markPristine checks that the value is the body as parsed; anything else is ignored.
+          if (quick.unchanged === true) markPristine(quick.value);
           return { kind: 'event', event, variant, payload: quick.value } as ParseResult<EventMap>;
         }
       }

@@ -29,8 +29,10 @@ function requesterOnly<T extends IssueNewEvent | MessageNewEvent>(
   issueNumber: 'changed' | 'same' | false,
 ): { value: T; unchanged: boolean } | undefined {
   if (issueNumber === false) return undefined;
-  const addsRequester = body.issue_requester_id === undefined && body.issue_requesteer_id !== undefined;
-  return { value: withRequester(body), unchanged: issueNumber === 'same' && !addsRequester };
+  const requester = body.issue_requester_id;
+  const value = withRequester(body);
+  // withRequester only ever adds the field: unchanged when it is still what it was.
+  return { value, unchanged: issueNumber === 'same' && value.issue_requester_id === requester };
 }
 
 /**
