@@ -66,7 +66,10 @@ export function floorParse(body: Uint8Array): unknown {
  * The hand-written in-memory delivery log a careful engineer would keep next to the floor route:
  * a dedupe map from SHA-256 of the signed Pylon message (`${timestamp}.${body}`) to an id, and a
  * map from id to what was received (id, time, headers with the signature redacted, body text,
- * status). What keeping history costs by itself, without Hookgate.
+ * status), bounded like `MemoryStore`'s default history: past `maxEntries` (12,000, about what
+ * its 16 MiB hold of ~1 KB deliveries) the oldest record goes; the dedupe map keeps every key, as
+ * the store keeps its claims for their window. What keeping history costs by itself, without
+ * Hookgate.
  *
  * @example
  * ```ts
@@ -78,6 +81,11 @@ export class FloorDeliveryLog {
   readonly #seen = new Map<string, string>();
   readonly #log = new Map<string, { id: string; receivedAt: number; headers: Record<string, string>; body: string; status: string }>();
   readonly #decoder = new TextDecoder();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 12_000) {
+    this.#maxEntries = maxEntries;
+  }
 
   /** Keeps a verified delivery; false when its signed message was kept before (a duplicate). */
   keep(headers: IncomingHttpHeaders, body: Uint8Array): boolean {
@@ -88,6 +96,7 @@ export class FloorDeliveryLog {
     for (const name in headers) kept[name] = name === 'x-pylon-signature' ? '[redacted]' : String(headers[name]);
     this.#seen.set(key, id);
     this.#log.set(id, { id, receivedAt: Date.now(), headers: kept, body: this.#decoder.decode(body), status: 'handled' });
+    if (this.#log.size > this.#maxEntries) this.#log.delete(this.#log.keys().next().value!);
     return true;
   }
 }

@@ -62,4 +62,22 @@ describe('bytes.ts without Buffer', () => {
       { numRuns: 200 },
     );
   });
+
+  it('counts and writes UTF-8 at offsets like Buffer, on both paths', () => {
+    fc.assert(
+      fc.property(text(), fc.nat(8), (text, offset) => {
+        for (const bytes of [portable, native]) {
+          const length = bytes.utf8Length(text);
+          expect(length).toBe(Buffer.byteLength(text, 'utf8'));
+          const buffer = bytes.textBuffer(offset + length + 2);
+          expect(buffer.write(text, offset)).toBe(length);
+          expect(hex(buffer.bytes.subarray(offset, offset + length))).toBe(Buffer.from(text, 'utf8').toString('hex'));
+          // Nothing written outside the text's own bytes.
+          expect([...buffer.bytes.subarray(0, offset), ...buffer.bytes.subarray(offset + length)].every((byte) => byte === 0)).toBe(true);
+          expect(buffer.read(offset, offset + length)).toBe(Buffer.from(text, 'utf8').toString('utf8'));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

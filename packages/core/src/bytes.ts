@@ -3,11 +3,13 @@
 // nodejs_compat, the Next.js Edge runtime, browsers). The choice is made once, at load.
 
 interface BufferLike extends Uint8Array {
-  toString(encoding?: string): string;
+  toString(encoding?: string, start?: number, end?: number): string;
+  write(text: string, offset: number): number;
 }
 interface BufferStatics {
   from(value: string, encoding: string): BufferLike;
   from(value: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
+  byteLength(text: string, encoding: 'utf8'): number;
 }
 
 const NodeBuffer = (globalThis as { Buffer?: BufferStatics }).Buffer;
@@ -135,4 +137,61 @@ export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8A
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * How many bytes `text` takes in UTF-8 (a lone surrogate counts 3, as U+FFFD: what
+ * {@link utf8Bytes} and {@link TextBuffer.write} put in its place).
+ *
+ * @example
+ * ```ts
+ * utf8Length('é😀'); // 6
+ * ```
+ */
+export function utf8Length(text: string): number {
+  if (NodeBuffer) return NodeBuffer.byteLength(text, 'utf8');
+  let length = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) continue;
+    if (code < 0x800) length += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      length += 2; // a pair: 2 code units, 4 bytes
+      index++;
+    } else length += 2;
+  }
+  return length;
+}
+
+/** Bytes with UTF-8 text written and read at offsets: see {@link textBuffer}. */
+export interface TextBuffer {
+  readonly bytes: Uint8Array;
+  /** Writes `text` as UTF-8 at `offset` (it must fit: {@link utf8Length}); returns the bytes written. */
+  write(text: string, offset: number): number;
+  /** The UTF-8 text of bytes `start` to `end` (invalid sequences become U+FFFD). */
+  read(start: number, end: number): string;
+}
+
+/**
+ * A zero-filled buffer of `size` bytes with UTF-8 text codecs at offsets: Node's `Buffer`
+ * methods where they exist, `TextEncoder.encodeInto`/`TextDecoder` elsewhere.
+ *
+ * @example
+ * ```ts
+ * const buffer = textBuffer(16);
+ * const written = buffer.write('héllo', 4); // 6
+ * buffer.read(4, 4 + written); // 'héllo'
+ * ```
+ */
+export function textBuffer(size: number): TextBuffer {
+  const bytes = new Uint8Array(size);
+  if (NodeBuffer) {
+    const view = NodeBuffer.from(bytes.buffer, 0, size);
+    return { bytes, write: (text, offset) => view.write(text, offset), read: (start, end) => view.toString('utf8', start, end) };
+  }
+  return {
+    bytes,
+    write: (text, offset) => encoder.encodeInto(text, bytes.subarray(offset)).written,
+    read: (start, end) => decoder.decode(bytes.subarray(start, end)),
+  };
 }

@@ -5,7 +5,7 @@ import { HookgateError } from './errors.js';
 import { isoTime } from './iso-time.js';
 import type { AttemptResult, HandlerMode } from './inbox.js';
 import { decodeStoredBody } from './stored-body.js';
-import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, handOver, headersToRecord } from './headers.js';
+import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, headersToRecord } from './headers.js';
 import { DEFAULT_MAX_JSON_DEPTH, pristineTextOf, setJsonDepthLimit } from './json-body.js';
 import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
@@ -534,8 +534,6 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
         const delivery = deliveryOf(run, status, fields, durationMs, headers);
         if (status === 'queued') await enqueue(run.store, { delivery, now: now(), windowMs });
         else {
-          // The record is ours and is not used again: the store may keep it without a copy.
-          handOver(headers);
           await (completes ? run.store.complete({ delivery, now: now(), windowMs }) : run.store.record(delivery));
         }
       } catch (error) {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, handOver, headersToRecord, isHeaderName, REDACTED, takeHandedOver } from './headers.js';
+import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, headersToRecord, isHeaderName, REDACTED } from './headers.js';
 
 describe('isHeaderName()', () => {
   it('accepts RFC 9110 tokens, refuses the rest', () => {
@@ -135,20 +135,5 @@ describe('headersToRecord()', () => {
     expect(record['content-type']).toBe('application/json');
     expect(record['x-request-id']).toBe('req_1');
     expect(JSON.stringify(record)).not.toContain('secret-');
-  });
-});
-
-describe('handOver() / takeHandedOver()', () => {
-  it('is true once, for the record handed over last only', () => {
-    const first = { a: '1' };
-    const second = { a: '1' };
-    handOver(first);
-    handOver(second);
-    expect(takeHandedOver(first)).toBe(false);
-    // Any take clears the mark, matching or not.
-    expect(takeHandedOver(second)).toBe(false);
-    handOver(second);
-    expect(takeHandedOver(second)).toBe(true);
-    expect(takeHandedOver(second)).toBe(false);
   });
 });

@@ -91,39 +91,6 @@ export function headersToRecord(headers: HeadersInput, redact: Iterable<string> 
   return out;
 }
 
-let handedOver: object | undefined;
-
-/**
- * Marks a headers record built by {@link headersToRecord} as handed over to the store call made
- * next: nothing else holds or will change it, so `MemoryStore` may keep it without a copy. One
- * slot, not a set: the handler marks the record right before the synchronous start of
- * `complete()`/`record()`, which takes the mark at once. Internal to core (not exported).
- *
- * @example
- * ```ts
- * const headers = headersToRecord(request.headers, redaction);
- * handOver(headers);
- * await store.record({ ...delivery, headers });
- * ```
- */
-export function handOver(record: Record<string, string>): void {
-  handedOver = record;
-}
-
-/**
- * True (once) when `record` is the one last passed to {@link handOver}; clears the mark either way.
- *
- * @example
- * ```ts
- * const kept = takeHandedOver(input.headers) ? input.headers : { ...input.headers };
- * ```
- */
-export function takeHandedOver(record: object): boolean {
-  const owned = record === handedOver;
-  handedOver = undefined;
-  return owned;
-}
-
 /** Sets or appends (`, `) a header in a record, own properties only (never an inherited member). */
 function putHeader(out: Record<string, string>, lower: string, text: string): void {
   if (!Object.hasOwn(out, lower)) {

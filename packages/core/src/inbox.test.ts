@@ -69,6 +69,30 @@ describe('inbox mode (issue 15)', () => {
     expect(await store.inbox.pending()).toBe(0);
   });
 
+  it('a MemoryStore with a small history never drops a delivery still in its inbox; once handled it goes in its turn', async () => {
+    const store = new MemoryStore({ historyBytes: 64 * 1024 });
+    const { handler, runs } = inboxHandler(store);
+    const { deliveryId } = await handler.handle(signedRequest(shop, order('ord_waiting')));
+    const flood = async (prefix: string) => {
+      // Finished deliveries of ~1 KB, recorded inline: many times what the history holds.
+      const inline = createWebhookHandler({ provider: shop, secret: SECRET, store, mode: 'inline' });
+      for (let n = 0; n < 150; n++) {
+        const outcome = await inline.handle(signedRequest(shop, { ...order(`${prefix}${n}`), note: 'x'.repeat(1000) }));
+        expect(outcome.status).toBe(200);
+      }
+    };
+    await flood('a');
+    expect(await store.get(deliveryId!)).toMatchObject({ status: 'queued', dedupeKey: 'ord_waiting' });
+    await withWorker(startWorker({ store, handlers: { shop: handler }, pollIntervalMs: 5 }), async () => {
+      await until(async () => (await store.get(deliveryId!))?.status === 'handled');
+    });
+    expect(runs.map((run) => run.id)).toEqual(['ord_waiting']);
+    expect(await store.inbox.attempts(deliveryId!)).toHaveLength(1);
+    await flood('b');
+    expect(await store.get(deliveryId!)).toBeNull();
+    expect(await store.inbox.attempts(deliveryId!)).toEqual([]);
+  });
+
   it('retries a failing listener with backoff: retrying, then handled; every attempt recorded', async () => {
     const store = new MemoryStore();
     const { handler, runs } = inboxHandler(store, () => 1);

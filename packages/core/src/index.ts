@@ -106,7 +106,7 @@ export type {
 } from './results.js';
 
 // Recorded deliveries
-export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { DEFAULT_MEMORY_HISTORY_BYTES, MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export {
   DELIVERY_STATUSES,
   type Delivery,

@@ -107,6 +107,16 @@ export class MemoryInbox implements DeliveryInbox {
     return this.#jobs.size;
   }
 
+  /** Whether a job of this delivery is waiting or running. */
+  has(deliveryId: string): boolean {
+    return this.#jobs.has(deliveryId);
+  }
+
+  /** Forgets the attempts of a delivery the store dropped from its history (one with a job stays). */
+  forget(deliveryId: string): void {
+    if (!this.#jobs.has(deliveryId)) this.#attempts.delete(deliveryId);
+  }
+
   /** Forgets every job and attempt (the store was closed). */
   clear(): void {
     this.#jobs.clear();

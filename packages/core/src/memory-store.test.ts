@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createDeliveryId } from './delivery-id.js';
 import type { DeliveryInput } from './delivery-store.js';
 import { HookgateError } from './errors.js';
-import { handOver } from './headers.js';
 import { MemoryStore } from './memory-store.js';
 
 // The full DeliveryStore contract (shared with the SQLite and PostgreSQL stores) runs in
@@ -173,20 +172,22 @@ describe('MemoryStore', () => {
     );
   });
 
-  it('copies headers it is given, and keeps the record the handler handed over as its own', async () => {
+  it('keeps the headers as given: later changes to the record do not reach the store', async () => {
     const store = new MemoryStore();
-    const handed = { a: '1' };
-    const other = { b: '2' };
-    handOver(handed);
-    const delivery = input({ headers: other });
+    const headers: Record<string, string> = { b: '2' };
+    Object.defineProperty(headers, '__proto__', { value: 'own', enumerable: true, configurable: true, writable: true });
+    const delivery = input({ headers });
     await store.record(delivery);
-    other.b = 'changed';
-    expect((await store.get(delivery.id))!.headers).toEqual({ b: '2' });
-    // The mark was for another record and is gone now: this one is copied too.
-    const later = input({ headers: handed });
-    await store.record(later);
-    handed.a = 'changed';
-    expect((await store.get(later.id))!.headers).toEqual({ a: '1' });
+    headers.b = 'changed';
+    const read = (await store.get(delivery.id))!.headers;
+    expect(Object.entries(read)).toEqual([
+      ['b', '2'],
+      ['__proto__', 'own'],
+    ]);
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+    // Every read is a fresh copy.
+    read.b = 'mutated';
+    expect((await store.get(delivery.id))!.headers.b).toBe('2');
   });
 
   it('keeps the claims of different providers apart', async () => {
@@ -202,5 +203,148 @@ describe('MemoryStore', () => {
       firstDeliveryId: first,
     });
     expect(await store.claim({ provider: 'webhooks-b', dedupeKey: 'k', deliveryId: second, now: T0 + 1, leaseMs: 1000 })).toEqual({ kind: 'claimed' });
+  });
+});
+
+describe('MemoryStore history bound (historyBytes)', () => {
+  const HISTORY = 64 * 1024;
+  /** A finished delivery with a body of about `size` bytes, its own dedupe key and time. */
+  const sized = (n: number, size = 1000, overrides: Partial<DeliveryInput> = {}): DeliveryInput => {
+    const text = JSON.stringify({ n, pad: 'x'.repeat(size) });
+    return input({
+      receivedAt: new Date(T0 + n).toISOString(),
+      dedupeKey: `key-${n}`,
+      rawBody: new TextEncoder().encode(text),
+      payload: JSON.parse(text) as unknown,
+      ...overrides,
+    });
+  };
+
+  it('refuses a history under 64 KiB, over 2 GiB or not an integer', () => {
+    for (const historyBytes of [0, 65_535, 65_536.5, 2 ** 31 + 1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new MemoryStore({ historyBytes }), String(historyBytes)).toThrow(HookgateError);
+    }
+    expect(new MemoryStore({ historyBytes: 65_536 }).size).toBe(0);
+  });
+
+  it('drops the oldest finished deliveries when full and reads the rest back exactly', async () => {
+    const store = new MemoryStore({ historyBytes: HISTORY });
+    const deliveries = Array.from({ length: 300 }, (_, n) => sized(n));
+    for (const delivery of deliveries) await store.complete({ delivery, now: T0, windowMs: 60_000 });
+    // ~1 KB each in 64 KiB: about 60 kept, never more than fit.
+    expect(store.size).toBeGreaterThan(40);
+    expect(store.size).toBeLessThan(66);
+    const kept = deliveries.slice(-store.size);
+    expect(await store.get(deliveries[0]!.id)).toBeNull();
+    expect(await store.get(deliveries.at(-store.size - 1)!.id)).toBeNull();
+    for (const delivery of kept) {
+      const read = (await store.get(delivery.id))!;
+      expect(read.body).toBe(new TextDecoder().decode(delivery.rawBody));
+      expect(read.payload).toEqual(delivery.payload);
+      expect(read.headers).toEqual(delivery.headers);
+    }
+    // list and stats see exactly the kept ones, newest first.
+    const page = await store.list({ limit: 500 });
+    expect(page.items.map((item) => item.id)).toEqual(kept.map((delivery) => delivery.id).reverse());
+    const stats = await store.stats({ from: new Date(T0 - 1000), to: new Date(T0 + 10_000), bucket: 'hour' });
+    expect(stats.series.reduce((sum, row) => sum + row.count, 0)).toBe(store.size);
+    expect((await store.list({ q: 'xxxx', limit: 500 })).items).toHaveLength(store.size);
+  });
+
+  it("keeps a dropped delivery's dedupe claim for its window: a copy is still a duplicate", async () => {
+    const store = new MemoryStore({ historyBytes: HISTORY });
+    const first = sized(0);
+    await store.claim({ provider: 'pylon', dedupeKey: first.dedupeKey!, deliveryId: first.id, now: T0, leaseMs: 1000 });
+    await store.complete({ delivery: first, now: T0, windowMs: 60_000 });
+    for (let n = 1; n < 200; n++) await store.complete({ delivery: sized(n), now: T0, windowMs: 60_000 });
+    expect(await store.get(first.id)).toBeNull();
+    expect(await store.claim({ provider: 'pylon', dedupeKey: first.dedupeKey!, deliveryId: createDeliveryId(T0), now: T0 + 1, leaseMs: 1000 })).toEqual({
+      kind: 'done',
+      firstDeliveryId: first.id,
+    });
+  });
+
+  it('never drops a delivery the inbox still has to run', async () => {
+    const store = new MemoryStore({ historyBytes: HISTORY });
+    const queued = sized(0, 1000, { status: 'queued' });
+    await store.inbox.enqueue({ delivery: queued, now: T0, windowMs: 60_000 });
+    const flood = async (from: number) => {
+      for (let n = from; n < from + 300; n++) await store.complete({ delivery: sized(n), now: T0, windowMs: 60_000 });
+    };
+    await flood(1);
+    const waiting = (await store.get(queued.id))!;
+    expect(waiting.status).toBe('queued');
+    expect(waiting.body).toBe(new TextDecoder().decode(queued.rawBody));
+    expect(await store.inbox.pending()).toBe(1);
+    // A failed attempt makes it `retrying`: still kept, whatever else arrives.
+    const attempt = (number: number) => ({
+      id: createDeliveryId(T0),
+      deliveryId: queued.id,
+      attempt: number,
+      startedAt: new Date(T0).toISOString(),
+      durationMs: 1,
+      error: number === 1 ? 'boom' : null,
+      trigger: 'replay' as const,
+      requestedBy: 'test',
+    });
+    expect(await store.inbox.recordAttempt(attempt(1), { status: 'retrying', reason: 'handler_error', message: 'boom' })).toBe(true);
+    await flood(301);
+    expect((await store.get(queued.id))?.status).toBe('retrying');
+    expect(await store.inbox.attempts(queued.id)).toHaveLength(1);
+    // Marked handled by a replay while its job still waits: the job needs it, so it stays.
+    expect(await store.inbox.recordAttempt(attempt(2), { status: 'handled', reason: null, message: null })).toBe(true);
+    await flood(601);
+    expect((await store.get(queued.id))!).toMatchObject({ status: 'handled', body: waiting.body, payload: waiting.payload, headers: waiting.headers });
+    expect(await store.inbox.pending()).toBe(1);
+  });
+
+  it("drops a finished delivery's attempts with it", async () => {
+    const store = new MemoryStore({ historyBytes: HISTORY });
+    const replayed = sized(0);
+    await store.record(replayed);
+    const attempt = { id: createDeliveryId(T0), deliveryId: replayed.id, attempt: 1, startedAt: new Date(T0).toISOString(), durationMs: 1, error: null };
+    expect(await store.inbox.recordAttempt({ ...attempt, trigger: 'replay', requestedBy: 'test' }, { status: 'handled', reason: null, message: null })).toBe(
+      true,
+    );
+    expect(await store.inbox.attempts(replayed.id)).toHaveLength(1);
+    for (let n = 1; n < 200; n++) await store.record(sized(n));
+    expect(await store.get(replayed.id)).toBeNull();
+    expect(await store.inbox.attempts(replayed.id)).toEqual([]);
+  });
+
+  it('reclaims the bytes of pruned deliveries in turn, and reads every kept one back intact', async () => {
+    const store = new MemoryStore({ historyBytes: HISTORY });
+    const first = Array.from({ length: 60 }, (_, n) => sized(n));
+    for (const delivery of first) await store.record(delivery);
+    expect(await store.prune({ olderThan: new Date(T0 + 30) })).toBe(30);
+    expect(store.size).toBe(30);
+    // More than the ring holds: its records of the pruned ones go first, then the oldest kept.
+    const later = Array.from({ length: 50 }, (_, n) => sized(100 + n));
+    for (const delivery of later) await store.record(delivery);
+    const all = [...first.slice(30), ...later];
+    const kept = all.slice(-store.size);
+    expect(store.size).toBeGreaterThan(50);
+    expect(store.size).toBeLessThan(all.length);
+    expect((await store.list({ limit: 500 })).items.map((item) => item.id)).toEqual(kept.map((delivery) => delivery.id).reverse());
+    for (const delivery of kept) {
+      expect((await store.get(delivery.id))?.body).toBe(new TextDecoder().decode(delivery.rawBody));
+    }
+  });
+
+  it('keeps a delivery larger than the whole history as text, and drops it in its turn', async () => {
+    const store = new MemoryStore({ historyBytes: HISTORY, maxBodyBytes: 4 * HISTORY });
+    const large = sized(0, 2 * HISTORY);
+    await store.record(large);
+    expect((await store.get(large.id))?.body).toBe(new TextDecoder().decode(large.rawBody));
+    // More large ones: what is held outside the ring stays bounded by historyBytes (plus the newest).
+    const more = Array.from({ length: 5 }, (_, n) => sized(n + 1, 2 * HISTORY));
+    for (const delivery of more) await store.record(delivery);
+    expect(store.size).toBeLessThanOrEqual(2);
+    expect((await store.get(more.at(-1)!.id))?.payload).toEqual(more.at(-1)!.payload);
+    expect(await store.get(large.id)).toBeNull();
+    // Small ones still come and go as usual.
+    for (let n = 10; n < 400; n++) await store.record(sized(n));
+    expect(await store.get(more.at(-1)!.id)).toBeNull();
+    expect(store.size).toBeGreaterThan(40);
   });
 });

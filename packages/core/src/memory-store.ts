@@ -16,24 +16,53 @@ import { encodeCursor } from './list-cursor.js';
 import { normalizeListQuery, type NormalizedListQuery } from './list-query.js';
 import { encodeStoredBody } from './stored-body.js';
 import { HookgateError } from './errors.js';
-import { takeHandedOver } from './headers.js';
 import { isoTime } from './iso-time.js';
 import { serializePayload } from './json-body.js';
 import { MemoryInbox } from './memory-inbox.js';
+import { ByteRing } from './memory-ring.js';
+import { utf8Length } from './bytes.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Bodies longer than this many bytes are cut and flagged `bodyTruncated`. Default 1 MiB. */
   maxBodyBytes?: number | undefined;
+  /**
+   * Bytes of delivery history kept (each delivery's headers, body and payload JSON, in one
+   * buffer reused in turn): when it is full, the oldest deliveries are dropped. A delivery the
+   * inbox still has to run (its job queued, retrying or running) is never dropped. Default 16 MiB
+   * (about 12,000 deliveries of 1 KB); at least 64 KiB.
+   */
+  historyBytes?: number | undefined;
 }
 
 /**
- * A stored delivery, as one object (the store keeps every delivery it is given, so under load
- * each of them is promoted and marked by the GC: fewer objects and bytes per delivery are what
- * keep `complete()` cheap). The payload is kept as JSON text, exactly like the SQL stores keep
- * it, so what comes back is JSON-normalised (a `Date` in a transformed payload reads back as a
- * string) and every read hands out a fresh copy that callers may mutate. The text is not held
- * twice: its first `payloadHead` characters are the body's (see {@link payloadText}).
+ * Default of {@link MemoryStoreOptions.historyBytes}: 16 MiB.
+ *
+ * @example
+ * ```ts
+ * new MemoryStore({ historyBytes: 4 * DEFAULT_MEMORY_HISTORY_BYTES }); // 64 MiB of history
+ * ```
+ */
+export const DEFAULT_MEMORY_HISTORY_BYTES = 16 * 1024 * 1024;
+const MIN_HISTORY_BYTES = 64 * 1024;
+
+/** The variable-size parts of a stored delivery, as text. */
+interface Parts {
+  /** The recorded headers as JSON. */
+  headersJson: string;
+  body: string;
+  /** The payload's JSON after the `payloadHead` characters it shares with the body; null: no payload. */
+  tail: string | null;
+}
+
+/**
+ * A stored delivery. Its fixed fields are an object; its headers, body and payload JSON (the
+ * bulk of it) are bytes in the store's {@link ByteRing}, so under load a kept delivery adds
+ * little to the JavaScript heap and, once the ring has wrapped, touches no fresh memory. The
+ * payload is kept as JSON text, exactly like the SQL stores keep it, so what comes back is
+ * JSON-normalised (a `Date` in a transformed payload reads back as a string) and every read hands
+ * out a fresh copy that callers may mutate. The text is not held twice: its first `payloadHead`
+ * characters are the body's (see {@link payloadText}).
  */
 class Entry {
   constructor(
@@ -50,17 +79,23 @@ class Entry {
     readonly secretIndex: number | null,
     readonly method: string,
     readonly path: string | null,
-    /** Owned by the entry: never handed out (reads copy it). */
-    readonly headers: Record<string, string>,
-    readonly body: string,
     readonly bodyEncoding: 'utf8' | 'base64',
     readonly bodyTruncated: boolean,
     readonly durationMs: number,
     /** How many leading characters of the payload's JSON are the body's own (0: none). */
     readonly payloadHead: number,
-    /** The rest of the payload's JSON after those characters, or null for no payload. */
-    readonly payloadTail: string | null,
+    /** The parts as text while they are not in the ring (new, waiting for its job, or too large for it). */
+    public held: Parts | null,
   ) {}
+  /** The ring placement holding this entry (see {@link ByteRing.place}); 0: none. */
+  placement = 0;
+  /** Where its bytes start in the ring, and how many each part takes (tail -1: no payload). */
+  offset = 0;
+  headersBytes = 0;
+  bodyBytes = 0;
+  tailBytes = -1;
+  /** Bytes counted for `held` parts kept outside the ring while finished (too large for it). */
+  heldBytes = 0;
 }
 
 /** A dedupe claim: `processing` until its lease ends, or `done` until its window ends. */
@@ -78,10 +113,14 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  * share dedupe between processes. After {@link MemoryStore.close} every call rejects with
  * `HookgateError('store_closed')`, which is how tests simulate a store outage (handlers answer 503).
  *
+ * The history is bounded ({@link MemoryStoreOptions.historyBytes}, 16 MiB by default): the oldest
+ * deliveries make room for new ones; one the inbox still has to run is never dropped,
+ * and a dropped delivery's dedupe claim stays for its window.
+ *
  * @example
  * ```ts
  * import { MemoryStore, createWebhookHandler } from '@hookgate/core';
- * const store = new MemoryStore({ maxBodyBytes: 64 * 1024 });
+ * const store = new MemoryStore({ maxBodyBytes: 64 * 1024, historyBytes: 64 * 1024 * 1024 });
  * const handler = createWebhookHandler({ provider, secret, store });
  * await handler.handle(request);
  * const { items } = await store.list({ status: 'handled' });
@@ -89,8 +128,14 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  */
 export class MemoryStore implements DeliveryStore {
   readonly #maxBodyBytes: number;
+  /** The history's bytes, oldest dropped first (see {@link Entry}). */
+  readonly #ring: ByteRing<Entry>;
+  /** Bytes of finished deliveries kept as text because they did not fit in the ring. */
+  #heldBytes = 0;
   /** Ascending by (receivedAt, id): appends are the common case because ids are time-ordered. */
   readonly #entries: Entry[] = [];
+  /** Entries before this index were dropped (a queue: dropping the oldest must not shift the array). */
+  #first = 0;
   readonly #byId = new Map<string, Entry>();
   /** Claims by provider, then dedupe key: no key string is built per call. */
   readonly #claims = new Map<string, Map<string, Claim>>();
@@ -108,11 +153,19 @@ export class MemoryStore implements DeliveryStore {
       throw new HookgateError('invalid_config', `MemoryStore: maxBodyBytes must be a non-negative integer, got ${String(max)}`);
     }
     this.#maxBodyBytes = max;
+    const historyBytes = options.historyBytes ?? DEFAULT_MEMORY_HISTORY_BYTES;
+    if (!Number.isSafeInteger(historyBytes) || historyBytes < MIN_HISTORY_BYTES || historyBytes > 2 ** 31) {
+      throw new HookgateError(
+        'invalid_config',
+        `MemoryStore: historyBytes must be an integer from ${MIN_HISTORY_BYTES} (64 KiB) to ${2 ** 31} (2 GiB), got ${String(historyBytes)}`,
+      );
+    }
+    this.#ring = new ByteRing(historyBytes);
   }
 
-  /** Number of deliveries held (handy in tests). */
+  /** Number of deliveries held (handy in tests): the oldest finished ones go when `historyBytes` is full. */
   get size(): number {
-    return this.#entries.length;
+    return this.#entries.length - this.#first;
   }
 
   async claim(input: ClaimInput): Promise<ClaimResult> {
@@ -139,6 +192,7 @@ export class MemoryStore implements DeliveryStore {
     // Validate and build the row before touching the claim, so a bad input changes nothing.
     const entry = this.#entry(delivery);
     const claims = this.#claimsOf(delivery.provider);
+    sweepExpired(claims, input.now);
     const held = claims.get(delivery.dedupeKey);
     const firstStays = held !== undefined && held.state === 'done' && held.expiresAt > input.now && held.deliveryId !== delivery.id;
     this.#insert(entry);
@@ -174,7 +228,7 @@ export class MemoryStore implements DeliveryStore {
     this.#insert(this.#entry(input));
   }
 
-  /** Validates a delivery and builds its entry (throws `invalid_config` for a bad `receivedAt`). */
+  /** Validates a delivery and builds its entry, its parts held as text (throws `invalid_config` for a bad `receivedAt`). */
   #entry(input: DeliveryInput): Entry {
     // The handler hands over the instant as a number too: parsing the ISO text costs ~1 µs.
     const given = input.receivedAtMs;
@@ -188,10 +242,9 @@ export class MemoryStore implements DeliveryStore {
     // The payload's JSON nearly always begins like the body (compact JSON, same key order; a
     // normalising parse adds keys at the end): only what differs is kept.
     const head = serialized === null ? 0 : sharedHead(body, serialized);
-    const tail = serialized === null ? null : head === 0 ? serialized : ownCopy(serialized, head);
-    // The handler hands over a headers record of its own (nothing else holds it): kept as is.
-    // Any other caller's record is copied, so mutating it later never changes what was stored.
-    const headers = takeHandedOver(input.headers) ? input.headers : { ...input.headers };
+    const tail = serialized === null ? null : head === 0 ? serialized : serialized.slice(head);
+    // Serialised at once: later changes to the caller's record never change what was stored.
+    const headersJson = JSON.stringify(input.headers);
     // Fields are picked one by one so extra properties on the input never leak into reads.
     return new Entry(
       receivedAtMs,
@@ -207,13 +260,11 @@ export class MemoryStore implements DeliveryStore {
       input.secretIndex,
       input.method,
       input.path,
-      headers,
-      body,
       bodyEncoding,
       bodyTruncated,
       input.durationMs,
       head,
-      tail,
+      { headersJson, body, tail },
     );
   }
 
@@ -228,6 +279,100 @@ export class MemoryStore implements DeliveryStore {
       this.#entries.splice(this.#lowerBound(receivedAtMs, id), 0, entry);
     }
     this.#byId.set(id, entry);
+    this.#settle(entry);
+  }
+
+  /** Moves a delivery's parts into the ring, dropping the oldest deliveries to make room. */
+  #settle(entry: Entry): void {
+    const parts = entry.held;
+    if (parts === null || entry.placement !== 0) return;
+    const headersBytes = utf8Length(parts.headersJson);
+    const bodyBytes = utf8Length(parts.body);
+    const tailBytes = parts.tail === null ? -1 : utf8Length(parts.tail);
+    const size = headersBytes + bodyBytes + Math.max(tailBytes, 0);
+    const ring = this.#ring;
+    if (size > ring.capacity) {
+      // Too large for the ring: kept as text, counted, and dropped in its turn like the others.
+      entry.placement = ring.place(entry, 0, this.#drop).placement;
+      entry.heldBytes = size;
+      this.#heldBytes += size;
+      while (this.#heldBytes - size > ring.capacity && ring.dropOldest(this.#drop)) {
+        // each turn drops the oldest delivery
+      }
+      return;
+    }
+    const { offset, placement } = ring.place(entry, size, this.#drop);
+    const buffer = ring.buffer;
+    buffer.write(parts.headersJson, offset);
+    buffer.write(parts.body, offset + headersBytes);
+    if (parts.tail !== null) buffer.write(parts.tail, offset + headersBytes + bodyBytes);
+    entry.placement = placement;
+    entry.offset = offset;
+    entry.headersBytes = headersBytes;
+    entry.bodyBytes = bodyBytes;
+    entry.tailBytes = tailBytes;
+    entry.held = null;
+  }
+
+  /** Takes a delivery out of the ring's turn, its parts held as text again (its inbox job still waits). */
+  #unsettle(entry: Entry): void {
+    if (entry.held === null) entry.held = this.#parts(entry);
+    this.#heldBytes -= entry.heldBytes;
+    entry.heldBytes = 0;
+    entry.placement = 0; // its ring record, if any, is now stale
+  }
+
+  /**
+   * The ring dropped a record to make room: the delivery it holds leaves the history, unless the
+   * inbox still has a job for it (queued, retrying, or running): that one is held as text (its
+   * bytes are still intact here) and rejoins the ring when its job finishes.
+   */
+  readonly #drop = (entry: Entry, placement: number): void => {
+    if (entry.placement !== placement) return; // stale: the delivery left the ring before
+    if (this.inbox.has(entry.id)) {
+      this.#unsettle(entry);
+      return;
+    }
+    entry.placement = 0;
+    this.#heldBytes -= entry.heldBytes;
+    entry.heldBytes = 0;
+    this.#byId.delete(entry.id);
+    const entries = this.#entries;
+    // Nearly always the first (the oldest); otherwise found by its (receivedAt, id).
+    if (entries[this.#first] === entry) {
+      entries[this.#first] = undefined as unknown as Entry; // let it go before the next compaction
+      this.#first++;
+      if (this.#first === entries.length) {
+        entries.length = 0;
+        this.#first = 0;
+      } else if (this.#first >= 1024 && this.#first * 2 >= entries.length) {
+        entries.splice(0, this.#first);
+        this.#first = 0;
+      }
+    } else {
+      const index = this.#lowerBound(entry.receivedAtMs, entry.id);
+      if (entries[index] === entry) entries.splice(index, 1);
+    }
+    this.inbox.forget(entry.id);
+  };
+
+  /** A delivery's headers JSON, body and payload tail, read from the ring or as held. */
+  #parts(entry: Entry): Parts {
+    if (entry.held !== null) return entry.held;
+    const buffer = this.#ring.buffer;
+    const start = entry.offset;
+    const bodyStart = start + entry.headersBytes;
+    const tailStart = bodyStart + entry.bodyBytes;
+    return {
+      headersJson: buffer.read(start, bodyStart),
+      body: buffer.read(bodyStart, tailStart),
+      tail: entry.tailBytes < 0 ? null : buffer.read(tailStart, tailStart + entry.tailBytes),
+    };
+  }
+
+  /** A fresh {@link Delivery} of an entry. */
+  #delivery(entry: Entry): Delivery {
+    return toDelivery(entry, this.#parts(entry));
   }
 
   /** Replaces a stored delivery's status fields (inbox workers and replays); false when not stored. */
@@ -238,13 +383,14 @@ export class MemoryStore implements DeliveryStore {
     entry.status = fields.status;
     entry.reason = fields.reason;
     entry.message = fields.message;
+    this.#settle(entry); // back in the ring's turn, if it had left it while its job waited
     return true;
   }
 
   async get(id: string): Promise<Delivery | null> {
     this.#assertOpen();
     const entry = this.#byId.get(id);
-    return entry === undefined ? null : toDelivery(entry);
+    return entry === undefined ? null : this.#delivery(entry);
   }
 
   async list(query: ListQuery = {}): Promise<DeliveryPage> {
@@ -256,13 +402,13 @@ export class MemoryStore implements DeliveryStore {
     if (filter.toMs !== undefined) index = Math.min(index, this.#lowerBound(filter.toMs, '') - 1);
     const needle = filter.q === undefined ? undefined : asciiLower(filter.q);
     const matched: Entry[] = [];
-    for (; index >= 0 && matched.length <= filter.limit; index--) {
+    for (; index >= this.#first && matched.length <= filter.limit; index--) {
       const entry = this.#entries[index]!;
       if (filter.fromMs !== undefined && entry.receivedAtMs < filter.fromMs) break;
-      if (matches(entry, filter, needle)) matched.push(entry);
+      if (matches(entry, filter) && (needle === undefined || this.#contains(entry, needle))) matched.push(entry);
     }
     const hasMore = matched.length > filter.limit;
-    const items = (hasMore ? matched.slice(0, filter.limit) : matched).map(toDelivery);
+    const items = (hasMore ? matched.slice(0, filter.limit) : matched).map((entry) => this.#delivery(entry));
     const last = items.at(-1);
     return { items, nextCursor: hasMore && last !== undefined ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null };
   }
@@ -296,8 +442,14 @@ export class MemoryStore implements DeliveryStore {
     this.#assertOpen();
     const cutoff = options.olderThan instanceof Date ? options.olderThan.getTime() : Date.parse(options.olderThan);
     if (Number.isNaN(cutoff)) throw new HookgateError('invalid_config', `prune(): 'olderThan' must be a valid date`);
-    const count = this.#lowerBound(cutoff, '');
-    for (const entry of this.#entries.splice(0, count)) this.#byId.delete(entry.id);
+    const count = this.#lowerBound(cutoff, '') - this.#first;
+    for (const entry of this.#entries.splice(this.#first, count)) {
+      this.#byId.delete(entry.id);
+      // Its ring record (if any) turns stale and is reclaimed in its turn.
+      this.#heldBytes -= entry.heldBytes;
+      entry.heldBytes = 0;
+      entry.placement = 0;
+    }
     const now = Date.now();
     for (const claims of this.#claims.values()) {
       for (const [key, claim] of claims) if (claim.expiresAt <= now) claims.delete(key);
@@ -308,9 +460,19 @@ export class MemoryStore implements DeliveryStore {
   async close(): Promise<void> {
     this.#closed = true;
     this.#entries.length = 0;
+    this.#first = 0;
     this.#byId.clear();
     this.#claims.clear();
     this.inbox.clear();
+    this.#ring.clear();
+    this.#heldBytes = 0;
+  }
+
+  /** The `q` search: lower-cased on demand rather than at record time (search is rare, recording is the hot path). */
+  #contains(entry: Entry, needle: string): boolean {
+    const fields = [entry.event, entry.variant, entry.id, entry.dedupeKey, entry.reason, entry.duplicateOf];
+    if (fields.some((field) => field !== null && asciiLower(field).includes(needle))) return true;
+    return asciiLower(this.#parts(entry).body).includes(needle);
   }
 
   #assertOpen(): void {
@@ -319,7 +481,7 @@ export class MemoryStore implements DeliveryStore {
 
   /** Index of the first entry at or after (receivedAtMs, id). */
   #lowerBound(receivedAtMs: number, id: string): number {
-    let low = 0;
+    let low = this.#first;
     let high = this.#entries.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
@@ -350,22 +512,11 @@ function sharedHead(body: string, json: string): number {
   return low;
 }
 
-/**
- * `text` from `start` on, as a string of its own: a plain `slice` of a long string is a view that
- * keeps the whole parent (here the payload's full JSON) alive for as long as the entry lives.
- */
-function ownCopy(text: string, start: number): string {
-  if (start >= text.length) return '';
-  // Slicing a concatenation flattens it into a new string first: the view then points into that
-  // new, tail-sized string, and the parent is free.
-  return ` ${text.slice(start)}`.slice(1);
-}
-
 /** The payload's JSON text as first serialised: the body's shared head, then the kept tail. */
-function payloadText(entry: Entry): string | null {
-  const { payloadHead, payloadTail } = entry;
-  if (payloadTail === null) return null;
-  return payloadHead === 0 ? payloadTail : entry.body.slice(0, payloadHead) + payloadTail;
+function payloadText(entry: Entry, parts: Parts): string | null {
+  const { tail, body } = parts;
+  if (tail === null) return null;
+  return entry.payloadHead === 0 ? tail : body.slice(0, entry.payloadHead) + tail;
 }
 
 /** Orders like the SQL stores: receivedAt, then id in code-unit order (SQLite BINARY, PostgreSQL "C"). */
@@ -375,16 +526,10 @@ function compareEntry(entry: Entry, receivedAtMs: number, id: string): number {
   return own < id ? -1 : own > id ? 1 : 0;
 }
 
-function matches(entry: Entry, filter: NormalizedListQuery, needle: string | undefined): boolean {
-  const delivery = entry;
-  if (filter.provider !== undefined && delivery.provider !== filter.provider) return false;
-  if (filter.statuses !== undefined && !filter.statuses.includes(delivery.status)) return false;
-  if (filter.event !== undefined && delivery.event !== filter.event && delivery.variant !== filter.event) return false;
-  if (needle !== undefined) {
-    // Lower-cased on demand rather than at record time: search is rare, recording is the hot path.
-    const fields = [delivery.event, delivery.variant, delivery.id, delivery.dedupeKey, delivery.reason, delivery.duplicateOf, delivery.body];
-    if (!fields.some((field) => field !== null && asciiLower(field).includes(needle))) return false;
-  }
+function matches(entry: Entry, filter: NormalizedListQuery): boolean {
+  if (filter.provider !== undefined && entry.provider !== filter.provider) return false;
+  if (filter.statuses !== undefined && !filter.statuses.includes(entry.status)) return false;
+  if (filter.event !== undefined && entry.event !== filter.event && entry.variant !== filter.event) return false;
   return true;
 }
 
@@ -393,8 +538,8 @@ function asciiLower(text: string): string {
   return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 
-function toDelivery(entry: Entry): Delivery {
-  const json = payloadText(entry);
+function toDelivery(entry: Entry, parts: Parts): Delivery {
+  const json = payloadText(entry, parts);
   return {
     id: entry.id,
     receivedAt: isoTime(entry.receivedAtMs),
@@ -409,11 +554,24 @@ function toDelivery(entry: Entry): Delivery {
     secretIndex: entry.secretIndex,
     method: entry.method,
     path: entry.path,
-    headers: { ...entry.headers },
-    body: entry.body,
+    headers: JSON.parse(parts.headersJson) as Record<string, string>,
+    body: parts.body,
     bodyEncoding: entry.bodyEncoding,
     bodyTruncated: entry.bodyTruncated,
     durationMs: entry.durationMs,
     payload: json === null ? null : (JSON.parse(json) as unknown),
   };
+}
+
+/**
+ * Deletes a few expired claims from the front of `claims` (insertion order, so roughly oldest
+ * first): called on every completion, it keeps up with the claims added, at O(1) a call. An
+ * expired claim already reads as absent; this only frees its memory. `prune()` sweeps them all.
+ */
+function sweepExpired(claims: Map<string, Claim>, now: number): void {
+  let budget = 4;
+  for (const [key, claim] of claims) {
+    if (claim.expiresAt > now || budget-- === 0) return;
+    claims.delete(key);
+  }
 }
