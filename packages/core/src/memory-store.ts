@@ -498,6 +498,15 @@ export class MemoryStore implements DeliveryStore {
  * bisects with `startsWith` (native comparisons, no per-character loop in JavaScript).
  */
 function sharedHead(body: string, json: string): number {
+  const head = commonPrefixLength(body, json);
+  // Never between the halves of a surrogate pair: the tail is kept as UTF-8, which cannot hold a
+  // lone low surrogate (it would read back as U+FFFD).
+  const last = head === 0 ? 0 : json.charCodeAt(head - 1);
+  return last >= 0xd800 && last <= 0xdbff && head < json.length ? head - 1 : head;
+}
+
+/** How many leading code units `json` shares with `body`. */
+function commonPrefixLength(body: string, json: string): number {
   if (json === body) return body.length;
   const bodyEnd = body.length - 1;
   if (bodyEnd > 0 && json.length > bodyEnd && json.startsWith(body.slice(0, bodyEnd))) return bodyEnd;
