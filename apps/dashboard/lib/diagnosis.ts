@@ -39,7 +39,7 @@ export async function diagnoseDelivery(
   secretsByRoute: Readonly<Record<string, readonly string[]>>,
   input: DiagnosisInput = {},
 ): Promise<DeliveryDiagnosis> {
-  // Deliveries carry the provider's own id, which is the route id unless the entry renamed it.
+  // Deliveries carry their route id (those recorded by earlier versions: the provider's id).
   const entry =
     registry.providers.find((candidate) => candidate.id === delivery.provider) ??
     registry.providers.find((candidate) => candidate.provider.id === delivery.provider);

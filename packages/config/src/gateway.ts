@@ -3,16 +3,20 @@ import {
   createWebhookHandler,
   startWorker,
   type DeliveryStore,
+  type EventMap,
   type Gateway,
+  type Provider,
   type WebhookEndpoint,
   type Worker,
   type WorkerOptions,
 } from '@hookgate/core';
-import type { HookgateConfig } from './define-config.js';
+import type { HookgateConfig, RegisteredProvider } from './define-config.js';
 
 /**
  * One handler per registered provider, keyed by route id, with its secrets, handler options and
- * listeners (the entry's `listen`).
+ * listeners (the entry's `listen`). Each handler works under its route id: deliveries are recorded
+ * with it as their `provider`, their dedupe keys are the route's own, and a worker runs them with
+ * that route's listeners, so two routes of one provider (two accounts) never mix.
  *
  * @throws {HookgateError} `invalid_config` from core when a provider has no secret or an option is out of range.
  * @example
@@ -26,7 +30,7 @@ export function handlersFromConfig(config: HookgateConfig, secrets: Readonly<Rec
     config.providers.map((entry) => {
       const handler = createWebhookHandler({
         ...entry.handler,
-        provider: entry.provider,
+        provider: underRouteId(entry),
         secrets: Object.hasOwn(secrets, entry.id) ? secrets[entry.id] : undefined,
       });
       entry.listen?.(handler);
@@ -76,4 +80,15 @@ export function workerFromConfig(config: HookgateConfig, options: WorkerOptions)
     retry: options.retry ?? inbox?.retry,
     leaseSeconds: options.leaseSeconds ?? inbox?.leaseSeconds,
   });
+}
+
+/**
+ * The entry's provider under its route id: the provider itself when the ids match, else an object
+ * that inherits everything from it but its `id` (the provider, maybe registered elsewhere too, is
+ * left as it is).
+ */
+function underRouteId(entry: RegisteredProvider): Provider<EventMap> {
+  const provider = entry.provider;
+  if (provider.id === entry.id) return provider;
+  return Object.create(provider, { id: { value: entry.id, enumerable: true } }) as Provider<EventMap>;
 }

@@ -1,6 +1,6 @@
 // The config's inbox settings and per-provider listeners (issue 15): the gateway built from the
 // config queues in inbox mode, and the same `listen` registers listeners for the worker.
-import { MemoryStore, startWorker, type HookgateError } from '@hookgate/core';
+import { MemoryStore, startWorker, type EventMap, type HookgateError, type WebhookHandler } from '@hookgate/core';
 import { fixtures as pylonFixtures, pylon, signPylon } from '@hookgate/provider-pylon';
 import { describe, expect, it } from 'vitest';
 import { defineConfig, gatewayFromConfig, handlersFromConfig, validateConfig, workerFromConfig } from '../src/index.js';
@@ -92,6 +92,42 @@ describe('inbox config', () => {
       [1, 'listener down (attempt 1)'],
       [2, 'listener down (attempt 2)'],
     ]);
+  });
+
+  it('records, dedupes and runs each delivery under its route id: two routes of one provider keep their own listeners', async () => {
+    const seen: string[] = [];
+    const route = (id: string) => ({
+      id,
+      provider: pylon(),
+      sign: signPylon,
+      listen: (handler: WebhookHandler<EventMap>) => {
+        handler.onAny((event, ctx) => {
+          seen.push(`${id} ${event.event} ${ctx.deliveryId}`);
+        });
+      },
+    });
+    const config = defineConfig({ inbox: { mode: 'inbox' }, providers: [route('support-eu'), route('support-us')] });
+    const secrets = { 'support-eu': ['secret-eu'], 'support-us': ['secret-us'] };
+    const store = new MemoryStore();
+    const gateway = gatewayFromConfig(config, { secrets, store });
+    const body = JSON.stringify(pylonFixtures.valid.IssueNewEvent);
+    const send = (id: string, secret: string) =>
+      gateway.handle(id, { method: 'POST', headers: signPylon({ body, secret }).headers, rawBody: new TextEncoder().encode(body) });
+    // The same event at both routes: two accounts, so not a duplicate of each other.
+    const eu = await send('support-eu', 'secret-eu');
+    const us = await send('support-us', 'secret-us');
+    expect([eu.status, us.status]).toEqual([202, 202]);
+    expect((await send('support-eu', 'secret-eu')).kind).toBe('duplicate');
+    expect((await store.get(eu.deliveryId!))?.provider).toBe('support-eu');
+    expect((await store.get(us.deliveryId!))?.provider).toBe('support-us');
+    expect((await store.list({ provider: 'support-us' })).items.map((delivery) => delivery.id)).toEqual([us.deliveryId]);
+
+    const worker = await workerFromConfig(config, { store, handlers: gateway, pollIntervalMs: 5 });
+    for (let tries = 0; tries < 300 && seen.length < 2; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await worker.stop();
+    expect(seen.sort()).toEqual([`support-eu IssueNewEvent ${eu.deliveryId}`, `support-us IssueNewEvent ${us.deliveryId}`]);
+    // The provider itself is left as it was (the same object may be registered elsewhere).
+    expect(config.providers.map((entry) => entry.provider.id)).toEqual(['pylon', 'pylon']);
   });
 
   it('lists every inbox problem', () => {
