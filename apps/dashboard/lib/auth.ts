@@ -6,10 +6,11 @@ import { hasControlCharacter } from './control-characters';
 export const SESSION_COOKIE = 'hookgate_session';
 
 /**
- * Request header carrying the TCP peer address, written by the server for every request (see
- * `lib/request-stamp.ts`); any value a client sends under this name is overwritten.
+ * Request header carrying the TCP peer address, written by the server for every request
+ * (`installSenderStamp()` of `@hookgate/adapter-next`, installed by `lib/request-stamp.ts`); any
+ * value a client sends under this name is overwritten.
  */
-export const PEER_ADDRESS_HEADER = 'x-hookgate-peer-address';
+export { PEER_ADDRESS_HEADER } from '@hookgate/adapter-next';
 
 /** Session lifetime; the cookie is re-issued at each sign-in. */
 export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;

@@ -1,7 +1,6 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
-import { PEER_ADDRESS_HEADER } from './auth';
+import { installSenderStamp, PEER_ADDRESS_HEADER } from '@hookgate/adapter-next';
 
 /**
  * Request header naming a method the Fetch API cannot carry (`TRACE`, `TRACK`), written by the
@@ -26,7 +25,8 @@ const installed = Symbol.for('hookgate.dashboard.requestStamp');
  * before Next.js reads the request (Node publishes `http.server.request.start` synchronously,
  * before the server's `request` event). Client-sent headers of these names are always replaced.
  *
- * - **Peer address** ({@link PEER_ADDRESS_HEADER}): the TCP peer, for the loopback rule. Not
+ * - **Peer address** ({@link PEER_ADDRESS_HEADER}): the TCP peer, for the loopback rule, written
+ *   by adapter-next's `installSenderStamp()` (installed here if it is not yet). Not
  *   `x-forwarded-for`: `next start` only fills it when the client did not send one, so a remote
  *   client could claim to be 127.0.0.1. Limit: behind a reverse proxy on the same host the peer is
  *   the proxy (loopback), so set `HOOKGATE_DASHBOARD_TOKEN` whenever one is in front.
@@ -42,12 +42,13 @@ const installed = Symbol.for('hookgate.dashboard.requestStamp');
  * ```
  */
 export function installRequestStamp(): void {
+  // The peer address (and the sender's header names): adapter-next's stamp, installed once.
+  installSenderStamp();
   const state = globalThis as { [installed]?: boolean };
   if (state[installed]) return;
   state[installed] = true;
   subscribe('http.server.request.start', (message) => {
-    const { request, socket } = message as { request: IncomingMessage; socket: Socket };
-    request.headers[PEER_ADDRESS_HEADER] = socket.remoteAddress ?? '';
+    const { request } = message as { request: IncomingMessage };
     delete request.headers[UNSUPPORTED_METHOD_HEADER];
     delete request.headers[MALFORMED_PATH_HEADER];
     const method = request.method?.toUpperCase();
