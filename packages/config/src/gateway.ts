@@ -3,14 +3,13 @@ import {
   createWebhookHandler,
   startWorker,
   type DeliveryStore,
-  type EventMap,
   type Gateway,
-  type Provider,
   type WebhookEndpoint,
   type Worker,
   type WorkerOptions,
+  withProviderId,
 } from '@hookgate/core';
-import type { HookgateConfig, RegisteredProvider } from './define-config.js';
+import type { HookgateConfig } from './define-config.js';
 
 /**
  * One handler per registered provider, keyed by route id, with its secrets, handler options and
@@ -30,7 +29,7 @@ export function handlersFromConfig(config: HookgateConfig, secrets: Readonly<Rec
     config.providers.map((entry) => {
       const handler = createWebhookHandler({
         ...entry.handler,
-        provider: underRouteId(entry),
+        provider: withProviderId(entry.provider, entry.id),
         secrets: Object.hasOwn(secrets, entry.id) ? secrets[entry.id] : undefined,
       });
       entry.listen?.(handler);
@@ -80,15 +79,4 @@ export function workerFromConfig(config: HookgateConfig, options: WorkerOptions)
     retry: options.retry ?? inbox?.retry,
     leaseSeconds: options.leaseSeconds ?? inbox?.leaseSeconds,
   });
-}
-
-/**
- * The entry's provider under its route id: the provider itself when the ids match, else an object
- * that inherits everything from it but its `id` (the provider, maybe registered elsewhere too, is
- * left as it is).
- */
-function underRouteId(entry: RegisteredProvider): Provider<EventMap> {
-  const provider = entry.provider;
-  if (provider.id === entry.id) return provider;
-  return Object.create(provider, { id: { value: entry.id, enumerable: true } }) as Provider<EventMap>;
 }

@@ -4,6 +4,7 @@ import type { WebhookEndpoint } from './handler.js';
 import type { HandlerMode } from './inbox.js';
 import { refusal, type HandleOutcome } from './outcome.js';
 import type { WebhookRequest } from './request.js';
+import { URL_SAFE_ID } from './provider.js';
 
 /**
  * Options of {@link createGateway}.
@@ -89,7 +90,7 @@ export function createGateway<H extends Record<string, WebhookEndpoint>>(options
   if (entries.length === 0) throw new HookgateError('invalid_config', 'createGateway() needs at least one handler.');
   const routes = new Map<string, WebhookEndpoint>();
   for (const [id, handler] of entries) {
-    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(id)) {
+    if (!URL_SAFE_ID.test(id)) {
       throw new HookgateError('invalid_config', `Gateway route id "${id}" must be URL-safe (letters, digits, . _ -).`);
     }
     if (!handler || typeof handler.handle !== 'function') {

@@ -67,6 +67,7 @@ export {
   type ParsedEventLike,
   type Provider,
   type ProviderReply,
+  withProviderId,
 } from './provider.js';
 export {
   hmac,

@@ -156,6 +156,38 @@ export type OneOfMap<G extends Record<string, Record<string, OneOfVariant>>> = {
   [E in keyof G & string]: { [V in keyof G[E] & string]: G[E][V]['schema'] };
 };
 
+/** Route ids and provider ids: letters, digits, `.`, `_`, `-`, not starting with `.`, `_` or `-`. */
+export const URL_SAFE_ID = /^[a-z0-9][a-z0-9._-]*$/i;
+
+function assertProviderId(id: unknown): void {
+  if (typeof id !== 'string' || !URL_SAFE_ID.test(id)) {
+    throw new HookgateError('invalid_config', `Provider id "${String(id)}" must be URL-safe (letters, digits, . _ -).`);
+  }
+}
+
+/**
+ * The same provider under another id, to serve one provider more than once (two accounts, two
+ * apps): a handler built with it records its deliveries under `id`, keeps its own dedupe keys,
+ * and a worker runs its queued deliveries with its own listeners. Handlers that share an id share
+ * all three: a worker runs each delivery with the first such handler's listeners. Everything else
+ * (verification, events, parsing) is the provider's; `provider` itself is left as it is.
+ * `@hookgate/config` does this for an entry whose `id` differs from its provider's.
+ *
+ * @throws {HookgateError} `invalid_config` when `id` is not URL-safe.
+ * @example
+ * ```ts
+ * const eu = createWebhookHandler({ provider: withProviderId(stripe(), 'stripe-eu'), secret: process.env.STRIPE_EU_SECRET });
+ * const us = createWebhookHandler({ provider: withProviderId(stripe(), 'stripe-us'), secret: process.env.STRIPE_US_SECRET });
+ * const gateway = createGateway({ handlers: { 'stripe-eu': eu, 'stripe-us': us }, store });
+ * ```
+ */
+export function withProviderId<T extends EventMap>(provider: Provider<T>, id: string): Provider<T> {
+  assertProviderId(id);
+  if (provider.id === id) return provider;
+  // Inherits every member (methods and getters included) from the provider; only the id is its own.
+  return Object.create(provider, { id: { value: id, enumerable: true } }) as Provider<T>;
+}
+
 /**
  * Defines a provider. Two shapes: **discriminated** (`events` + `eventType`: the body or a header
  * names the event, and for events with variants the variant) and **oneOf** (`oneOf`: every
@@ -181,9 +213,7 @@ export function defineProvider<const G extends Record<string, Record<string, One
 export function defineProvider(
   options: DiscriminatedProviderOptions<DiscriminatedEvents> | OneOfProviderOptions<Record<string, Record<string, OneOfVariant>>>,
 ): Provider {
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(options.id ?? '')) {
-    throw new HookgateError('invalid_config', `Provider id "${String(options.id)}" must be URL-safe (letters, digits, . _ -).`);
-  }
+  assertProviderId(options.id);
   if (!options.verification || typeof options.verification.verify !== 'function') {
     throw new HookgateError('invalid_config', `Provider "${options.id}" needs a verification strategy (hmac() or hmacWithTimestamp()).`);
   }

@@ -18,7 +18,8 @@ export interface WorkerOptions {
   store: DeliveryStore;
   /**
    * The handlers whose listeners run: a gateway, or route id → handler. A job is matched to the
-   * handler whose `provider.id` is the delivery's provider (the first such when several are).
+   * handler whose `provider.id` is the delivery's provider (the first such when several are:
+   * give each route of one provider its own id with `withProviderId()`).
    */
   handlers: Readonly<Record<string, WebhookEndpoint>> | GatewayRouter;
   /** Most deliveries whose listeners run at once (≥ 1). Default 4. */
