@@ -189,6 +189,26 @@ export function withProviderId<T extends EventMap>(provider: Provider<T>, id: st
 }
 
 /**
+ * The ids a provider made by {@link withProviderId} was made from, nearest first (none for any
+ * other provider). Internal: the worker and replay map older deliveries, recorded under those
+ * ids, to it.
+ *
+ * @example
+ * ```ts
+ * baseProviderIds(withProviderId(pylon(), 'support-desk')); // ['pylon']
+ * ```
+ */
+export function baseProviderIds(provider: Provider): string[] {
+  const ids: string[] = [];
+  let from: unknown = Object.getPrototypeOf(provider);
+  while (from !== null && typeof from === 'object' && Object.hasOwn(from, 'id') && typeof (from as { id: unknown }).id === 'string') {
+    ids.push((from as { id: string }).id);
+    from = Object.getPrototypeOf(from);
+  }
+  return ids;
+}
+
+/**
  * Defines a provider. Two shapes: **discriminated** (`events` + `eventType`: the body or a header
  * names the event, and for events with variants the variant) and **oneOf** (`oneOf`: every
  * plausible variant is validated, exactly one must match).

@@ -3,6 +3,7 @@ import type { DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
 import type { GatewayRouter } from './gateway.js';
 import type { WebhookEndpoint } from './handler.js';
+import { baseProviderIds } from './provider.js';
 import { normalizeRetryPolicy, type AttemptResult, type DeliveryInbox, type InboxJob, type InboxSubscription, type RetryPolicy } from './inbox.js';
 
 /**
@@ -180,7 +181,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 }
 
 /**
- * Provider id → the first endpoint serving it, from a gateway or a route map.
+ * Provider id → the first endpoint serving it, from a gateway or a route map. An endpoint whose
+ * provider was given its own id with `withProviderId()` also serves the ids it was made from, where
+ * no endpoint has them as its own: deliveries recorded or queued under the provider's id before
+ * the route had an id of its own still find it.
  *
  * @throws {HookgateError} `invalid_config` when there is no handler at all.
  * @example
@@ -195,6 +199,10 @@ export function endpointsByProvider(handlers: WorkerOptions['handlers']): Map<st
   const byProvider = new Map<string, WebhookEndpoint>();
   for (const endpoint of routes) {
     if (endpoint?.provider && !byProvider.has(endpoint.provider.id)) byProvider.set(endpoint.provider.id, endpoint);
+  }
+  for (const endpoint of routes) {
+    if (!endpoint?.provider) continue;
+    for (const id of baseProviderIds(endpoint.provider)) if (!byProvider.has(id)) byProvider.set(id, endpoint);
   }
   if (byProvider.size === 0) throw new HookgateError('invalid_config', 'startWorker(): `handlers` has no webhook handler');
   return byProvider;
