@@ -351,4 +351,92 @@ describe('MemoryStore history bound (historyBytes)', () => {
     expect(await store.get(more.at(-1)!.id)).toBeNull();
     expect(store.size).toBeGreaterThan(40);
   });
+
+  it('under any mix of sizes, texts, queued jobs, replays and prunes: every read is exact, nothing the inbox waits for is gone', async () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 8 });
+    const command = fc.oneof(
+      fc.record({ kind: fc.constant('record' as const), size: fc.nat(9000), text, normalise: fc.boolean() }),
+      fc.record({ kind: fc.constant('enqueue' as const), size: fc.nat(3000), text, normalise: fc.boolean() }),
+      fc.record({ kind: fc.constant('replay' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('prune' as const), back: fc.nat(40) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 20, maxLength: 100 }), async (commands) => {
+        const store = new MemoryStore({ historyBytes: HISTORY });
+        const recorded = new Map<string, { delivery: DeliveryInput; status: string }>();
+        const waiting: string[] = [];
+        let n = 0;
+        const add = async (kind: 'record' | 'enqueue', size: number, sample: string, normalise: boolean) => {
+          const body = JSON.stringify({ n: ++n, text: sample, pad: sample.repeat(Math.ceil(size / Math.max(1, sample.length))) });
+          const parsed = JSON.parse(body) as Record<string, unknown>;
+          // A normalising parse adds a key: the payload's JSON then differs from the body at its end.
+          const payload = normalise ? { ...parsed, added: sample } : parsed;
+          const delivery = input({
+            receivedAt: new Date(T0 + n).toISOString(),
+            dedupeKey: `key-${n}`,
+            headers: { 'x-text': sample, 'content-type': 'application/json' },
+            rawBody: new TextEncoder().encode(body),
+            payload,
+            status: kind === 'enqueue' ? 'queued' : 'handled',
+          });
+          if (kind === 'enqueue') {
+            await store.inbox.enqueue({ delivery, now: T0, windowMs: 60_000 });
+            waiting.push(delivery.id);
+          } else await store.record(delivery);
+          recorded.set(delivery.id, { delivery, status: delivery.status });
+        };
+        /** Every read is what was recorded (or null: dropped), and no waiting delivery is gone. */
+        const check = async () => {
+          for (const [id, { delivery, status }] of recorded) {
+            const read = await store.get(id);
+            if (read === null) {
+              expect(waiting, 'a delivery the inbox waits for was dropped').not.toContain(id);
+              continue;
+            }
+            expect(read.status).toBe(status);
+            expect(read.body).toBe(new TextDecoder().decode(delivery.rawBody));
+            expect(read.headers).toEqual(delivery.headers);
+            expect(read.payload).toEqual(delivery.payload);
+          }
+        };
+        for (const step of commands) {
+          if (step.kind === 'record' || step.kind === 'enqueue') await add(step.kind, step.size, step.text, step.normalise);
+          else if (step.kind === 'replay' && waiting.length > 0) {
+            // A replay marks a waiting delivery handled; its job still waits, so it stays.
+            const id = waiting[step.pick % waiting.length]!;
+            const attempt = { id: createDeliveryId(T0), deliveryId: id, attempt: 1, startedAt: new Date(T0).toISOString(), durationMs: 1, error: null };
+            await store.inbox.recordAttempt({ ...attempt, trigger: 'replay', requestedBy: 'test' }, { status: 'handled', reason: null, message: null });
+            recorded.get(id)!.status = 'handled';
+          } else if (step.kind === 'prune') {
+            const cutoff = T0 + Math.max(0, n - step.back);
+            await store.prune({ olderThan: new Date(cutoff) });
+            for (const [id, entry] of recorded) if (Date.parse(entry.delivery.receivedAt) < cutoff) recorded.delete(id);
+            for (let index = waiting.length - 1; index >= 0; index--) if (!recorded.has(waiting[index]!)) waiting.splice(index, 1);
+          }
+        }
+        await check();
+        // A worker finishes every job: those deliveries rejoin the history's turn, and new ones push them out.
+        const subscription = await store.inbox.work({
+          concurrency: 4,
+          retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+          leaseMs: 60_000,
+          pollIntervalMs: 1,
+          workerId: 'test',
+          process: async () => ({ ok: true }),
+        });
+        try {
+          for (let tries = 0; tries < 500 && (await store.inbox.pending()) > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 1));
+        } finally {
+          await subscription.stop();
+        }
+        expect(await store.inbox.pending()).toBe(0);
+        for (const id of waiting) recorded.get(id)!.status = 'handled';
+        waiting.length = 0;
+        for (let more = 0; more < 40; more++) await add('record', 2000, 'é', false);
+        await check();
+      }),
+      // No shrinking: each run drains a worker, and shrinking would re-run it hundreds of times.
+      { numRuns: 40, endOnFailure: true },
+    );
+  }, 60_000);
 });
