@@ -11,10 +11,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  // Before anything else: lets the webhook routes record only the headers the sender sent (not
-  // the x-forwarded-* that `next start` adds) and see the peer address as metadata.
-  const { installSenderStamp } = await import('@hookgate/adapter-next');
-  installSenderStamp();
   let startDashboard: () => Promise<void>;
   try {
     ({ startDashboard } = await import('./lib/startup'));

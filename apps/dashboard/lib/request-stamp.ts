@@ -42,7 +42,9 @@ const installed = Symbol.for('hookgate.dashboard.requestStamp');
  * ```
  */
 export function installRequestStamp(): void {
-  // The peer address (and the sender's header names): adapter-next's stamp, installed once.
+  // First: adapter-next's stamp (installed once) writes the peer address, and the names of the
+  // headers the sender sent, so webhook routes record those and not the x-forwarded-* that
+  // `next start` adds.
   installSenderStamp();
   const state = globalThis as { [installed]?: boolean };
   if (state[installed]) return;

@@ -493,9 +493,8 @@ export class MemoryStore implements DeliveryStore {
 }
 
 /**
- * How many leading characters `json` shares with `body`, in whole: `body.length` when they are
- * equal. Tries the usual cases first (equal; the body with keys added before its last `}`), then
- * bisects with `startsWith` (native comparisons, no per-character loop in JavaScript).
+ * How many leading characters of `json` the store takes from `body` instead of keeping them:
+ * their common prefix, `body.length` when they are equal, never ending inside a surrogate pair.
  */
 function sharedHead(body: string, json: string): number {
   const head = commonPrefixLength(body, json);
@@ -505,7 +504,11 @@ function sharedHead(body: string, json: string): number {
   return last >= 0xd800 && last <= 0xdbff && head < json.length ? head - 1 : head;
 }
 
-/** How many leading code units `json` shares with `body`. */
+/**
+ * How many leading code units `json` shares with `body`. Tries the usual cases first (equal; the
+ * body with keys added before its last `}`), then bisects with `startsWith` (native comparisons,
+ * no per-character loop in JavaScript).
+ */
 function commonPrefixLength(body: string, json: string): number {
   if (json === body) return body.length;
   const bodyEnd = body.length - 1;
