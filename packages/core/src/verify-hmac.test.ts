@@ -221,15 +221,21 @@ describe('hmacWithTimestamp()', () => {
     expect(reason(strategy.verify(signAt(String(NOW_S + 301)), keys, NOW_MS))).toBe('timestamp_in_future');
   });
 
-  it('sub-second clock: a seconds timestamp 300 s old plus 1 ms is too old', () => {
-    expect(reason(strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS + 1))).toBe('timestamp_too_old');
-    expect(strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS).ok).toBe(true);
+  it("sub-second clock: a seconds timestamp is compared with the clock's whole seconds (as Stripe's, Standard Webhooks' and Slack's verifiers do)", () => {
+    // 300.999 s old reads as 300 s: inside. A full second more is outside, and says so in whole seconds.
+    expect(strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS + 999).ok).toBe(true);
+    const old = strategy.verify(signAt(String(NOW_S - 300)), keys, NOW_MS + 1000);
+    expect(old).toMatchObject({ ok: false, reason: 'timestamp_too_old', message: 'timestamp is 301 s old; tolerance is 300 s' });
+    // The future side: NOW_S + 300 is 301 s ahead of a clock that has not yet reached NOW_S.
+    expect(strategy.verify(signAt(String(NOW_S + 300)), keys, NOW_MS).ok).toBe(true);
+    expect(reason(strategy.verify(signAt(String(NOW_S + 300)), keys, NOW_MS - 1))).toBe('timestamp_in_future');
   });
 
-  it('toleranceSeconds is configurable, including 0', () => {
+  it('toleranceSeconds is configurable, including 0 (then only the current second passes)', () => {
     const tight = hmacWithTimestamp({ header: 'X-Sig', timestampHeader: 'X-Ts', toleranceSeconds: 0 });
     expect(tight.verify(signAt(String(NOW_S)), keys, NOW_MS).ok).toBe(true);
-    expect(reason(tight.verify(signAt(String(NOW_S)), keys, NOW_MS + 1))).toBe('timestamp_too_old');
+    expect(tight.verify(signAt(String(NOW_S)), keys, NOW_MS + 999).ok).toBe(true);
+    expect(reason(tight.verify(signAt(String(NOW_S)), keys, NOW_MS + 1000))).toBe('timestamp_too_old');
     expect(reason(tight.verify(signAt(String(NOW_S)), keys, NOW_MS - 1))).toBe('timestamp_in_future');
   });
 
@@ -241,6 +247,15 @@ describe('hmacWithTimestamp()', () => {
     expect(reason(ms.verify(signAt(String(NOW_MS + 5001)), keys, NOW_MS))).toBe('timestamp_in_future');
     // A seconds value read as milliseconds is decades old.
     expect(reason(ms.verify(signAt(String(NOW_S)), keys, NOW_MS))).toBe('timestamp_too_old');
+  });
+
+  it('sign(): a fractional timestamp is rounded down (every verifier refuses a fraction), a string is sent as given, NaN is refused', () => {
+    const headers = strategy.sign({ secret: SECRET, body: BODY, timestamp: NOW_MS / 1000 + 0.5 }, NOW_MS);
+    expect(headers['X-Ts']).toBe(String(NOW_S));
+    expect(strategy.verify({ method: 'POST', headers, rawBody: new TextEncoder().encode(BODY) }, keys, NOW_MS).ok).toBe(true);
+    expect(strategy.sign({ secret: SECRET, body: BODY, timestamp: 'not-a-time' }, NOW_MS)['X-Ts']).toBe('not-a-time');
+    expect(strategy.sign({ secret: SECRET, body: BODY }, NOW_MS + 999)['X-Ts']).toBe(String(NOW_S));
+    expect(() => strategy.sign({ secret: SECRET, body: BODY, timestamp: Number.NaN }, NOW_MS)).toThrow(HookgateError);
   });
 
   it('the timestamp is checked before the HMAC: a stale request with a garbage signature is too old', () => {

@@ -64,8 +64,9 @@ export interface SignInput {
   /** Other headers the sender sends (and the template may read); returned merged. */
   headers?: Readonly<Record<string, string>> | undefined;
   /**
-   * Timestamp strategies: the value in the strategy's unit (default: now). `null` omits the
-   * timestamp (a body-only signature where the strategy allows one).
+   * Timestamp strategies: the value in the strategy's unit (default: now); a number is rounded
+   * down to a whole one, a string is sent as given. `null` omits the timestamp (a body-only
+   * signature where the strategy allows one).
    */
   timestamp?: number | string | null | undefined;
 }
@@ -333,7 +334,10 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
         if (!digits.test(timestamp)) {
           return fail('timestamp_invalid', `${source} is not an integer Unix time in ${unit === 's' ? 'seconds' : 'milliseconds'}`);
         }
-        const skew = now - Number(timestamp) * toMs;
+        // A timestamp in seconds is compared with the clock in whole seconds (rounded down), as
+        // Stripe's, Standard Webhooks' and Slack's own verifiers do: 300.5 s old is still 300 s.
+        const clock = unit === 's' ? Math.floor(now / 1000) * 1000 : now;
+        const skew = clock - Number(timestamp) * toMs;
         if (skew > toleranceMs) return fail('timestamp_too_old', `timestamp is ${Math.round(skew / 1000)} s old; tolerance is ${tolerance} s`);
         if (-skew > toleranceMs) return fail('timestamp_in_future', `timestamp is ${Math.round(-skew / 1000)} s in the future; tolerance is ${tolerance} s`);
         template = timed;
@@ -346,7 +350,7 @@ export function hmacWithTimestamp(options: HmacWithTimestampOptions): Verificati
       const headers: Record<string, string> = { ...input.headers };
       let timestamp: string | undefined;
       if (input.timestamp !== null && mode !== 'ignore') {
-        timestamp = String(input.timestamp ?? (unit === 's' ? Math.floor(now / 1000) : now));
+        timestamp = signingTimestamp(input.timestamp, unit, now);
         if (timestampHeader !== undefined) headers[timestampHeader] = timestamp;
       }
       const request = signingRequest(input, headers);
@@ -429,6 +433,18 @@ function verifiers(check: Check): Pick<VerificationStrategy, 'verify' | 'verifyA
 export function verifierFor(strategy: VerificationStrategy): Check {
   if (cryptoBackend.synchronous || !strategy.verifyAsync) return strategy.verify.bind(strategy);
   return strategy.verifyAsync.bind(strategy);
+}
+
+/**
+ * The timestamp a signer writes: a given string as it is (tests send malformed ones on purpose), a
+ * number rounded down to a whole one (`Date.now() / 1000` is a common way to ask for "now", and
+ * every verifier refuses a fraction), or the clock in the strategy's unit.
+ */
+function signingTimestamp(given: number | string | undefined, unit: 's' | 'ms', now: number): string {
+  if (typeof given === 'string') return given;
+  const value = given ?? (unit === 's' ? now / 1000 : now);
+  if (!Number.isFinite(value)) throw new HookgateError('invalid_config', `sign(): timestamp must be a finite number, got ${String(value)}`);
+  return String(Math.floor(value));
 }
 
 function fail(reason: VerificationFailureReason, message: string): VerificationFailure {

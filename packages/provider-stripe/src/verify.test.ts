@@ -117,6 +117,27 @@ describe('Stripe: refused by both', () => {
     expect(await ours(request(officialHeader({ timestamp: NOW_S - 300 })))).toBe('event:invoice.paid:0');
   });
 
+  it('the clock in whole seconds, like constructEvent: 300.5 s old is inside for both, 301 s is outside for both', async () => {
+    const header = officialHeader({ timestamp: NOW_S - 300 });
+    for (const [at, verdict] of [
+      [NOW + 500, 'inside'],
+      [NOW + 999, 'inside'],
+      [NOW + 1000, 'outside'],
+    ] as const) {
+      let official_: string;
+      try {
+        official_ = `event:${official.constructEvent(BODY, header, SECRET, 300, undefined, at).type}`;
+      } catch {
+        official_ = 'refused';
+      }
+      const handler = createWebhookHandler({ provider: stripe(), secret: SECRET, now: () => at });
+      const mine = await handler.verifyAndParse(request(header));
+      expect([official_, mine.kind === 'event' ? 'event' : mine.reason], `${at - NOW} ms past NOW`).toEqual(
+        verdict === 'inside' ? ['event:invoice.paid', 'event'] : ['refused', 'timestamp_too_old'],
+      );
+    }
+  });
+
   it('only a v0 signature (v0 is never checked)', async () => {
     const header = officialHeader({ scheme: 'v0' });
     expect(header.startsWith(`t=${NOW_S},v0=`)).toBe(true);
