@@ -7,6 +7,7 @@ import {
   type ParseResult,
   type Provider,
   type StandardSchemaV1,
+  type VerificationResult,
   type VerificationStrategy,
   type WebhookRequest,
 } from '@hookgate/core';
@@ -93,7 +94,7 @@ export function standardWebhooks<const E extends Record<string, StandardSchemaV1
     throw new HookgateError('invalid_config', 'standardWebhooks({ events }) must be an object of event type → schema.');
   }
   const idHeader = `${prefix}-id`;
-  const verification: VerificationStrategy = hmacWithTimestamp({
+  const signed: VerificationStrategy = hmacWithTimestamp({
     header: `${prefix}-signature`,
     timestampHeader: `${prefix}-timestamp`,
     algorithm: 'sha256',
@@ -104,6 +105,15 @@ export function standardWebhooks<const E extends Record<string, StandardSchemaV1
     toleranceSeconds: options.toleranceSeconds ?? 300,
     message: `{$request.header.${idHeader}}.{$timestamp}.{$request.body}`,
   });
+  // The id is signed and is the dedupe key: an empty one is refused like a missing one, as the
+  // official verifiers do ("Missing required headers"), not signed as '' and deduped by body hash.
+  const emptyId = (request: WebhookRequest, result: VerificationResult): VerificationResult =>
+    result.ok && getHeader(request.headers, idHeader) === '' ? { ok: false, reason: 'missing_header', message: `header ${idHeader} is empty` } : result;
+  const verification: VerificationStrategy = {
+    ...signed,
+    verify: (request, secrets, now) => emptyId(request, signed.verify(request, secrets, now)),
+    verifyAsync: async (request, secrets, now) => emptyId(request, await signed.verifyAsync!(request, secrets, now)),
+  };
   const eventId = (_payload: unknown, request: WebhookRequest) => getHeader(request.headers, idHeader) || undefined;
 
   if (events !== undefined && Object.keys(events).length > 0) {

@@ -176,6 +176,14 @@ describe('Standard Webhooks: refused by both', () => {
     expect(await both(noSignature)).toEqual(['refused', 'missing_signature']);
   });
 
+  it('an empty webhook-id, even with a signature made over it, is refused by both (not deduped by a body hash)', async () => {
+    const ts = now();
+    const record = headers(officialSignature({ id: '', timestamp: ts }), ts, '');
+    expect(await both(record)).toEqual(['refused', 'missing_header']);
+    // Its tampered twin is still a mismatch: the empty id only changes the answer of a good signature.
+    expect(await both(record, BODY.replace('4900', '4901'))).toEqual(['refused', 'signature_mismatch']);
+  });
+
   it.each([
     ['garbage', 'not a signature'],
     ['truncated digest', 'v1,SIG'.slice(0, -2)],
