@@ -1,4 +1,13 @@
-import { defineProvider, getHeader, HookgateError, hmac, type EventMapOf, type ParseResult } from '@hookgate/core';
+import {
+  defineProvider,
+  getHeader,
+  HookgateError,
+  hmac,
+  type EventMapOf,
+  type HeadersInput,
+  type ParseResult,
+  type VerificationStrategy,
+} from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
 import { shopifyTopics } from './schemas.js';
 
@@ -39,6 +48,48 @@ export const SHOPIFY_WEBHOOK_ID_HEADER = 'X-Shopify-Webhook-Id';
  */
 export const SHOPIFY_EVENT_ID_HEADER = 'X-Shopify-Event-Id';
 
+/**
+ * The header names of Shopify's newer *events* deliveries: the same values without the `X-`
+ * prefix (`shopify-hmac-sha256`, `shopify-topic`, …), signed the same way. The provider reads
+ * either form; `signShopify({ headers: 'events' })` sends this one.
+ *
+ * @example
+ * ```ts
+ * const topic = getHeader(request.headers, SHOPIFY_TOPIC_HEADER) ?? getHeader(request.headers, SHOPIFY_EVENTS_HEADERS.topic);
+ * ```
+ */
+export const SHOPIFY_EVENTS_HEADERS = {
+  hmac: 'Shopify-Hmac-Sha256',
+  topic: 'Shopify-Topic',
+  shopDomain: 'Shopify-Shop-Domain',
+  apiVersion: 'Shopify-API-Version',
+  webhookId: 'Shopify-Webhook-Id',
+  eventId: 'Shopify-Event-Id',
+  triggeredAt: 'Shopify-Triggered-At',
+} as const;
+
+/** A Shopify header in either form: the classic `X-Shopify-…` one first, else the events one. */
+function shopifyHeader(headers: HeadersInput, classic: string, events: string): string | undefined {
+  return getHeader(headers, classic)?.trim() || getHeader(headers, events)?.trim() || undefined;
+}
+
+/**
+ * Base64 HMAC-SHA256 of the raw body, read from `X-Shopify-Hmac-Sha256` or, when a delivery has
+ * only the events form, from `Shopify-Hmac-Sha256`. Both names are redacted when recorded.
+ */
+function shopifyVerification(): VerificationStrategy {
+  const classic = hmac({ header: SHOPIFY_HMAC_HEADER, algorithm: 'sha256', encoding: 'base64' });
+  const events = hmac({ header: SHOPIFY_EVENTS_HEADERS.hmac, algorithm: 'sha256', encoding: 'base64' });
+  const strategyFor = (headers: HeadersInput): VerificationStrategy =>
+    !getHeader(headers, SHOPIFY_HMAC_HEADER) && getHeader(headers, SHOPIFY_EVENTS_HEADERS.hmac) ? events : classic;
+  return {
+    ...classic,
+    redactHeaders: [SHOPIFY_HMAC_HEADER, SHOPIFY_EVENTS_HEADERS.hmac],
+    verify: (request, secrets, now) => strategyFor(request.headers).verify(request, secrets, now),
+    verifyAsync: (request, secrets, now) => strategyFor(request.headers).verifyAsync!(request, secrets, now),
+  };
+}
+
 /** Options of {@link shopify}. */
 export interface ShopifyOptions {
   /** Provider id: the gateway route (`/webhooks/:id`) and the store's `provider`. Default `'shopify'`. */
@@ -56,7 +107,8 @@ export interface ShopifyOptions {
  * The Shopify provider: `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the raw body, key = the
  * app's client secret), the topic from `X-Shopify-Topic` (`result.event`, e.g. `orders/create`),
  * dedupe by `X-Shopify-Webhook-Id` (or `X-Shopify-Event-Id`); light typed payloads for common
- * topics and the mandatory compliance topics.
+ * topics and the mandatory compliance topics. Deliveries with the events header names
+ * ({@link SHOPIFY_EVENTS_HEADERS}: `Shopify-Hmac-Sha256`, `Shopify-Topic`, …) are read the same way.
  *
  * @throws {HookgateError} `invalid_config` for an unknown `dedupeBy` or a bad id.
  * @example
@@ -74,14 +126,15 @@ export function shopify(options: ShopifyOptions = {}) {
   if (dedupeBy !== 'webhook-id' && dedupeBy !== 'event-id') {
     throw new HookgateError('invalid_config', `shopify({ dedupeBy }) must be 'webhook-id' or 'event-id', got ${String(dedupeBy)}.`);
   }
-  const [first, second] =
-    dedupeBy === 'webhook-id' ? [SHOPIFY_WEBHOOK_ID_HEADER, SHOPIFY_EVENT_ID_HEADER] : [SHOPIFY_EVENT_ID_HEADER, SHOPIFY_WEBHOOK_ID_HEADER];
+  const webhookId = (headers: HeadersInput) => shopifyHeader(headers, SHOPIFY_WEBHOOK_ID_HEADER, SHOPIFY_EVENTS_HEADERS.webhookId);
+  const eventId = (headers: HeadersInput) => shopifyHeader(headers, SHOPIFY_EVENT_ID_HEADER, SHOPIFY_EVENTS_HEADERS.eventId);
+  const [first, second] = dedupeBy === 'webhook-id' ? [webhookId, eventId] : [eventId, webhookId];
   return defineProvider({
     id: options.id ?? 'shopify',
-    verification: hmac({ header: SHOPIFY_HMAC_HEADER, algorithm: 'sha256', encoding: 'base64' }),
+    verification: shopifyVerification(),
     events: shopifyTopics,
-    eventType: (_body, request) => getHeader(request.headers, SHOPIFY_TOPIC_HEADER)?.trim() || undefined,
-    eventId: (_payload, request) => getHeader(request.headers, first)?.trim() || getHeader(request.headers, second)?.trim() || undefined,
+    eventType: (_body, request) => shopifyHeader(request.headers, SHOPIFY_TOPIC_HEADER, SHOPIFY_EVENTS_HEADERS.topic),
+    eventId: (_payload, request) => first(request.headers) || second(request.headers),
   });
 }
 

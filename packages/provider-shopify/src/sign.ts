@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
+import { HookgateError, signDelivery, type DeliveryBody, type Secret, type SignedDelivery } from '@hookgate/core';
 import { SHOPIFY_EVENT_ID_HEADER, SHOPIFY_TOPIC_HEADER, SHOPIFY_WEBHOOK_ID_HEADER, shopify } from './provider.js';
 import type { ShopifyTopic } from './schemas.js';
 
@@ -19,6 +19,12 @@ export interface SignShopifyOptions {
   eventId?: string | undefined;
   /** Clock in epoch milliseconds for `X-Shopify-Triggered-At`. Default `Date.now()`. */
   now?: number | undefined;
+  /**
+   * Header names: `'webhooks'` (default, `X-Shopify-Hmac-Sha256`, `X-Shopify-Topic`, …) or
+   * `'events'` (Shopify's events deliveries: `shopify-hmac-sha256`, `shopify-topic`, …, see
+   * `SHOPIFY_EVENTS_HEADERS`). Same values, same signature.
+   */
+  format?: 'webhooks' | 'events' | undefined;
 }
 
 const signer = shopify();
@@ -26,7 +32,9 @@ const signer = shopify();
 /**
  * Signs a body as Shopify does: `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the body) plus the
  * headers Shopify sends with every webhook (`X-Shopify-Topic`, `-Shop-Domain`, `-API-Version`,
- * `-Webhook-Id`, `-Event-Id`, `-Triggered-At`, `content-type`), names in lower case.
+ * `-Webhook-Id`, `-Event-Id`, `-Triggered-At`, `content-type`), names in lower case; with
+ * `format: 'events'` the same headers without the `x-` prefix, as Shopify's events deliveries
+ * send them.
  *
  * @example
  * ```ts
@@ -39,8 +47,12 @@ const signer = shopify();
 export function signShopify(input: SignShopifyOptions & { payload: unknown; body?: never }): SignedDelivery<string>;
 export function signShopify<B extends string | Uint8Array>(input: SignShopifyOptions & { body: B; payload?: never }): SignedDelivery<B>;
 export function signShopify(input: SignShopifyOptions & DeliveryBody): SignedDelivery {
-  return signDelivery(signer, {
-    ...input,
+  const { format = 'webhooks', ...rest } = input;
+  if (format !== 'webhooks' && format !== 'events') {
+    throw new HookgateError('invalid_config', `signShopify({ format }) must be 'webhooks' or 'events', got ${String(format)}.`);
+  }
+  const signed = signDelivery(signer, {
+    ...rest,
     headers: {
       'content-type': 'application/json',
       [SHOPIFY_TOPIC_HEADER.toLowerCase()]: input.topic,
@@ -51,4 +63,9 @@ export function signShopify(input: SignShopifyOptions & DeliveryBody): SignedDel
       'x-shopify-triggered-at': new Date(input.now ?? Date.now()).toISOString(),
     },
   });
+  if (format === 'webhooks') return signed;
+  // The events form: every `x-shopify-…` name without its prefix (the HMAC too), values unchanged.
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(signed.headers)) headers[/^x-shopify-/i.test(name) ? name.slice(2) : name] = value;
+  return { ...signed, headers };
 }

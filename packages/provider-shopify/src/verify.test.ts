@@ -3,7 +3,7 @@
 import '@shopify/shopify-api/adapters/web-api';
 import { createHmac } from 'node:crypto';
 import { ApiVersion, LogSeverity, shopifyApi } from '@shopify/shopify-api';
-import { createWebhookHandler, type WebhookRequest } from '@hookgate/core';
+import { createWebhookHandler, MemoryStore, REDACTED, type WebhookRequest } from '@hookgate/core';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 import { shopify } from './provider.js';
@@ -95,5 +95,64 @@ describe('shopify(): X-Shopify-Hmac-Sha256', () => {
     expect(await rotating.verifyAndParse(toRequest(withNew.headers, withNew.body))).toMatchObject({ kind: 'event', secretIndex: 0 });
     const retired = signShopify({ topic: 'customers/redact', payload, secret: 'shpss_retired' });
     expect(await rotating.verifyAndParse(toRequest(retired.headers, retired.body))).toMatchObject({ reason: 'signature_mismatch' });
+  });
+});
+
+describe('shopify(): the events header names (shopify-hmac-sha256, shopify-topic, …)', () => {
+  it.each(Object.entries(fixtures.valid))(
+    "signShopify(%s, { format: 'events' }) passes webhooks.validate as an events delivery and is handled here",
+    async (topic, payload) => {
+      const { headers, body } = signShopify({ topic, payload, secret: SECRET, format: 'events', webhookId: 'wh-1', eventId: 'ev-1' });
+      expect(Object.keys(headers).filter((name) => name.startsWith('x-'))).toEqual([]);
+      expect(headers['shopify-hmac-sha256']).toBe(createHmac('sha256', SECRET).update(body).digest('base64'));
+      expect(await shopifySays(headers, body)).toMatchObject({ valid: true, webhookType: 'events', webhookId: 'wh-1', eventId: 'ev-1' });
+      expect(await handler.verifyAndParse(toRequest(headers, body))).toMatchObject({ kind: 'event', event: topic, variant: topic, secretIndex: 0 });
+    },
+  );
+
+  it('a tampered body, a wrong secret or a missing HMAC: both refuse', async () => {
+    const payload = fixtures.valid['orders/create'];
+    const { headers, body } = signShopify({ topic: 'orders/create', payload, secret: SECRET, format: 'events' });
+    const tampered = body.replace('"54.90"', '"0.90"');
+    expect(await shopifySays(headers, tampered)).toMatchObject({ valid: false, reason: 'invalid_hmac' });
+    expect(await handler.verifyAndParse(toRequest(headers, tampered))).toMatchObject({ kind: 'signature_failure', reason: 'signature_mismatch' });
+    const wrong = signShopify({ topic: 'orders/create', payload, secret: 'shpss_not_this_app', format: 'events' });
+    expect(await handler.verifyAndParse(toRequest(wrong.headers, wrong.body))).toMatchObject({ reason: 'signature_mismatch' });
+    const { 'shopify-hmac-sha256': _dropped, ...rest } = headers;
+    expect(await shopifySays(rest, body)).toMatchObject({ valid: false });
+    expect(await handler.verifyAndParse(toRequest(rest, body))).toMatchObject({ kind: 'signature_failure', reason: 'missing_signature' });
+  });
+
+  it('the classic header wins when both are present: a bad X-Shopify-Hmac-Sha256 is not rescued by a good events one', async () => {
+    const { headers, body } = signShopify({ topic: 'shop/redact', payload: fixtures.valid['shop/redact'], secret: SECRET });
+    const both = {
+      ...headers,
+      'shopify-hmac-sha256': headers['x-shopify-hmac-sha256']!,
+      'x-shopify-hmac-sha256': createHmac('sha256', 'other').update(body).digest('base64'),
+    };
+    expect(await handler.verifyAndParse(toRequest(both, body))).toMatchObject({ reason: 'signature_mismatch' });
+  });
+
+  it('handled end to end: dedupe by shopify-webhook-id (or shopify-event-id), the HMAC redacted in the record', async () => {
+    const store = new MemoryStore();
+    const recorded = createWebhookHandler({ provider: shopify(), secret: SECRET, store });
+    const byEvent = createWebhookHandler({ provider: shopify({ id: 'shopify-ev', dedupeBy: 'event-id' }), secret: SECRET, store });
+    const payload = fixtures.valid['orders/create'];
+    const first = signShopify({ topic: 'orders/create', payload, secret: SECRET, format: 'events', webhookId: 'wh-7', eventId: 'ev-7' });
+    const retry = signShopify({ topic: 'orders/create', payload, secret: SECRET, format: 'events', webhookId: 'wh-7', eventId: 'ev-8' });
+    const handled = await recorded.handle(toRequest(first.headers, first.body));
+    expect(handled).toMatchObject({ status: 200, kind: 'handled', event: 'orders/create' });
+    expect(await recorded.handle(toRequest(retry.headers, retry.body))).toMatchObject({ kind: 'duplicate', duplicateOf: handled.deliveryId });
+    const stored = await store.get(handled.deliveryId!);
+    expect(stored).toMatchObject({ dedupeKey: 'wh-7' });
+    expect(stored!.headers['shopify-hmac-sha256']).toBe(REDACTED);
+    expect(await byEvent.handle(toRequest(first.headers, first.body))).toMatchObject({ kind: 'handled' });
+    const again = await byEvent.handle(toRequest(retry.headers, retry.body));
+    expect(again).toMatchObject({ kind: 'handled' }); // another event id: not a duplicate under dedupeBy 'event-id'
+    expect((await store.get(again.deliveryId!))?.dedupeKey).toBe('ev-8');
+  });
+
+  it('signShopify refuses an unknown format', () => {
+    expect(() => signShopify({ topic: 'shop/redact', body: '{}', secret: SECRET, format: 'other' as 'events' })).toThrow(/format/);
   });
 });
