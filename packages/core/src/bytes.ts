@@ -14,7 +14,8 @@ interface BufferStatics {
 
 const NodeBuffer = (globalThis as { Buffer?: BufferStatics }).Buffer;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM: text read back from bytes keeps a leading byte-order mark (stored bodies must round-trip exactly).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDeliveryId } from './delivery-id.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { clampListLimit, normalizeListQuery } from './list-query.js';
+import { parseJsonBody } from './json-body.js';
 import { encodeStoredBody } from './stored-body.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -55,6 +56,13 @@ describe('encodeStoredBody()', () => {
 
   it('a NUL byte (valid UTF-8, but not storable in PostgreSQL text) is kept as base64', () => {
     expect(encodeStoredBody(Uint8Array.from([0x61, 0x00]))).toEqual({ body: 'YQA=', bodyEncoding: 'base64', bodyTruncated: false });
+  });
+
+  it('a leading byte-order mark is kept (it is part of the signed bytes), also when the parse decoded the body without it', () => {
+    const raw = Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes('{"a":1}')]);
+    expect(encodeStoredBody(raw)).toEqual({ body: '\ufeff{"a":1}', bodyEncoding: 'utf8', bodyTruncated: false });
+    expect(parseJsonBody(raw)).toEqual({ ok: true, value: { a: 1 } }); // the parse reads past the mark…
+    expect(encodeStoredBody(raw).body).toBe('\ufeff{"a":1}'); // …and its decoded text is not reused for the store
   });
 
   it('an empty body is empty text', () => {

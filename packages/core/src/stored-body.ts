@@ -3,7 +3,8 @@ import { base64Of, bytesOfBase64, utf8Bytes } from './bytes.js';
 import type { Delivery } from './delivery-store.js';
 import { decodedTextOf } from './json-body.js';
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading byte-order mark is part of the bytes the sender signed, and is kept.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Turns raw body bytes into the stored form: UTF-8 text when valid, else base64; cut at
@@ -20,8 +21,9 @@ export function encodeStoredBody(rawBody: Uint8Array, maxBytes = 1024 * 1024): P
   // NUL is valid UTF-8 but PostgreSQL `text` cannot hold it, so such bodies are kept as base64
   // (in every store, so a delivery reads back the same everywhere).
   if (bytes.indexOf(0) === -1) {
-    // The provider's parse has usually just decoded this very body: its text is reused.
-    const known = bodyTruncated ? undefined : decodedTextOf(bytes);
+    // The provider's parse has usually just decoded this very body: its text is reused, unless
+    // the body starts with a byte-order mark (that decoding dropped it, for JSON.parse).
+    const known = bodyTruncated || startsWithBom(bytes) ? undefined : decodedTextOf(bytes);
     if (known !== undefined) return { body: known, bodyEncoding: 'utf8', bodyTruncated };
     try {
       return { body: utf8Decoder.decode(bytes), bodyEncoding: 'utf8', bodyTruncated };
@@ -39,6 +41,10 @@ export function encodeStoredBody(rawBody: Uint8Array, maxBytes = 1024 * 1024): P
     }
   }
   return { body: base64Of(bytes), bodyEncoding: 'base64', bodyTruncated };
+}
+
+function startsWithBom(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /**

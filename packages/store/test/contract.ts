@@ -148,6 +148,16 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         expect(await store.get(empty.id)).toMatchObject({ body: '', bodyEncoding: 'utf8', bodyTruncated: false });
       });
 
+      it('keeps a leading UTF-8 byte-order mark: the stored body decodes to exactly the bytes received', async () => {
+        const { store } = await open();
+        const raw = Uint8Array.from([0xef, 0xbb, 0xbf, ...encoder.encode('{"a":1}')]);
+        const withBom = makeDelivery({ rawBody: raw });
+        await store.record(withBom);
+        const stored = await store.get(withBom.id);
+        expect(stored).toMatchObject({ body: '\ufeff{"a":1}', bodyEncoding: 'utf8' });
+        expect(Buffer.from(stored!.body, 'utf8').equals(Buffer.from(raw))).toBe(true);
+      });
+
       it('cuts bodies at maxBodyBytes and flags them, without splitting a character', async () => {
         const { store } = await open({ maxBodyBytes: 8 });
         const ascii = makeDelivery({ rawBody: encoder.encode('0123456789') });
