@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createNodeListener, type WebhookTarget } from '@hookgate/core/adapter';
+import { createNodeListener, stripQuery, type WebhookTarget } from '@hookgate/core/adapter';
 
 /**
  * The parts of an Express 4 or 5 request the middleware reads. Declared structurally so the
@@ -58,7 +58,7 @@ export function createExpressMiddleware(target: WebhookTarget, options: ExpressM
     listener(req, res, {
       providerId: Array.isArray(param) ? param.at(-1) : param,
       routePath: req.path,
-      path: req.originalUrl?.split('?')[0],
+      path: req.originalUrl === undefined ? undefined : stripQuery(req.originalUrl),
     }).catch(next);
   };
 }

@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express4 from 'express4';
 import express5 from 'express';
-import { createGateway, createWebhookHandler, HookgateError, type Gateway } from '@hookgate/core';
+import { connect } from 'node:net';
+import { createGateway, createWebhookHandler, HookgateError, MemoryStore, type Gateway } from '@hookgate/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExpressMiddleware } from '../src/index.js';
 import { SECRET, acme, nextId, signedAcme } from '@hookgate/testkit';
@@ -68,6 +69,34 @@ describe.each(majors)('%s', (major, express) => {
       running = await listen(app);
       expect((await post('/hooks/acme?source=test')).json).toMatchObject({ ok: true, kind: 'handled' });
       expect((await post('/hooks/acme/')).status).toBe(200);
+    });
+
+    it('records the path without a fragment a raw client sent (/hooks/acme#frag)', async () => {
+      const store = new MemoryStore();
+      const app = express();
+      app.post('/hooks/acme', createExpressMiddleware(createWebhookHandler({ provider: acme, secret: SECRET, store })));
+      running = await listen(app);
+      const { port } = new URL(running.base);
+      const delivery = signedAcme(paid());
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+          const head = [
+            `POST /hooks/acme#frag HTTP/1.1`,
+            `Host: 127.0.0.1:${port}`,
+            `Content-Length: ${Buffer.byteLength(delivery.body)}`,
+            'Connection: close',
+          ];
+          for (const [name, value] of Object.entries(delivery.headers)) head.push(`${name}: ${value}`);
+          socket.end(`${head.join('\r\n')}\r\n\r\n${delivery.body}`);
+        });
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      const deliveryId = /"deliveryId":"([^"]+)"/.exec(answer)?.[1];
+      expect(answer.startsWith('HTTP/1.1 200'), answer).toBe(true);
+      expect((await store.get(deliveryId!))?.path).toBe('/hooks/acme');
     });
 
     it('answers the diagnostic 500 when express.json() ran first, logged once, never 401', async () => {

@@ -1,6 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HookgateError } from '@hookgate/core';
-import { isGateway, methodNotAllowed, refusal, resolveTarget, toHttpResponse, type HttpResponse, type WebhookTarget } from '@hookgate/core/adapter';
+import {
+  isGateway,
+  methodNotAllowed,
+  readNodeBody,
+  refusal,
+  resolveTarget,
+  toHttpResponse,
+  type HttpResponse,
+  type WebhookTarget,
+} from '@hookgate/core/adapter';
 
 type HandlerTarget = Exclude<WebhookTarget, { kind: 'gateway' }>;
 /** A gateway as `createGateway()` returns it: its provider ids become static routes. */
@@ -20,9 +29,10 @@ export type HookgatePluginOptions = (
 
 /**
  * An encapsulated Fastify 5 plugin (deliberately not wrapped in `fastify-plugin`): its
- * catch-all raw-body parser, error handler and routes stay inside its own context, so `prefix`
- * applies and the app's JSON parser elsewhere is untouched. With a gateway each provider gets
- * `POST <prefix>/<id>` with that handler's body limit, and any other id answers 404 unread.
+ * catch-all raw-body parser and its routes (each with its own error handler) stay inside its own
+ * context, so `prefix` applies and the app's JSON parser elsewhere is untouched. With a gateway
+ * each provider gets `POST <prefix>/<id>` (and `<id>/`) with that handler's body limit, and any
+ * other id answers 404 unread. Any Content-Type is accepted, even one Fastify cannot parse.
  *
  * @throws {HookgateError} `invalid_config` without `handler` or `gateway`, or with both.
  * @example
@@ -44,23 +54,18 @@ export async function hookgatePlugin(app: FastifyInstance, options: HookgatePlug
   // Signatures cover the exact bytes: whatever the Content-Type (or none), hand them over unparsed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.setErrorHandler((error: Error & { code?: string }, request, reply) => {
-    if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
-    send(reply, toHttpResponse(refusal('too_large', `body exceeds the limit of ${request.routeOptions.bodyLimit} bytes`)));
-  });
-
   const routes = options.gateway
     ? options.gateway.providers.map((id) => ({ url: `/${id}`, handler: options.gateway.handler(id)! }))
     : [{ url: '/', handler: target as HandlerTarget }];
   for (const { url, handler } of routes) {
-    app.post(url, { bodyLimit: Math.min(options.bodyLimit ?? Infinity, handler.maxBodyBytes) }, async (request, reply) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
-      const query = request.url.indexOf('?');
-      const path = query === -1 ? request.url : request.url.slice(0, query);
-      const outcome = await handler.handle({ method: request.method, path, headers: request.headers, rawBody });
-      send(reply, toHttpResponse(outcome));
-    });
-    app.route({ method: ['GET', 'HEAD'], url, handler: async (_request, reply) => send(reply, methodNotAllowed()) });
+    const bodyLimit = Math.min(options.bodyLimit ?? Infinity, handler.maxBodyBytes);
+    // With a trailing slash too, as the other adapters route it (Fastify matches paths exactly).
+    for (const path of url === '/' ? [url] : [url, `${url}/`]) {
+      app.post(path, { bodyLimit, errorHandler: bodyErrors(handler) }, async (request, reply) =>
+        serve(handler, request, reply, Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0)),
+      );
+      app.route({ method: ['GET', 'HEAD'], url: path, handler: async (_request, reply) => send(reply, methodNotAllowed()) });
+    }
   }
   if (isGateway(target)) {
     // Any other id (404) or method (405): answered in onRequest, before a byte of the body is read.
@@ -70,6 +75,37 @@ export async function hookgatePlugin(app: FastifyInstance, options: HookgatePlug
     };
     app.all('/:provider', { onRequest: early }, async () => undefined);
   }
+}
+
+/**
+ * A webhook route's error handler: a body over the limit is a typed 413; a Content-Type Fastify
+ * cannot parse (empty, `json`, a folded duplicate), which it would refuse with its own 415 before
+ * any parser runs, is read here and handled like any other delivery: the signature does not cover
+ * the header, and a 4xx is final for most senders.
+ */
+function bodyErrors(handler: HandlerTarget) {
+  return async (error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const { bodyLimit } = request.routeOptions;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return send(reply, toHttpResponse(refusal('too_large', `body exceeds the limit of ${bodyLimit} bytes`)));
+    }
+    if (error.code !== 'FST_ERR_CTP_INVALID_MEDIA_TYPE') throw error;
+    const read = await readNodeBody(request.raw, bodyLimit);
+    if (read.ok) return serve(handler, request, reply, read.body);
+    if (read.reason === 'too_large') return send(reply, toHttpResponse(read.outcome));
+    // Aborted mid-body: nobody is left to answer, and no handler runs for half a body.
+    reply.hijack();
+    request.raw.destroy();
+    return reply;
+  };
+}
+
+/** Hands a request's raw body to its handler and writes the outcome. */
+async function serve(handler: HandlerTarget, request: FastifyRequest, reply: FastifyReply, rawBody: Uint8Array): Promise<FastifyReply> {
+  const query = request.url.indexOf('?');
+  const path = query === -1 ? request.url : request.url.slice(0, query);
+  const outcome = await handler.handle({ method: request.method, path, headers: request.headers, rawBody });
+  return send(reply, toHttpResponse(outcome));
 }
 
 function send(reply: FastifyReply, response: HttpResponse): FastifyReply {

@@ -89,6 +89,24 @@ describe('hookgatePlugin', () => {
     expect((await post(`${base}/webhooks/zzz`)).json).toMatchObject({ kind: 'unknown_provider' });
   });
 
+  it('serves a gateway route with a trailing slash too, as the other adapters do', async () => {
+    app = Fastify();
+    await app.register(hookgatePlugin, { prefix: '/webhooks', gateway: createGateway({ handlers: { acme: handler() } }) });
+    const base = await listen(app);
+    expect(await post(`${base}/webhooks/acme/`)).toMatchObject({ status: 200, json: { kind: 'handled' } });
+    expect(await post(`${base}/webhooks/acme/?attempt=2`)).toMatchObject({ status: 200 });
+    expect((await fetch(`${base}/webhooks/acme/`)).status).toBe(405);
+  });
+
+  it('a malformed Content-Type still gets a 413 for a body over the limit (the body is read by the plugin then)', async () => {
+    app = Fastify();
+    await app.register(hookgatePlugin, { prefix: '/webhooks', gateway: createGateway({ handlers: { acme: handler() } }), bodyLimit: 64 });
+    const base = await listen(app);
+    const { status, json } = await post(`${base}/webhooks/acme`, signedAcme({ ...paid(), note: 'x'.repeat(100) }, { contentType: 'json' }));
+    expect(status).toBe(413);
+    expect(json).toMatchObject({ ok: false, kind: 'too_large' });
+  });
+
   it('refuses options without a handler or gateway at registration', async () => {
     app = Fastify();
     await expect(app.register(hookgatePlugin, {} as never)).rejects.toBeInstanceOf(HookgateError);

@@ -1,6 +1,6 @@
 // `@hookgate/core/adapter`: what a framework adapter is built from (routing, HTTP answers, the
 // Node body reader and request/response loop). Applications use `@hookgate/core`.
-export { isGateway, providerIdFromPath, resolveTarget, type WebhookTarget } from './adapter-routing.js';
+export { isGateway, providerIdFromPath, resolveTarget, stripQuery, type WebhookTarget } from './adapter-routing.js';
 export { unknownProvider } from './gateway.js';
 export { methodNotAllowed, rawBodyUnavailable, toHttpResponse, type HttpResponse } from './http-response.js';
 export { readNodeBody, type NodeBodySource, type ReadBodyResult } from './node-body.js';

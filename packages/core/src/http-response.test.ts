@@ -15,8 +15,10 @@ describe('toHttpResponse()', () => {
     });
   });
 
-  it('413 closes the connection instead of draining an unwanted upload', () => {
+  it('413 and 404 (no handler at this route) close the connection instead of draining an unwanted upload', () => {
     expect(toHttpResponse({ status: 413, kind: 'too_large', reason: 'too_large' }).headers.connection).toBe('close');
+    expect(toHttpResponse({ status: 404, kind: 'unknown_provider', reason: 'unknown_provider' }).headers.connection).toBe('close');
+    expect(toHttpResponse({ status: 401, kind: 'rejected_signature', reason: 'signature_mismatch' }).headers).not.toHaveProperty('connection');
     expect(toHttpResponse({ status: 200, kind: 'handled' }).headers).not.toHaveProperty('connection');
   });
 
@@ -38,6 +40,7 @@ describe('methodNotAllowed()', () => {
     const response = methodNotAllowed();
     expect(response.status).toBe(405);
     expect(response.headers.allow).toBe('POST');
+    expect(response.headers.connection).toBe('close'); // answered without reading any body it carries
     expect(JSON.parse(response.body)).toEqual({ ok: false, kind: 'method_not_allowed', reason: 'method_not_allowed' });
   });
 });

@@ -30,8 +30,9 @@ export function toHttpResponse(outcome: HandleOutcome): HttpResponse {
     };
   }
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-  // The sender may still be uploading a body we refused: close rather than drain it.
-  if (outcome.kind === 'too_large') headers.connection = 'close';
+  // Refused before its body was read (too large, or no handler at this route): the sender may
+  // still be uploading it, so close rather than read whatever it declared.
+  if (outcome.kind === 'too_large' || outcome.kind === 'unknown_provider') headers.connection = 'close';
   // RFC 9110 §15.5.16: a 415 caused by a content coding says which codings are accepted.
   if (outcome.kind === 'unsupported_encoding') headers['accept-encoding'] = 'identity';
   if (outcome.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(outcome.retryAfterSeconds)));
@@ -49,7 +50,8 @@ export function toHttpResponse(outcome: HandleOutcome): HttpResponse {
 export function methodNotAllowed(): HttpResponse {
   return {
     status: 405,
-    headers: { allow: 'POST', 'content-type': 'application/json; charset=utf-8' },
+    // Answered without reading a body the request may carry: close rather than drain it.
+    headers: { allow: 'POST', 'content-type': 'application/json; charset=utf-8', connection: 'close' },
     body: JSON.stringify({ ok: false, kind: 'method_not_allowed', reason: 'method_not_allowed' }),
   };
 }

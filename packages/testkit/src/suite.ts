@@ -190,6 +190,16 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
       expect(response.headers.get('allow')).toBe('POST');
     });
 
+    it('closes the connection after a 404 or 405 answered without reading the body (a Node server in this process)', async () => {
+      const delivery = signedAcme(paid());
+      const headers = { ...delivery.headers, 'content-length': String(delivery.body.length) };
+      const unknown = await rawRequest(app.url('nope'), { headers, chunks: [delivery.body] });
+      const put = await rawRequest(app.url('acme'), { method: 'PUT', headers, chunks: [delivery.body] });
+      expect([unknown.status, put.status]).toEqual([404, 405]);
+      // Other runtimes (workerd, `next start`) own their connections and may drop the header.
+      if (app.server) expect([unknown.headers.connection, put.headers.connection]).toEqual(['close', 'close']);
+    });
+
     it('reads a chunked body (no Content-Length)', async () => {
       const delivery = signedAcme(paid());
       const response = await rawRequest(app.url('acme'), { headers: delivery.headers, chunks: [delivery.body.slice(0, 5), delivery.body.slice(5)] });
@@ -207,6 +217,26 @@ export function describeConformance(name: string, start: (gateway: Gateway) => P
     it('reads a body with a non-JSON Content-Type', async () => {
       const { status } = await post('acme', signedAcme(paid(), { contentType: 'text/plain' }));
       expect(status).toBe(200);
+    });
+
+    it.each(['', 'json', 'application/', 'application/json, text/plain', 'application/json; charset'])(
+      'reads a body whose Content-Type is malformed (%j) and records the header as sent',
+      async (contentType) => {
+        const delivery = signedAcme(paid(), { contentType });
+        const response = await rawRequest(app.url('acme'), { headers: delivery.headers, chunks: [delivery.body] });
+        expect(response.status, response.body).toBe(200);
+        const { kind, deliveryId } = JSON.parse(response.body) as { kind: string; deliveryId: string };
+        expect(kind).toBe('handled');
+        if (app.server) expect((await store.get(deliveryId))?.headers['content-type']).toBe(contentType);
+      },
+    );
+
+    it('keeps a body that starts with a UTF-8 byte-order mark exactly as received', async () => {
+      const delivery = signedAcme(`\ufeff${JSON.stringify(paid())}`);
+      const response = await rawRequest(app.url('acme'), { headers: delivery.headers, chunks: [delivery.body] });
+      expect(response.status, response.body).toBe(200);
+      const { deliveryId } = JSON.parse(response.body) as { deliveryId: string };
+      if (app.server) expect((await store.get(deliveryId))?.body).toBe(delivery.body);
     });
 
     it('serves consecutive deliveries over one keep-alive connection', async () => {
