@@ -1,5 +1,6 @@
 // Parsing: every payload in @octokit/webhooks-examples, sent with its event name header, is the
 // event the header names and the variant its action names; routing never looks at the body.
+import { createHmac } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -150,5 +151,19 @@ describe('handle(): ping, dedupe by X-GitHub-Delivery', () => {
     const recorded = await store.get(first.deliveryId!);
     expect(recorded).toMatchObject({ event: 'issues', variant: 'issues.opened', dedupeKey: '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
     expect(recorded?.headers['x-hub-signature-256']).toBe('[redacted]');
+  });
+
+  it('the legacy SHA-1 X-Hub-Signature GitHub sends alongside is redacted in the record too (an HMAC of the body under the same secret)', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: github(), secret: SECRET, store });
+    const { event, payload } = fixtures.valid['issues.opened'];
+    const body = JSON.stringify(payload);
+    const { headers } = signGitHub({ event, body, secret: SECRET });
+    const sha1 = `sha1=${createHmac('sha1', SECRET).update(body).digest('hex')}`;
+    const outcome = await handler.handle({ method: 'POST', headers: { ...headers, 'x-hub-signature': sha1 }, rawBody: encoder.encode(body) });
+    expect(outcome).toMatchObject({ status: 200, kind: 'handled' });
+    const recorded = await store.get(outcome.deliveryId!);
+    expect(recorded?.headers).toMatchObject({ 'x-hub-signature': '[redacted]', 'x-hub-signature-256': '[redacted]' });
+    expect(JSON.stringify(recorded)).not.toContain(sha1.slice(5));
   });
 });

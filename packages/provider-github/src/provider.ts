@@ -1,4 +1,14 @@
-import { defineProvider, getHeader, hmac, HookgateError, type EventMapOf, type ParseResult, type StandardSchemaV1, type WebhookRequest } from '@hookgate/core';
+import {
+  defineProvider,
+  getHeader,
+  hmac,
+  HookgateError,
+  type EventMapOf,
+  type ParseResult,
+  type StandardSchemaV1,
+  type VerificationStrategy,
+  type WebhookRequest,
+} from '@hookgate/core';
 import { lazyParser } from '@hookgate/core/provider';
 import { GITHUB_EVENTS } from './events.generated.js';
 import type { GitHubSchemas } from './types.js';
@@ -117,11 +127,21 @@ export function github(options: GitHubOptions = {}) {
   }
   return defineProvider({
     id: options.id ?? 'github',
-    verification: hmac({ header: GITHUB_SIGNATURE_HEADER, algorithm: 'sha256', encoding: 'hex', signature: 'sha256={digest}' }),
+    verification: githubVerification(),
     events: githubSchemas(),
     eventType,
     eventId: (_payload, request) => getHeader(request.headers, GITHUB_DELIVERY_HEADER)?.trim() || undefined,
   });
+}
+
+/**
+ * `X-Hub-Signature-256` verified; the legacy SHA-1 `X-Hub-Signature`, which GitHub sends next to
+ * it, is never read but is redacted as well when a delivery is recorded: it is an HMAC of the body
+ * under the same secret.
+ */
+function githubVerification(): VerificationStrategy {
+  const strategy = hmac({ header: GITHUB_SIGNATURE_HEADER, algorithm: 'sha256', encoding: 'hex', signature: 'sha256={digest}' });
+  return { ...strategy, redactHeaders: [...strategy.redactHeaders, 'X-Hub-Signature'] };
 }
 
 /** The provider type {@link github} returns. */
