@@ -2,17 +2,19 @@ import type { ReactNode } from 'react';
 import { PROVIDER_IDS } from '../lib/registry';
 
 /**
- * What to show when there is nothing yet: a title, why, and the next command to run.
+ * What to show when there is nothing yet: a title, why, and the next command to run. `level={1}`
+ * makes the title the page's heading (a page that is nothing but this state, such as the 404).
  *
  * @example
  * ```tsx
  * <EmptyState title="No deliveries yet" command="pnpm demo"><p>Send some.</p></EmptyState>
  * ```
  */
-export function EmptyState({ title, children, command }: { title: string; children?: ReactNode; command?: string }) {
+export function EmptyState({ title, children, command, level = 2 }: { title: string; children?: ReactNode; command?: string; level?: 1 | 2 }) {
+  const Heading = level === 1 ? 'h1' : 'h2';
   return (
     <div className="empty">
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       {children}
       {command ? (
         <pre>

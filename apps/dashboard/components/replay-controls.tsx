@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 type Phase = { kind: 'idle' } | { kind: 'confirm'; count: number; more: boolean } | { kind: 'busy' } | { kind: 'done'; text: string; failed: boolean };
 
@@ -130,23 +130,41 @@ interface ReplayStepProps {
   onCancel: () => void;
 }
 
-/** The two steps both replay controls share: a start button, then the question with Confirm and Cancel; the outcome in a status line. */
+/**
+ * The two steps both replay controls share: a start button, then the question with Confirm and
+ * Cancel; the outcome in a status line. Keyboard focus follows the step (WCAG 2.4.3): to the
+ * confirm button when the question appears, back to the start button after Cancel or a result.
+ * A busy button is `aria-disabled` rather than `disabled`, so it keeps the focus meanwhile.
+ */
 function ReplayStep({ testId, phase, question, confirmLabel, onConfirm, startLabel, busyLabel, onStart, onCancel }: ReplayStepProps) {
+  const startRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  /** Set by the user's first action: focus is never moved on first render. */
+  const acted = useRef(false);
+  useEffect(() => {
+    if (!acted.current) return;
+    (phase.kind === 'confirm' ? confirmRef : startRef).current?.focus();
+  }, [phase.kind]);
+  const act = (action: () => void) => () => {
+    acted.current = true;
+    action();
+  };
+  const busy = phase.kind === 'busy';
   return (
     <div className="replay" data-testid={testId}>
       {phase.kind === 'confirm' ? (
         <>
           <span>{question}</span>
-          <button type="button" className="button button-primary button-small" onClick={onConfirm}>
+          <button ref={confirmRef} type="button" className="button button-primary button-small" onClick={act(onConfirm)}>
             {confirmLabel}
           </button>
-          <button type="button" className="button button-small" onClick={onCancel}>
+          <button type="button" className="button button-small" onClick={act(onCancel)}>
             Cancel
           </button>
         </>
       ) : (
-        <button type="button" className="button button-small" disabled={phase.kind === 'busy'} onClick={onStart}>
-          {phase.kind === 'busy' ? busyLabel : startLabel}
+        <button ref={startRef} type="button" className="button button-small" aria-disabled={busy} onClick={busy ? undefined : act(onStart)}>
+          {busy ? busyLabel : startLabel}
         </button>
       )}
       {/* aria-live, not role=status: the list's live indicator is the page's status. */}

@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { DiagnosisFinding } from '@hookgate/core';
 import type { DeliveryDiagnosis } from '../lib/diagnosis';
 
@@ -29,8 +29,13 @@ export function VerificationDebugger({ deliveryId, initial }: VerificationDebugg
   const retiredId = useId();
   const header = initial.kind === 'diagnosis' ? initial.signatureHeader : 'signature';
 
+  /** A check in flight: the button stays focusable (aria-disabled), so a second press is ignored here. */
+  const checking = useRef(false);
+
   async function check(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (checking.current) return;
+    checking.current = true;
     const form = new FormData(event.currentTarget);
     const retiredSecrets = String(form.get('retired') ?? '')
       .split('\n')
@@ -50,6 +55,7 @@ export function VerificationDebugger({ deliveryId, initial }: VerificationDebugg
     } catch (failure) {
       setError(`The check failed: ${(failure as Error).message}`);
     } finally {
+      checking.current = false;
       setPending(false);
     }
   }
@@ -84,7 +90,8 @@ export function VerificationDebugger({ deliveryId, initial }: VerificationDebugg
             <textarea id={retiredId} name="retired" rows={2} autoComplete="off" spellCheck={false} />
           </div>
           <div>
-            <button type="submit" className="button button-primary" disabled={pending}>
+            {/* aria-disabled, not disabled: a disabled button drops the keyboard focus to the page. */}
+            <button type="submit" className="button button-primary" aria-disabled={pending}>
               {pending ? 'Checking…' : 'Check signature'}
             </button>
           </div>

@@ -22,8 +22,11 @@ test('the verification debugger explains clock skew, then a body a proxy re-form
   await expect(findings.locator('[data-code="clock_skew"]')).toContainText(/timestamp is 100\d s older than the time it was received; the tolerance is 300 s/);
   // With the signature the sender sent: the signature itself is right, only the clock is off.
   await debug.getByLabel('X-Pylon-Signature as the sender sent it').fill(header(late.headers, 'x-pylon-signature'));
-  await debug.getByRole('button', { name: 'Check signature' }).click();
+  // By keyboard: the button keeps the focus while the check runs and after (it is never disabled away).
+  await debug.getByRole('button', { name: 'Check signature' }).focus();
+  await page.keyboard.press('Enter');
   await expect(findings.locator('[data-code="clock_skew"]')).toContainText('The signature itself is correct (configured secret #0)');
+  await expect(debug.getByRole('button', { name: 'Check signature' })).toBeFocused();
   await expect(findings.locator('[data-code="signature_not_recorded"]')).toHaveCount(0);
 
   // 2. Signed over compact JSON, delivered pretty-printed (a proxy rewrote the body).

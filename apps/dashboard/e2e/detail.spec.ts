@@ -85,6 +85,11 @@ test('the JSON API filters, pages and validates', async ({ request, baseURL }) =
   const bad = await request.get(`${baseURL}/api/deliveries?status=lost&limit=0`);
   expect(bad.status()).toBe(400);
   expect((await bad.json()).issues).toHaveLength(2);
+  expect((await bad.json()).issues).toContain('limit: must be from 1 to 500');
+  // A cursor the store cannot read is refused, not answered with the newest page.
+  const garbage = await request.get(`${baseURL}/api/deliveries?cursor=garbage`);
+  expect(garbage.status()).toBe(400);
+  expect((await garbage.json()).issues).toEqual([expect.stringMatching(/^cursor: is not a position in this list/)]);
   expect((await request.get(`${baseURL}/api/deliveries/${MISSING_DELIVERY_ID}`)).status()).toBe(404);
   expect((await request.get(`${baseURL}/api/deliveries/not-an-id`)).status()).toBe(404);
 });
@@ -103,4 +108,21 @@ test('the loopback rule uses the socket address, not headers a client can forge'
 
   const get = await request.get(`${baseURL}/api/webhooks/pylon`);
   expect([get.status(), get.headers().allow]).toEqual([405, 'POST']);
+});
+
+test('invisible formatting characters in a body are shown as escapes, not applied; each region has its own name', async ({ page, baseURL }) => {
+  const marker = newMarker();
+  // A right-to-left override would display "a\u202Eevil.exe" as "aexe.live" and reorder what follows.
+  const result = await send(baseURL!, 'pylon', pylonDelivery(marker, { extra: { attachment: 'a\u202eevil.exe\u202c', note: 'zero\u200bwidth' } }));
+  expect(result.kind).toBe('handled');
+  await page.goto(`/deliveries/${result.deliveryId}`);
+  const raw = page.getByRole('region', { name: 'raw body text', exact: true });
+  for (const region of [raw, page.getByRole('region', { name: 'parsed payload text', exact: true })]) {
+    await expect(region).toContainText('a\\u202eevil.exe\\u202c');
+    await expect(region).toContainText('zero\\u200bwidth');
+    expect(await region.textContent()).not.toMatch(/[\u202e\u202c\u200b]/);
+  }
+  // The card and the text inside it are two regions with two names (axe landmark-unique).
+  await expect(page.getByRole('region', { name: 'Raw body', exact: true })).toHaveCount(1);
+  await expect(raw).toHaveCount(1);
 });

@@ -81,5 +81,6 @@ test('empty results and unknown pages say what to do', async ({ page }) => {
   const response = await page.goto(`/deliveries/${MISSING_DELIVERY_ID}`);
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   expect(await seriousViolations(page)).toEqual([]);
 });

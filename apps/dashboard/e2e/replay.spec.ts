@@ -41,3 +41,21 @@ test('replay: every delivery matching the filter after a confirmation with the c
   expect(tooMany.status()).toBe(409);
   expect((await tooMany.json()).error).toBe('count_changed');
 });
+
+test('replay controls move the keyboard focus with each step (WCAG 2.4.3)', async ({ page, baseURL }) => {
+  const delivery = await send(baseURL!, 'pylon', pylonDelivery(newMarker()));
+  await page.goto(`/deliveries/${delivery.deliveryId}`);
+  const attempts = page.getByRole('region', { name: 'Attempts' });
+  const start = attempts.getByRole('button', { name: 'Replay…' });
+  await start.focus();
+  await page.keyboard.press('Enter');
+  await expect(attempts.getByRole('button', { name: 'Replay now' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(attempts.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(start).toBeFocused();
+  await page.keyboard.press('Enter');
+  await attempts.getByRole('button', { name: 'Replay now' }).press('Enter');
+  await expect(attempts.getByTestId('replay-result')).toHaveText('Replayed as attempt #2: handled.');
+  await expect(start).toBeFocused();
+});

@@ -162,7 +162,7 @@ test.describe('hostile bodies', () => {
     await page.goto(`/deliveries/${deliveryId}`);
     const card = page.getByTestId('body');
     await expect(card).toContainText('Nested more than 32 levels deep');
-    await expect(card.getByLabel('raw body', { exact: true })).toHaveText(body);
+    await expect(card.getByLabel('raw body text', { exact: true })).toHaveText(body);
     const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: 'Download the raw body' }).click()]);
     expect(download.suggestedFilename()).toBe(`delivery-${deliveryId}.body`);
     expect(readFileSync(await download.path(), 'utf8')).toBe(body);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES, MAX_LIST_LIMIT, type DeliveryStatus, type ListQuery } from '@hookgate/core';
+import { decodeCursor } from '@hookgate/core/store';
 import { hasControlCharacter } from './control-characters';
 import { TIME_RANGES, type DeliveryFilters, type TimeRange } from './filter-options';
 
@@ -23,11 +24,16 @@ const fieldSchemas = {
   provider: text(100),
   event: text(200),
   q: text(200),
-  cursor: text(500),
+  // A cursor the store cannot read would silently show the newest page under an "older page" label.
+  cursor: text(500).refine((value) => decodeCursor(value) !== null, { message: 'is not a position in this list (use the Older/Newest links)' }),
   range: z.enum(Object.keys(TIME_RANGES) as [TimeRange, ...TimeRange[]], { message: `must be one of ${Object.keys(TIME_RANGES).join(', ')}` }),
   from: isoDate,
   to: isoDate,
-  limit: z.coerce.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(1).max(MAX_LIST_LIMIT),
+  limit: z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: `must be from 1 to ${MAX_LIST_LIMIT}` })
+    .max(MAX_LIST_LIMIT, { message: `must be from 1 to ${MAX_LIST_LIMIT}` }),
 };
 
 /** Result of {@link parseDeliveryFilters}: the filters that were valid, and why others were not. */
