@@ -48,6 +48,15 @@ export async function createTemporaryDatabase(purpose: string): Promise<Temporar
       const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
       await client.connect();
       try {
+        // Connections still closing (a pool's end() or a killed child's socket in flight) get up to
+        // 5 s to go first: FORCE terminates them, and a pg client terminated while it has no
+        // 'error' listener throws in whichever process owns it (seen once in CI, after every
+        // assertion had passed).
+        for (let waited = 0; waited < 5000; waited += 100) {
+          const { rows } = await client.query<{ open: number }>('select count(*)::int as open from pg_stat_activity where datname = $1', [name]);
+          if (rows[0]!.open === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();
