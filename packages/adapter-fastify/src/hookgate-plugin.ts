@@ -6,6 +6,7 @@ import {
   readNodeBody,
   refusal,
   resolveTarget,
+  stripQuery,
   toHttpResponse,
   type HttpResponse,
   type WebhookTarget,
@@ -102,9 +103,7 @@ function bodyErrors(handler: HandlerTarget) {
 
 /** Hands a request's raw body to its handler and writes the outcome. */
 async function serve(handler: HandlerTarget, request: FastifyRequest, reply: FastifyReply, rawBody: Uint8Array): Promise<FastifyReply> {
-  const query = request.url.indexOf('?');
-  const path = query === -1 ? request.url : request.url.slice(0, query);
-  const outcome = await handler.handle({ method: request.method, path, headers: request.headers, rawBody });
+  const outcome = await handler.handle({ method: request.method, path: stripQuery(request.url), headers: request.headers, rawBody });
   return send(reply, toHttpResponse(outcome));
 }
 

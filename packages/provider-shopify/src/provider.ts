@@ -51,7 +51,7 @@ export const SHOPIFY_EVENT_ID_HEADER = 'X-Shopify-Event-Id';
 /**
  * The header names of Shopify's newer *events* deliveries: the same values without the `X-`
  * prefix (`shopify-hmac-sha256`, `shopify-topic`, …), signed the same way. The provider reads
- * either form; `signShopify({ headers: 'events' })` sends this one.
+ * either form; `signShopify({ format: 'events' })` sends this one.
  *
  * @example
  * ```ts
