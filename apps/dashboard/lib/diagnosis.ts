@@ -46,8 +46,9 @@ export async function diagnoseDelivery(
   if (!entry) return { kind: 'unavailable', message: `Provider "${delivery.provider}" is no longer in the registry, so its verification cannot be re-run.` };
   const secrets = secretsByRoute[entry.id] ?? [];
   if (secrets.length === 0) return { kind: 'unavailable', message: `No secret is configured for ${delivery.provider}.` };
-  const strategy = entry.provider.verification;
   const headers: Record<string, string> = { ...delivery.headers };
+  // The form this delivery arrived in (Shopify: `X-Shopify-Hmac-Sha256` or the events `Shopify-Hmac-Sha256`).
+  const strategy = entry.provider.verification.forRequest?.(headers) ?? entry.provider.verification;
   const signature = input.signature?.trim();
   if (signature) headers[strategy.signatureHeader.toLowerCase()] = signature;
   const rawBody = delivery.bodyEncoding === 'base64' ? Buffer.from(delivery.body, 'base64') : Buffer.from(delivery.body, 'utf8');

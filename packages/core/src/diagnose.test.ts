@@ -227,3 +227,23 @@ describe('diagnoseVerification never reveals a secret or an expected digest', { 
     );
   });
 });
+
+describe('diagnoseVerification: a strategy that reads one of several header forms', () => {
+  // Like Shopify's classic and events names: verify() reads whichever arrived, forRequest() says which.
+  const legacy = hmac({ header: 'X-Old-Sig', signature: 'sha256={digest}' });
+  const either: VerificationStrategy = {
+    ...plain,
+    redactHeaders: ['X-Sig', 'X-Old-Sig'],
+    forRequest: (headers) => ((headers as Record<string, string>)['x-old-sig'] !== undefined ? legacy : plain),
+    verify: (req, secrets, now) => either.forRequest!(req.headers).verify(req, secrets, now),
+  };
+
+  it('diagnoses the form that arrived: its signature is found and checked, findings name its header', async () => {
+    const headers = { 'x-old-sig': `sha256=${mac(BODY, OLD_SECRET).toString('hex')}` };
+    const diagnosis = await diagnose(either, request(headers), { retiredSecrets: [OLD_SECRET] });
+    expect(diagnosis).toMatchObject({ verified: false, signatureChecked: true });
+    expect(codes(diagnosis)).toContain('retired_secret');
+    const redacted = await diagnose(either, request({ 'x-old-sig': REDACTED }));
+    expect(redacted.findings.find((finding) => finding.code === 'signature_not_recorded')?.problem).toContain('X-Old-Sig');
+  });
+});

@@ -159,7 +159,9 @@ type Verdict = VerificationResult | Promise<VerificationResult>;
  * ```
  */
 export async function diagnoseVerification(options: DiagnoseOptions): Promise<VerificationDiagnosis> {
-  const { strategy, request } = options;
+  const { request } = options;
+  // A strategy that reads one of several header forms is diagnosed in the form that arrived.
+  const strategy = options.strategy.forRequest?.(request.headers) ?? options.strategy;
   const now = options.now ?? Date.now();
   const format = strategy.secretFormat ?? 'raw';
   const configuredList: readonly Secret[] = isSecretList(options.secrets) ? options.secrets : [options.secrets];

@@ -6,7 +6,7 @@ import type { DigestEncoding } from './digest-encoding.js';
 import { HookgateError } from './errors.js';
 import { getHeader, isHeaderName } from './headers.js';
 import { compileTemplate, type MessageChunk, type MessageTemplate } from './message-template.js';
-import type { WebhookRequest } from './request.js';
+import type { HeadersInput, WebhookRequest } from './request.js';
 import { prepareSecrets, type Secret, type SecretFormat, type SecretKeys } from './secrets.js';
 import { compileSignatureFormat, type SignatureFormat, type SignatureHeaderCodec } from './signature-header.js';
 
@@ -117,6 +117,19 @@ export interface VerificationStrategy {
    * `HookgateError` with code `unsupported_runtime`.
    */
   sign(input: SignInput, now?: number): Record<string, string>;
+  /**
+   * For a strategy that reads one of several forms depending on what arrived (Shopify's
+   * `X-Shopify-Hmac-Sha256` or its events form `Shopify-Hmac-Sha256`): the strategy that applies
+   * to these headers, so tools that look at one header (the verification debugger) look at the
+   * right one. Absent: the strategy itself applies to every request.
+   *
+   * @example
+   * ```ts
+   * const applied = strategy.forRequest?.(request.headers) ?? strategy;
+   * applied.signatureHeader; // 'Shopify-Hmac-Sha256' for an events delivery
+   * ```
+   */
+  forRequest?(headers: HeadersInput): VerificationStrategy;
 }
 
 /**

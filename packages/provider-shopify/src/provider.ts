@@ -87,6 +87,7 @@ function shopifyVerification(): VerificationStrategy {
     redactHeaders: [SHOPIFY_HMAC_HEADER, SHOPIFY_EVENTS_HEADERS.hmac],
     verify: (request, secrets, now) => strategyFor(request.headers).verify(request, secrets, now),
     verifyAsync: (request, secrets, now) => strategyFor(request.headers).verifyAsync!(request, secrets, now),
+    forRequest: strategyFor,
   };
 }
 

@@ -3,7 +3,7 @@
 import '@shopify/shopify-api/adapters/web-api';
 import { createHmac } from 'node:crypto';
 import { ApiVersion, LogSeverity, shopifyApi } from '@shopify/shopify-api';
-import { createWebhookHandler, MemoryStore, REDACTED, type WebhookRequest } from '@hookgate/core';
+import { createWebhookHandler, diagnoseVerification, MemoryStore, REDACTED, type WebhookRequest } from '@hookgate/core';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './fixtures.js';
 import { shopify } from './provider.js';
@@ -150,6 +150,28 @@ describe('shopify(): the events header names (shopify-hmac-sha256, shopify-topic
     const again = await byEvent.handle(toRequest(retry.headers, retry.body));
     expect(again).toMatchObject({ kind: 'handled' }); // another event id: not a duplicate under dedupeBy 'event-id'
     expect((await store.get(again.deliveryId!))?.dedupeKey).toBe('ev-8');
+  });
+
+  it('diagnoseVerification reads the form that arrived: an events delivery is diagnosed on Shopify-Hmac-Sha256', async () => {
+    const strategy = shopify().verification;
+    const { headers, body } = signShopify({ topic: 'orders/create', payload: fixtures.valid['orders/create'], secret: SECRET, format: 'events' });
+    const request = toRequest(headers, body);
+    // Signed with the secret that is now retired: the debugger must find the sent signature, not report it missing.
+    const rotated = await diagnoseVerification({ strategy, request, secrets: ['shpss_the_new_secret'], retiredSecrets: [SECRET] });
+    expect(rotated.verified).toBe(false);
+    expect(rotated.signatureChecked).toBe(true);
+    expect(rotated.findings.map((finding) => finding.code)).toContain('retired_secret');
+    expect(rotated.findings.map((finding) => finding.code)).not.toContain('signature_header_missing');
+    // As recorded (HMAC redacted): the finding names the events header.
+    const recorded = { ...request, headers: { ...headers, 'shopify-hmac-sha256': REDACTED } };
+    const fromStore = await diagnoseVerification({ strategy, request: recorded, secrets: [SECRET] });
+    const notRecorded = fromStore.findings.find((finding) => finding.code === 'signature_not_recorded');
+    expect(notRecorded?.problem).toContain('Shopify-Hmac-Sha256');
+    expect(notRecorded?.problem).not.toContain('X-Shopify');
+    // The classic form is still diagnosed on X-Shopify-Hmac-Sha256.
+    const classic = signShopify({ topic: 'orders/create', payload: fixtures.valid['orders/create'], secret: SECRET });
+    expect(strategy.forRequest?.(classic.headers).signatureHeader).toBe('X-Shopify-Hmac-Sha256');
+    expect(strategy.forRequest?.(headers).signatureHeader).toBe('Shopify-Hmac-Sha256');
   });
 
   it('signShopify refuses an unknown format', () => {
