@@ -78,6 +78,10 @@ export function DeliveryFiltersForm({ filters, providers }: { filters: DeliveryF
               {provider.id}
             </option>
           ))}
+          {/* A route id from the address that the registry no longer has: shown as selected, not as "All providers". */}
+          {filters.provider && !providers.some((provider) => provider.id === filters.provider) ? (
+            <option value={filters.provider}>{filters.provider} (not configured)</option>
+          ) : null}
         </select>
       </div>
       <div className="field">

@@ -75,3 +75,14 @@ test('an id the registry does not hold is answered 404 unknown_provider', async 
   expect(response.status()).toBe(404);
   expect(await response.json()).toMatchObject({ ok: false, kind: 'unknown_provider' });
 });
+
+test('a provider filter naming an id the registry does not hold says so, and the select shows that id', async ({ page }) => {
+  await page.goto('/deliveries?provider=removed-provider');
+  await expect(page.getByRole('status').filter({ hasText: 'removed-provider' })).toContainText('is not a provider in this gateway’s configuration');
+  const providerSelect = page.getByRole('search').getByLabel('Provider', { exact: true });
+  await expect(providerSelect).toHaveValue('removed-provider');
+  await expect(providerSelect.locator('option:checked')).toHaveText('removed-provider (not configured)');
+  // A registered id gets no such notice.
+  await page.goto(`/deliveries?provider=${encodeURIComponent(registry.providers[0]!.id)}`);
+  await expect(page.getByText('is not a provider in this gateway’s configuration')).toHaveCount(0);
+});

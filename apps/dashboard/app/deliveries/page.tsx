@@ -6,7 +6,7 @@ import { EmptyState, NoDeliveriesYet } from '../../components/empty-state';
 import { ReplayMatchingButton } from '../../components/replay-controls';
 import { LiveDeliveries } from '../../components/live-deliveries';
 import { requirePageAccess } from '../../lib/access';
-import { PROVIDER_OPTIONS } from '../../lib/registry';
+import { PROVIDER_IDS, PROVIDER_OPTIONS } from '../../lib/registry';
 import { parseDeliveryFilters, toListQuery } from '../../lib/delivery-filters';
 import { DEFAULT_PAGE_SIZE, filtersToQuery, hasNarrowingFilters } from '../../lib/filter-options';
 import { getRuntime } from '../../lib/runtime';
@@ -48,6 +48,11 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
           <p>Every webhook this gateway received — verified or not — newest first.</p>
         </div>
       </div>
+      {filters.provider && !PROVIDER_IDS.includes(filters.provider) ? (
+        <div className="notice notice-warning" role="status" style={{ marginBottom: '1rem' }}>
+          “{filters.provider}” is not a provider in this gateway’s configuration: only deliveries recorded under that route id before it was removed can match.
+        </div>
+      ) : null}
       {errors.length > 0 ? (
         <div className="notice notice-warning" role="alert" style={{ marginBottom: '1rem' }}>
           Some filters in the address were ignored: {errors.join('; ')}.
