@@ -9,8 +9,8 @@
  * - hookgate: the Hookgate adapter with a gateway and a MemoryStore;
  * - hookgate-null: the same with a store that keeps nothing (memory bench).
  *
- * On SIGUSR2 it prints `CPU <microseconds> FAULTS <n>`: its CPU time so far (user + system, all
- * threads) and its minor page faults so far (first touches of fresh memory; each costs ~15 µs on
+ * On SIGUSR2 it prints `CPU <microseconds> SYSTEM <microseconds> FAULTS <n>`: its CPU time so far
+ * (user + system, all threads), the system (kernel) part of it, and its minor page faults so far (first touches of fresh memory; each costs ~15 µs on
  * the bench's VM, see bench/README item 4).
  */
 import type { AddressInfo } from 'node:net';
@@ -80,5 +80,5 @@ process.on('SIGTERM', () => process.exit(0));
 // CPU per request barely moves with the load other processes put on a shared machine.
 process.on('SIGUSR2', () => {
   const { userCPUTime, systemCPUTime, minorPageFault } = process.resourceUsage();
-  process.stdout.write(`CPU ${userCPUTime + systemCPUTime} FAULTS ${minorPageFault}\n`);
+  process.stdout.write(`CPU ${userCPUTime + systemCPUTime} SYSTEM ${systemCPUTime} FAULTS ${minorPageFault}\n`);
 });
