@@ -116,8 +116,7 @@ export interface InboxConfig {
   readonly concurrency?: number;
   /**
    * Seconds a job stays with a worker that stopped answering before another worker gets it.
-   * Renewed every half lease while a listener runs (memory, SQLite); on PostgreSQL (pg-boss 10)
-   * it is fixed, so a listener must finish within it there. Default 60.
+   * Renewed every half lease while a listener runs (memory, SQLite and PostgreSQL). Default 60.
    */
   readonly leaseSeconds?: number;
   /** Attempts and backoff before a delivery is `dead`. */

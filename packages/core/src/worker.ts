@@ -30,9 +30,7 @@ export interface WorkerOptions {
   /**
    * Seconds after which a taken job whose worker stopped (crashed, froze) is handed to another
    * worker, as the next attempt. While the listeners run, the worker renews the lease every half
-   * lease (memory and SQLite stores), so a slow listener keeps its job. On PostgreSQL, pg-boss 10
-   * cannot renew: the lease is fixed when the job is taken and a listener running longer is run
-   * again by another worker — choose it longer than your slowest listener there. Default 60.
+   * lease (memory, SQLite and PostgreSQL stores), so a slow listener keeps its job. Default 60.
    */
   leaseSeconds?: number | undefined;
   /** How often an idle worker looks for due jobs, in ms. Default 250. */

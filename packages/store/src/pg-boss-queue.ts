@@ -55,10 +55,12 @@ interface JobData {
   attempt?: number;
 }
 
-/** How settle() finds the pg-boss job behind a fetched {@link InboxJob}. */
+/** How settle() and renew() find the pg-boss job behind a fetched {@link InboxJob}. */
 interface Fetched {
   jobId: string;
   leaseSeconds: number;
+  /** pg-boss's count of re-runs when it was taken: a later take (after the lease ran out) has a higher one. */
+  retryCount: number;
 }
 
 /**
@@ -82,8 +84,9 @@ export interface SettledJob {
  * once), with the `hookgate-deliveries` queue. A failed attempt's retry is a new pg-boss job
  * created in the transaction that records the attempt, due at the time the worker's retry policy
  * chose (milliseconds, the same backoff and jitter as SQLite and memory). A job taken longer than
- * the lease is expired by pg-boss's maintenance and handed out again at once; pg-boss 10 cannot
- * extend a running job's lease, so a listener must finish within it.
+ * the lease is expired by pg-boss's maintenance and handed out again at once. The lease is the
+ * taking worker's (set when it fetches the job) and {@link PgBossQueue.renew} extends it while the
+ * listeners run.
  *
  * @example
  * ```ts
@@ -136,15 +139,41 @@ export class PgBossQueue {
   async fetch(limit: number, leaseMs: number = DEFAULT_LEASE_SECONDS * 1000): Promise<InboxJob[]> {
     const boss = await this.#start();
     const jobs = await boss.fetch<JobData>(INBOX_QUEUE, { batchSize: limit, includeMetadata: true });
+    if (jobs.length > 0) {
+      // pg-boss copied an expiry into each job when it was inserted: the queue's, i.e. the lease of
+      // whichever worker last started. The lease is the taking worker's, from now on.
+      await boss.getDb().executeSql(
+        `UPDATE ${this.#settings.schema}.job SET expire_in = (now() - started_on) + $3::numeric * interval '1 millisecond'
+          WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
+        [INBOX_QUEUE, jobs.map((fetched) => fetched.id), leaseMs],
+      );
+    }
     return jobs.map((fetched) => {
       const job: InboxJob = {
         deliveryId: fetched.data.deliveryId,
         provider: fetched.data.provider,
         attempt: (fetched.data.attempt ?? 1) + fetched.retryCount,
       };
-      this.#fetched.set(job, { jobId: fetched.id, leaseSeconds: leaseSeconds(leaseMs) });
+      this.#fetched.set(job, { jobId: fetched.id, leaseSeconds: leaseSeconds(leaseMs), retryCount: fetched.retryCount });
       return job;
     });
+  }
+
+  /**
+   * Extends a running job's lease to `leaseMs` from now (pg-boss 10 has no heartbeat of its own:
+   * its maintenance expires a job `expire_in` after it started). False when this take no longer
+   * holds the job: it finished, or its lease ran out and the job was handed out again.
+   */
+  async renew(job: InboxJob, leaseMs: number): Promise<boolean> {
+    const fetched = this.#fetched.get(job);
+    if (fetched === undefined) return false;
+    const boss = await this.#start();
+    const { rows } = await boss.getDb().executeSql(
+      `UPDATE ${this.#settings.schema}.job SET expire_in = (now() - started_on) + $3::numeric * interval '1 millisecond'
+        WHERE name = $1 AND id = $2::uuid AND state = 'active' AND retry_count = $4 RETURNING id`,
+      [INBOX_QUEUE, fetched.jobId, leaseMs, fetched.retryCount],
+    );
+    return rows.length > 0;
   }
 
   /**

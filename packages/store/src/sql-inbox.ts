@@ -217,10 +217,10 @@ export class SqlInbox implements DeliveryInbox {
 
   async #pgBossQueue(queue: PgBossQueue, options: InboxWorkOptions): Promise<PolledQueue> {
     await queue.ready({ leaseMs: options.leaseMs, retry: options.retry });
-    // No `renew`: pg-boss 10 has no way to extend a running job's expiry (no touch/heartbeat),
-    // so a listener must finish within the lease or its job is run again by another worker.
     return {
       take: ({ limit, leaseMs }) => queue.fetch(limit, leaseMs),
+      // Only the take that still holds the job extends it (see PgBossQueue.renew).
+      renew: ({ job, leaseMs }) => queue.renew(job, leaseMs),
       // Attempts finished in one turn are recorded with their pg-boss moves in one transaction:
       // an attempt is recorded if and only if pg-boss moves its job on.
       finish: (input) => this.#finish(input),

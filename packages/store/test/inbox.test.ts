@@ -231,35 +231,79 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
   });
 });
 
-describe('lease renewal on a SQLite file', () => {
+// pg-boss's maintenance (every second here) is what expires a job, so PostgreSQL gets a lease it can see run out.
+describe.each([
+  { ...DATABASE_TARGETS[0], leaseSeconds: 0.3, listenerMs: 1500 },
+  { ...DATABASE_TARGETS[1], leaseSeconds: 1, listenerMs: 3500 },
+])('lease renewal on $name', ({ create, leaseSeconds, listenerMs }) => {
   it('a listener running longer than the lease keeps its job while it runs: it runs once', async () => {
-    const target = await DATABASE_TARGETS[0].create();
+    const target = await create();
     cleanups.push(() => target.cleanup());
-    const stores = [await openStore(target.url), await openStore(target.url)];
+    const schema = `hookgate_boss_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    if (target.dialect === 'postgres') cleanups.push(async () => void (await adminQuery(`drop schema if exists ${schema} cascade`)));
+    const reopen = () => openStore(target.url, target.dialect === 'postgres' ? { inbox: { schema, maintenanceIntervalSeconds: 1 } } : {});
+    const stores = [await reopen(), await reopen()];
     for (const store of stores) cleanups.push(() => store.close());
     const runs: number[] = [];
     const handlers = stores.map((store) => {
       const handler = createWebhookHandler({ provider: acme, secret: ACME_SECRET, store, mode: 'inbox', logger: { error() {} } });
       handler.on('ping', async (_payload: { id: string }, ctx) => {
         runs.push(ctx.attempt);
-        await new Promise((resolve) => setTimeout(resolve, 1500)); // 5 leases of 300 ms
+        await new Promise((resolve) => setTimeout(resolve, listenerMs)); // 3.5 to 5 leases
       });
       return handler;
     });
     const { deliveryId } = await handlers[0]!.handle(signedPing('evt_slow'));
     // Two workers on two connections, polling every 20 ms: without renewal the second takes the
-    // job once its 300 ms lease ends and runs the listener again.
+    // job once its lease ends and runs the listener again.
     const workers = await Promise.all(
-      stores.map((store, index) => startWorker({ store, handlers: { acme: handlers[index]! }, leaseSeconds: 0.3, pollIntervalMs: 20 })),
+      stores.map((store, index) => startWorker({ store, handlers: { acme: handlers[index]! }, leaseSeconds, pollIntervalMs: 20 })),
     );
     try {
       await until(async () => (await statusOf(stores[0]!, deliveryId!)) === 'handled');
-      await new Promise((resolve) => setTimeout(resolve, 400)); // a late second run would show now
+      await new Promise((resolve) => setTimeout(resolve, leaseSeconds * 1000 + 100)); // a late second run would show now
     } finally {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
     expect(runs).toEqual([1]);
     expect((await stores[0]!.inbox.attempts(deliveryId!)).map((a) => [a.attempt, a.error])).toEqual([[1, null]]);
+  });
+});
+
+describe('the pg-boss queue: the lease is the taking worker’s', () => {
+  it('a job enqueued under another worker’s lease gets the taker’s; renew() extends it only while that take holds the job', async () => {
+    const target = await DATABASE_TARGETS[1].create();
+    cleanups.push(() => target.cleanup());
+    const schema = `hookgate_boss_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    cleanups.push(async () => void (await adminQuery(`drop schema if exists ${schema} cascade`)));
+    const queue = new PgBossQueue(target.url, { schema, maintenanceIntervalSeconds: 1 });
+    cleanups.push(() => queue.stop());
+    const pool = new pg.Pool({ connectionString: target.url, max: 2 });
+    cleanups.push(() => pool.end());
+    const executor: PgBossExecutor = { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
+    /** Seconds from now until the job's lease ends, as pg-boss's maintenance computes it. */
+    const leaseLeft = async (id: string) =>
+      Number(
+        (await adminQuery<{ left: string }>(`select extract(epoch from started_on + expire_in - now()) as left from ${schema}.job where id = $1`, [id]))[0]!
+          .left,
+      );
+
+    // A worker with a 2 s lease started last: the queue's expiry (copied into new jobs) is 2 s.
+    await queue.ready({ leaseMs: 2000, retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10 } });
+    const deliveryId = '0193a5f2-7c1e-7000-8000-0000000000a1';
+    await queue.insert([{ deliveryId, provider: 'acme' }], executor);
+    const [job] = await queue.fetch(10, 10_000); // taken by a worker with a 10 s lease
+    expect(await leaseLeft(deliveryId)).toBeGreaterThan(9);
+    expect(await leaseLeft(deliveryId)).toBeLessThanOrEqual(10);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await queue.renew(job!, 30_000)).toBe(true);
+    expect(await leaseLeft(deliveryId)).toBeGreaterThan(29);
+
+    // The lease runs out (a frozen worker renews nothing): maintenance expires it, another take gets it.
+    expect(await queue.renew(job!, 1000)).toBe(true);
+    await until(async () => (await queue.fetch(10, 10_000)).length === 1, 10_000);
+    expect(await queue.renew(job!, 30_000)).toBe(false); // the first take no longer holds it
   });
 });
 
