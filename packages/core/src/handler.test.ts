@@ -483,6 +483,26 @@ describe('handler.handle(): dedupe', () => {
     expect(await store.get(second.deliveryId!)).toMatchObject({ status: 'duplicate', duplicateOf: first.deliveryId, dedupeKey: 'ord_1' });
   });
 
+  it('an event id no store could key on as it is (long, NUL, lone surrogate) is hashed, and ids that differ stay distinct', async () => {
+    const store = new MemoryStore();
+    const handler = shopHandler({ store });
+    const seen: string[] = [];
+    handler.on('order.paid', (event) => void seen.push(event.id));
+    const long = `ord_${'x'.repeat(3000)}`;
+    const ids = [long, `${long}y`, 'ord_\u0000a', 'ord_\ud800', 'ord_\udbff', 'ord_\udc00', `ord_${'\u{1F600}'.repeat(50)}`];
+    const outcomes = [];
+    for (const id of ids) outcomes.push(await handler.handle(signedRequest(shop, { ...paid, id })));
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(ids.map(() => 'handled'));
+    expect(seen).toEqual(ids);
+    const keys = await Promise.all(outcomes.map(async (outcome) => (await store.get(outcome.deliveryId!))!.dedupeKey!));
+    expect(new Set(keys).size).toBe(ids.length);
+    for (const key of keys.slice(0, 6)) expect(key).toMatch(/^event-id-sha256:[0-9a-f]{64}$/);
+    expect(keys[6]).toBe(ids[6]); // 50 surrogate pairs: well-formed and short, kept as it is
+    // The same long id again is still a duplicate of the first.
+    const again = await handler.handle(signedRequest(shop, { ...paid, id: long, amount: 1 }));
+    expect(again).toMatchObject({ kind: 'duplicate', duplicateOf: outcomes[0]!.deliveryId });
+  });
+
   it('without an event id the key is the SHA-256 of the signed message (same bytes → duplicate)', async () => {
     const store = new MemoryStore();
     const handler = notifyHandler(store);

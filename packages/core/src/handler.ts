@@ -1,4 +1,4 @@
-import { cryptoBackend } from '#crypto';
+import { dedupeKey } from './dedupe-key.js';
 import { createDeliveryId } from './delivery-id.js';
 import type { ClaimResult, CompleteInput, Delivery, DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
 import { HookgateError } from './errors.js';
@@ -689,11 +689,9 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/** The provider's event id, else a SHA-256 of the signed message. */
+/** The provider's event id (hashed when no store could keep it as it is), else a SHA-256 of the signed message. */
 function dedupeKeyOf(provider: Provider<EventMap>, payload: unknown, request: WebhookRequest, signed: readonly MessageChunk[]): string | Promise<string> {
-  const eventId = provider.eventId?.(payload, request);
-  if (eventId) return eventId;
-  return cryptoBackend.sha256Hex(signed);
+  return dedupeKey(provider.eventId?.(payload, request), signed);
 }
 
 /**

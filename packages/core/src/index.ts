@@ -3,6 +3,7 @@
 // else is internal: add a name here only on purpose (the API report in api/ shows the change).
 
 // Handlers and gateways
+export { HASHED_EVENT_ID_PREFIX, MAX_PLAIN_EVENT_ID_LENGTH } from './dedupe-key.js';
 export {
   createWebhookHandler,
   DEFAULT_DEDUPE_WINDOW_SECONDS,

@@ -181,8 +181,12 @@ function keyOf(claim: DedupeTable): string {
   return `${claim.provider}\u0000${claim.dedupe_key}`;
 }
 
-/** SQLSTATE classes that blame the statement's data (so another row alone may succeed). */
+/**
+ * SQLSTATE classes that blame the statement's data (so another row alone may succeed): data
+ * exceptions, integrity violations, PL/pgSQL raises, and program limits (54: a value too large
+ * for an index entry, 54000).
+ */
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^(22|23|P0)/.test(code);
+  return typeof code === 'string' && /^(22|23|54|P0)/.test(code);
 }

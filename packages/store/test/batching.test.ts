@@ -171,6 +171,16 @@ describe.each(DATABASE_TARGETS)('batched writes on $name', ({ create }) => {
     expect(results[1]).toEqual({ kind: 'in_progress', holderDeliveryId: first.id, leaseExpiresAt: now + 60_000 });
     expect(results.slice(2)).toEqual(others.map(() => ({ kind: 'claimed' })));
   });
+
+  it('a claim PostgreSQL cannot index (a key past its ~2.7 KB b-tree limit) fails alone: the claims of its turn succeed', async () => {
+    const { store } = await setUp();
+    const now = Date.now();
+    // Random, so compression cannot bring it under the limit (SQLite has none and claims it).
+    const huge = Array.from({ length: 4000 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 36)]).join('');
+    const claim = (dedupeKey: string) => store.claim({ provider: 'pylon', dedupeKey, deliveryId: makeDelivery().id, now, leaseMs: 60_000 });
+    const results = await Promise.allSettled([claim(huge), ...Array.from({ length: 20 }, (_, index) => claim(`fine-${index}`))]);
+    expect(results.slice(1)).toEqual(results.slice(1).map(() => ({ status: 'fulfilled', value: { kind: 'claimed' } })));
+  });
 });
 
 /**

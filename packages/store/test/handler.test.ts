@@ -94,6 +94,21 @@ describe.each([...DATABASE_TARGETS, { name: 'MemoryStore', create: null }])('han
     expect(again.duplicateOf).toBe(retry.deliveryId);
     expect((await store.get(first.deliveryId!))?.message).toContain('downstream flaked');
   });
+
+  it('event ids a sender controls — 4,000 random characters, NUL, lone surrogates — are handled, deduped and kept apart', async () => {
+    const { store } = await setup();
+    const handler = createWebhookHandler({ provider: acme, secret: ACME_SECRET, store });
+    const runs: string[] = [];
+    handler.on('ping', (payload: { id: string }) => void runs.push(payload.id));
+    const random = Array.from({ length: 4000 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 36)]).join('');
+    const ids = [`evt_${random}`, 'evt_\u0000nul', 'evt_\ud800', 'evt_\udc00'];
+    // With ordinary deliveries in the same turn (one batch on PostgreSQL): none of them may suffer.
+    const outcomes = await Promise.all([...ids, 'evt_plain_1', 'evt_plain_2'].map((id) => handler.handle(signedPing(id))));
+    expect(outcomes.map((outcome) => [outcome.status, outcome.kind])).toEqual(outcomes.map(() => [200, 'handled']));
+    const retries = await Promise.all(ids.map((id) => handler.handle(signedPing(id))));
+    expect(retries.map((outcome) => outcome.kind)).toEqual(ids.map(() => 'duplicate'));
+    expect(runs.slice().sort()).toEqual([...ids, 'evt_plain_1', 'evt_plain_2'].sort());
+  });
 });
 
 describe.each(DATABASE_TARGETS)('handler answers with the $name store', ({ create }) => {
