@@ -445,6 +445,17 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       // reply() is provider code, like eventId(): a throw is a 500 the provider retries.
       return handlerError(error, contextOf(run, parsed, null), fields, 'reply() threw: ');
     }
+    const queueLimit = run.mode === 'inbox' ? run.store?.inbox?.maxBodyBytes : undefined;
+    if (queueLimit !== undefined && run.request.rawBody.byteLength > queueLimit) {
+      // The store would cut the body, and a worker cannot run listeners on half a body: refuse
+      // (not queue, acknowledge and lose it). Raise the store's maxBodyBytes to accept it.
+      return {
+        outcome: refusal(
+          'too_large',
+          `body of ${run.request.rawBody.byteLength} bytes exceeds the ${queueLimit} bytes the store keeps (its maxBodyBytes), so it cannot be queued whole`,
+        ),
+      };
+    }
     if (run.store) {
       // Inline rather than in an async helper: one promise and one turn fewer per delivery.
       let dedupeKey: string;

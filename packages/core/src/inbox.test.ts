@@ -45,6 +45,27 @@ async function withWorker<T>(start: Promise<Worker>, body: (worker: Worker) => P
   }
 }
 
+describe('inbox mode and the store body limit', () => {
+  it('a body longer than the store keeps is refused with 413, not queued (its job could never run); a shorter one is queued', async () => {
+    const store = new MemoryStore({ maxBodyBytes: 60 });
+    const { handler, runs } = inboxHandler(store);
+    const long = await handler.handle(signedRequest(shop, { ...order('ord_long'), note: 'x'.repeat(100) }));
+    expect(long).toMatchObject({ status: 413, kind: 'too_large' });
+    expect(long.message).toContain('maxBodyBytes');
+    expect(await store.inbox.pending()).toBe(0);
+    // Refused before the claim: the provider's retry (after the limit is raised) is not a duplicate.
+    const short = await handler.handle(signedRequest(shop, order('ord_1')));
+    expect(short).toMatchObject({ status: 202, kind: 'queued' });
+    await withWorker(startWorker({ store, handlers: { shop: handler }, pollIntervalMs: 5 }), async () => {
+      await until(async () => (await store.get(short.deliveryId!))?.status === 'handled');
+    });
+    expect(runs.map((run) => run.id)).toEqual(['ord_1']);
+    // maxBodyBytes 0 ("keeps no body"): nothing can be queued.
+    const none = inboxHandler(new MemoryStore({ maxBodyBytes: 0 })).handler;
+    expect(await none.handle(signedRequest(shop, order('ord_2')))).toMatchObject({ status: 413, kind: 'too_large' });
+  });
+});
+
 describe('inbox mode (issue 15)', () => {
   it('answers 202 queued after recording and enqueueing; listeners run only in the worker, once, with ctx.attempt 1', async () => {
     const store = new MemoryStore();

@@ -250,6 +250,11 @@ export interface DeliveryInbox {
   /** `memory`, `sqlite` or `pg-boss`. */
   readonly kind: string;
   /**
+   * Largest body the store keeps whole (its `maxBodyBytes`); a longer one would be cut and its
+   * job could never run, so inbox mode refuses it with 413 instead of queueing it. Absent: no limit.
+   */
+  readonly maxBodyBytes?: number | undefined;
+  /**
    * Records the delivery (status `queued`), marks its dedupe key done for the window (later
    * copies are duplicates) and enqueues its job — atomically where the engine allows (all three
    * stores do), and idempotent by delivery id. Resolves once all of it is durable.

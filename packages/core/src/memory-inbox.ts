@@ -9,6 +9,8 @@ export interface MemoryInboxHost {
   /** Sets a stored delivery's status fields; false when it is not stored. */
   patch(id: string, fields: { status: DeliveryStatus; reason: string | null; message: string | null }): boolean;
   assertOpen(): void;
+  /** The store's `maxBodyBytes`. */
+  maxBodyBytes(): number;
 }
 
 interface MemoryJob {
@@ -37,6 +39,11 @@ export class MemoryInbox implements DeliveryInbox {
 
   constructor(host: MemoryInboxHost) {
     this.#host = host;
+  }
+
+  /** The store's `maxBodyBytes`: a longer body is not queued (see {@link DeliveryInbox.maxBodyBytes}). */
+  get maxBodyBytes(): number {
+    return this.#host.maxBodyBytes();
   }
 
   async enqueue(input: CompleteInput): Promise<void> {

@@ -145,6 +145,7 @@ export class MemoryStore implements DeliveryStore {
     complete: (input) => this.complete(input),
     patch: (id, fields) => this.#patch(id, fields),
     assertOpen: () => this.#assertOpen(),
+    maxBodyBytes: () => this.#maxBodyBytes,
   });
 
   constructor(options: MemoryStoreOptions = {}) {

@@ -55,6 +55,11 @@ export class SqlInbox implements DeliveryInbox {
     this.kind = backend.dialect === 'postgres' ? 'pg-boss' : 'sqlite';
   }
 
+  /** The store's `maxBodyBytes`: a longer body is not queued (see `DeliveryInbox.maxBodyBytes`). */
+  get maxBodyBytes(): number {
+    return this.#backend.maxBodyBytes;
+  }
+
   async enqueue(input: CompleteInput): Promise<void> {
     const { delivery } = input;
     if (delivery.dedupeKey === null) throw new TypeError('enqueue(): the delivery has no dedupeKey');

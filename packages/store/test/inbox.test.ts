@@ -91,6 +91,19 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
     }
   });
 
+  it('store.inbox.maxBodyBytes is the store’s: a body the store would cut is refused 413 in inbox mode, not queued to die', async () => {
+    const { store } = await open();
+    expect(store.inbox.maxBodyBytes).toBe(1024 * 1024);
+    const target = await create();
+    cleanups.push(() => target.cleanup());
+    const small = await openStore(target.url, { maxBodyBytes: 40, inbox: { schema: bossSchema, maintenanceIntervalSeconds: 1 } });
+    cleanups.push(() => small.close());
+    const { handler } = inboxHandler(small);
+    expect(await handler.handle(signedPing('evt_longer_than_the_store_keeps'))).toMatchObject({ status: 413, kind: 'too_large' });
+    expect(await small.inbox.pending()).toBe(0);
+    expect((await small.list()).items).toEqual([]);
+  });
+
   it('retries a listener that fails its first run (retrying → handled) and makes one that always fails dead', async () => {
     const { store } = await open();
     const { handler, runs } = inboxHandler(store, (id) => (id === 'evt_dead' ? 99 : 1));
