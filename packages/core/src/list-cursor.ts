@@ -2,6 +2,9 @@
 
 import { base64Of, bytesOfBase64, utf8Bytes, utf8Text } from './bytes.js';
 
+/** Longest delivery id a cursor carries (a bound on what a URL can make a store compare). */
+const MAX_CURSOR_ID_LENGTH = 1024;
+
 /** A decoded keyset cursor: the last row of the previous page. */
 export interface ListCursor {
   receivedAt: string;
@@ -36,6 +39,8 @@ export function decodeCursor(cursor: string | null | undefined): ListCursor | nu
   if (bar <= 0) return null;
   const receivedAt = text.slice(0, bar);
   const id = text.slice(bar + 1);
-  if (Number.isNaN(Date.parse(receivedAt)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  // Any id a store holds (record() and insertMany() take ids that are not UUIDs, e.g. imported
+  // ones): refusing one here made list() hand out a cursor that led back to the first page.
+  if (Number.isNaN(Date.parse(receivedAt)) || id.length === 0 || id.length > MAX_CURSOR_ID_LENGTH) return null;
   return { receivedAt: new Date(receivedAt).toISOString(), id };
 }

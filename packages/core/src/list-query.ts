@@ -37,8 +37,8 @@ export function toIsoBound(value: string | Date | undefined): string | undefined
 
 /**
  * A {@link ListQuery} with defaults applied and bounds parsed, so every store filters the same
- * way: empty strings and empty status lists mean "no filter", `q` is trimmed, unparseable
- * bounds and cursors are ignored.
+ * way: empty strings and empty status lists mean "no filter", `q` is trimmed, NUL characters
+ * are removed from `provider`, `event` and `q`, unparseable bounds and cursors are ignored.
  */
 export interface NormalizedListQuery {
   provider: string | undefined;
@@ -57,6 +57,14 @@ export interface NormalizedListQuery {
 }
 
 /**
+ * Filter text without NUL characters: PostgreSQL refuses NUL in text (and stores text without
+ * it), so every store matches the same way instead of one of them failing the query.
+ */
+function withoutNul(text: string | undefined): string | undefined {
+  return text !== undefined && text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+}
+
+/**
  * Applies the defaults and parsing rules of {@link ListQuery} (shared by every store).
  *
  * @example
@@ -70,12 +78,12 @@ export function normalizeListQuery(query: ListQuery = {}): NormalizedListQuery {
   const statuses = status === undefined ? undefined : typeof status === 'string' ? [status] : status.length > 0 ? [...status] : undefined;
   const from = toIsoBound(query.from);
   const to = toIsoBound(query.to);
-  const q = query.q?.trim();
+  const q = withoutNul(query.q)?.trim();
   const cursor = decodeCursor(query.cursor);
   return {
-    provider: query.provider || undefined,
+    provider: withoutNul(query.provider) || undefined,
     statuses,
-    event: query.event || undefined,
+    event: withoutNul(query.event) || undefined,
     fromMs: from === undefined ? undefined : Date.parse(from),
     toMs: to === undefined ? undefined : Date.parse(to),
     q: q || undefined,

@@ -222,6 +222,22 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         expect((await store.list({ cursor: 'not-a-cursor', limit: 5 })).items.map((item) => item.id)).toEqual(seen.slice(0, 5));
       });
 
+      it('pages through rows whose ids are not UUIDs (imported with insertMany or record)', async () => {
+        const { store } = await open();
+        const inputs = Array.from({ length: 7 }, (_, index) => ({ ...makeDelivery({ at: index % 2 }), id: `import-${index}|x` }));
+        await bulkInsert(store, inputs);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        for (let page = 0; page < 10; page++) {
+          const result = await store.list({ limit: 3, cursor });
+          seen.push(...result.items.map((item) => item.id));
+          cursor = result.nextCursor;
+          if (cursor === null) break;
+        }
+        expect(cursor).toBeNull();
+        expect(seen.slice().sort()).toEqual(inputs.map((input) => input.id).sort());
+      });
+
       it('returns every row exactly once while deliveries keep arriving', async () => {
         const { store } = await open();
         const existing = Array.from({ length: 80 }, (_, index) => makeDelivery({ at: Math.floor(index / 5) * 100 }));
@@ -309,6 +325,17 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         expect(await ids(rows[2]!.id.toUpperCase())).toEqual(of(2));
         expect(await ids(first.id)).toEqual(of(0, 6)); // its own id, and the duplicate pointing at it
         expect(await ids('no such text')).toEqual([]);
+      });
+
+      it('a NUL in the search text or a filter is ignored, the same in every store (PostgreSQL refused the query)', async () => {
+        const { store } = await open();
+        const row = makeDelivery({ rawBody: encoder.encode('{"note":"abc"}') });
+        await store.record(row);
+        const ids = async (query: ListQuery): Promise<string[]> => (await store.list(query)).items.map((item) => item.id);
+        expect(await ids({ q: 'a\u0000bc' })).toEqual([row.id]);
+        expect(await ids({ q: 'zz\u0000' })).toEqual([]);
+        expect(await ids({ provider: `${row.provider}\u0000` })).toEqual([row.id]);
+        expect(await ids({ event: '\u0000' })).toEqual([row.id]); // nothing left: no filter
       });
 
       it('folds ASCII letters only, the same in every store', async () => {
