@@ -13,6 +13,9 @@ import {
 } from '@hookgate/core/adapter';
 
 type HandlerTarget = Exclude<WebhookTarget, { kind: 'gateway' }>;
+
+/** Fastify's built-in methods other than POST (what a webhook route answers 405). */
+const NOT_POST = ['DELETE', 'GET', 'HEAD', 'PATCH', 'PUT', 'OPTIONS'];
 /** A gateway as `createGateway()` returns it: its provider ids become static routes. */
 type GatewayTarget = Extract<WebhookTarget, { kind: 'gateway' }> & { readonly providers: ReadonlyArray<string> };
 
@@ -65,7 +68,8 @@ export async function hookgatePlugin(app: FastifyInstance, options: HookgatePlug
       app.post(path, { bodyLimit, errorHandler: bodyErrors(handler) }, async (request, reply) =>
         serve(handler, request, reply, Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0)),
       );
-      app.route({ method: ['GET', 'HEAD'], url: path, handler: async (_request, reply) => send(reply, methodNotAllowed()) });
+      // Every other method is 405 with `Allow: POST`, as on a gateway mount and in the other adapters.
+      app.route({ method: NOT_POST, url: path, handler: async (_request, reply) => send(reply, methodNotAllowed()) });
     }
   }
   if (isGateway(target)) {

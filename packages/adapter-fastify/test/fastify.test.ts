@@ -31,14 +31,16 @@ describe('hookgatePlugin', () => {
     return { status: response.status, json: (await response.json()) as Record<string, unknown> };
   }
 
-  it('serves one handler at its prefix and answers 405 to GET there', async () => {
+  it('serves one handler at its prefix and answers 405 to any other method there (GET, PUT, DELETE, PATCH, OPTIONS)', async () => {
     app = Fastify();
     await app.register(hookgatePlugin, { prefix: '/hooks/acme', handler: handler() });
     const base = await listen(app);
     expect(await post(`${base}/hooks/acme`)).toMatchObject({ status: 200, json: { ok: true, kind: 'handled' } });
     expect(await post(`${base}/hooks/acme?attempt=2`)).toMatchObject({ status: 200 });
-    const get = await fetch(`${base}/hooks/acme`);
-    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    for (const method of ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const answer = await fetch(`${base}/hooks/acme`, { method });
+      expect([method, answer.status, answer.headers.get('allow')]).toEqual([method, 405, 'POST']);
+    }
   });
 
   it('hands core the path without the query string (what a store records and templates sign)', async () => {
