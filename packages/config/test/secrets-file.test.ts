@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,78 @@ describe('secrets', () => {
     expect(await findSigningSecret(second, { dataDir, env: {} })).toEqual({ secret: 'b-from-file', source: file });
     expect(await findSigningSecret(second, { dataDir, env: { B_SECRET: ' newest , older ' } })).toEqual({ secret: 'newest', source: 'B_SECRET' });
     expect(await findSigningSecret(second, { dataDir, env: { B_SECRET: ' ' } })).toEqual({ secret: 'b-from-file', source: file });
+  });
+
+  // Audit F4: another local user could plant secrets (and so forge webhooks) through a loose data
+  // directory or secrets file; they were used silently.
+  describe.skipIf(process.platform === 'win32')('refuses secrets another local user could have planted', () => {
+    const resolve = () => resolveSecrets(config, { dataDir, envSecrets: {} });
+    const planted = JSON.stringify({ pylon: ['planted'], b: ['planted'] });
+
+    it('a data directory every user may write to, unless it has the sticky bit', async () => {
+      chmodSync(dataDir, 0o777);
+      await expect(resolve()).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining(`Fix: chmod 700 ${dataDir}`) });
+      expect(existsSync(file)).toBe(false);
+      writeFileSync(file, planted, { mode: 0o600 });
+      await expect(findSigningSecret(first, { dataDir, env: {} })).rejects.toThrow(/writable by every user \(mode 0777\)/);
+      chmodSync(dataDir, 0o1777);
+      expect((await resolve()).secrets.pylon).toEqual(['planted']);
+      chmodSync(dataDir, 0o700);
+    });
+
+    it('a secrets.json writable by group or others', async () => {
+      for (const mode of [0o666, 0o620, 0o602]) {
+        writeFileSync(file, planted);
+        chmodSync(file, mode);
+        await expect(resolve(), mode.toString(8)).rejects.toMatchObject({
+          code: 'invalid_config',
+          message: expect.stringContaining(`is writable by other users (mode 0${mode.toString(8)})`),
+        });
+        await expect(readSecretsFile(file)).rejects.toThrow(`chmod 600 ${file}`);
+        expect(readFileSync(file, 'utf8')).toBe(planted);
+      }
+      // Readable by others is a leak, not a plant: tightened, as before.
+      chmodSync(file, 0o644);
+      expect((await resolve()).secrets.pylon).toEqual(['planted']);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    });
+
+    it('a symbolic link, to a file or dangling, is not followed', async () => {
+      const elsewhere = mkdtempSync(path.join(tmpdir(), 'hookgate-config-elsewhere-'));
+      try {
+        const target = path.join(elsewhere, 'theirs.json');
+        writeFileSync(target, planted, { mode: 0o600 });
+        symlinkSync(target, file);
+        await expect(resolve()).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining(`${file} is a symbolic link`) });
+        await expect(findSigningSecret(first, { dataDir, env: {} })).rejects.toThrow(/symbolic link/);
+        // A dangling link: nothing is created at its target.
+        rmSync(file);
+        const dangling = path.join(elsewhere, 'created-through-the-link.json');
+        symlinkSync(dangling, file);
+        await expect(resolve()).rejects.toThrow(/symbolic link/);
+        expect(existsSync(dangling)).toBe(false);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    });
+
+    it.skipIf(process.getuid?.() !== 0)('a secrets.json owned by another user (needs root to chown)', async () => {
+      writeFileSync(file, planted, { mode: 0o600 });
+      chownSync(file, 4242, 4242);
+      await expect(resolve()).rejects.toMatchObject({
+        code: 'invalid_config',
+        message: expect.stringContaining(`${file} belongs to uid 4242, not to the user running Hookgate (uid 0)`),
+      });
+    });
+
+    it('a new secrets.json is created with mode 0600, whatever the umask', async () => {
+      const previous = process.umask(0);
+      try {
+        await resolve();
+      } finally {
+        process.umask(previous);
+      }
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    });
   });
 });
