@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { methodNotAllowed, refusal, toHttpResponse, type HttpResponse } from '@hookgate/core/adapter';
-import { accessFor, deniedResponse } from './lib/access';
+import { accessFor, deniedResponse, hostRefusalMessage } from './lib/access';
 import { contentSecurityPolicy, newNonce } from './lib/content-security-policy';
 import { isDecodablePath, MALFORMED_PATH_HEADER, UNSUPPORTED_METHOD_HEADER } from './lib/request-stamp';
 import { checkSameOrigin, crossSiteResponse } from './lib/same-origin';
@@ -21,7 +21,9 @@ const ALLOWED_METHODS: Record<string, string> = { '/api/session': 'POST, DELETE'
  * 1. requests lib/request-stamp.ts marked: TRACE → 405 with `Allow` (`POST` on webhook
  *    endpoints), a malformed percent-escape in the path → 404;
  * 2. state-changing methods from another site (`Origin`, `Sec-Fetch-Site`) → 403;
- * 3. the access rule: API 401/403 JSON, pages a relative redirect to sign-in or a 403 page;
+ * 3. the access rule: API 401/403 JSON, pages a relative redirect to sign-in or a 403 page (also
+ *    for a loopback client that used a name other than a loopback one or `HOOKGATE_DASHBOARD_HOSTS`:
+ *    DNS rebinding);
  * 4. pages get a Content-Security-Policy with a fresh script nonce, passed to Next.js on the
  *    request so its own inline scripts carry it.
  *
@@ -29,6 +31,7 @@ const ALLOWED_METHODS: Record<string, string> = { '/api/session': 'POST, DELETE'
  * ```ts
  * // GET /deliveries without a session, token set → 303 Location: /sign-in?next=%2Fdeliveries
  * // GET /api/deliveries from 10.0.0.5, no token     → 403 { error: 'forbidden' }
+ * // GET /api/deliveries, Host: attacker.example     → 403 { error: 'host_not_allowed' }
  * // TRACE /api/webhooks/acme                         → 405 Allow: POST
  * ```
  */
@@ -80,6 +83,7 @@ export function proxy(request: NextRequest): Response {
     signIn.searchParams.set('next', `${pathname}${search}`);
     return NextResponse.redirect(signIn, 303);
   }
+  if (decision.kind === 'host_not_allowed') return withPolicy(request, htmlResponse(403, hostRefusedPage(hostRefusalMessage(decision.refused))));
   return withPolicy(request, htmlResponse(403, LOOPBACK_ONLY_PAGE));
 }
 
@@ -127,6 +131,17 @@ const LOOPBACK_ONLY_PAGE = `<!doctype html><html lang="en"><head><meta charset="
 (at least 16 characters) and sign in with it.</p>
 <p>Webhook endpoints under <code>/api/webhooks/</code> stay open: they are protected by signatures.</p>
 </body></html>`;
+
+function hostRefusedPage(message: string): string {
+  const escaped = message.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hookgate — host refused</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2937;line-height:1.5">
+<h1 style="font-size:1.4rem">This name does not reach the dashboard</h1>
+<p>${escaped}</p>
+<p>Webhook endpoints under <code>/api/webhooks/</code> stay open under any name: they are protected by signatures.</p>
+</body></html>`;
+}
 
 const NOT_FOUND_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hookgate — not found</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { decideAccess, isLoopbackAddress, safeEqual, safeNextPath, sessionValue } from '../lib/auth';
+import { decideAccess, isLoopbackAddress, issueSession, safeEqual, safeNextPath } from '../lib/auth';
 import { readConfig } from '../lib/config';
 import { maskCredentials } from '../lib/mask-credentials';
 import { PROVIDER_IDS, registry } from '../lib/registry';
@@ -11,8 +11,11 @@ import { resolveSecrets } from '../lib/secrets-file';
 // The dashboard's pure rules, tested without a browser (the servers cannot be reached from a
 // non-loopback address in this sandbox, so the loopback rule is checked here).
 
+// What a browser at http://localhost:3000 sends (no X-Forwarded-Host, no Origin on a GET).
+const viaLocalhost = { host: 'localhost:3000', forwardedHost: null, origin: null, allowedHosts: [] };
+
 test('access rule: loopback only without a token, token (Bearer or cookie) from anywhere with one', () => {
-  const none = { token: undefined, sessionCookie: undefined, authorization: null };
+  const none = { ...viaLocalhost, token: undefined, sessionCookie: undefined, authorization: null };
   expect(decideAccess({ ...none, peerAddress: '127.0.0.1' })).toEqual({ kind: 'allowed', via: 'loopback' });
   expect(decideAccess({ ...none, peerAddress: '::1' })).toEqual({ kind: 'allowed', via: 'loopback' });
   expect(decideAccess({ ...none, peerAddress: '::ffff:127.0.0.1' })).toEqual({ kind: 'allowed', via: 'loopback' });
@@ -20,15 +23,15 @@ test('access rule: loopback only without a token, token (Bearer or cookie) from 
   expect(decideAccess({ ...none, peerAddress: null }).kind).toBe('loopback_only');
 
   const token = 'a-dashboard-token-for-tests';
-  const withToken = { token, sessionCookie: undefined, authorization: null };
+  const withToken = { ...viaLocalhost, token, sessionCookie: undefined, authorization: null };
   expect(decideAccess({ ...withToken, peerAddress: '127.0.0.1' }).kind).toBe('sign_in_required');
   expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', authorization: `Bearer ${token}` })).toEqual({ kind: 'allowed', via: 'bearer' });
   expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', authorization: `bearer   ${token}` }).kind).toBe('allowed');
   expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', authorization: `Bearer ${token}x` }).kind).toBe('sign_in_required');
   expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', authorization: `Basic ${token}` }).kind).toBe('sign_in_required');
-  expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', sessionCookie: sessionValue(token) })).toEqual({ kind: 'allowed', via: 'cookie' });
+  expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', sessionCookie: issueSession(token) })).toEqual({ kind: 'allowed', via: 'cookie' });
   expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', sessionCookie: token }).kind).toBe('sign_in_required');
-  expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', sessionCookie: sessionValue('another-token-entirely') }).kind).toBe('sign_in_required');
+  expect(decideAccess({ ...withToken, peerAddress: '10.0.0.1', sessionCookie: issueSession('another-token-entirely') }).kind).toBe('sign_in_required');
 });
 
 test('helpers: loopback addresses, constant-time equality, safe redirects', () => {
@@ -52,6 +55,7 @@ test('configuration: defaults, rotation lists and clear errors', () => {
     storeUrl: 'sqlite:/srv/hookgate/hookgate.db',
     envSecrets: { pylon: ['new', 'old'], 'webhooks-b': undefined },
     dashboardToken: undefined,
+    dashboardHosts: [],
     port: 3000,
     worker: true,
   });

@@ -2,6 +2,7 @@ import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { decideAccess, PEER_ADDRESS_HEADER, SESSION_COOKIE, type AccessDecision } from './auth';
 import { readConfig, type DashboardConfig } from './config';
+import type { HostRefusal } from './loopback-host';
 
 const configKey = Symbol.for('hookgate.dashboard.config');
 
@@ -30,12 +31,35 @@ export function getConfig(): DashboardConfig {
  * ```
  */
 export function accessFor(request: Request): AccessDecision {
-  return decideAccess({
-    token: getConfig().dashboardToken,
-    sessionCookie: readCookie(request.headers.get('cookie'), SESSION_COOKIE),
-    authorization: request.headers.get('authorization'),
-    peerAddress: request.headers.get(PEER_ADDRESS_HEADER),
-  });
+  return decideAccess(accessInput(request.headers, readCookie(request.headers.get('cookie'), SESSION_COOKIE)));
+}
+
+/**
+ * The session cookie of a request (sign-out reads it to revoke that session).
+ *
+ * @example
+ * ```ts
+ * const value = sessionCookieOf(request); // undefined when there is none
+ * ```
+ */
+export function sessionCookieOf(request: Request): string | undefined {
+  return readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+}
+
+// `host` is the Host header as Next.js received it: `next start` keeps it, and route handlers,
+// Proxy and `headers()` all see the same value.
+function accessInput(headerList: { get(name: string): string | null }, sessionCookie: string | undefined) {
+  const config = getConfig();
+  return {
+    token: config.dashboardToken,
+    allowedHosts: config.dashboardHosts,
+    sessionCookie,
+    authorization: headerList.get('authorization'),
+    peerAddress: headerList.get(PEER_ADDRESS_HEADER),
+    host: headerList.get('host'),
+    forwardedHost: headerList.get('x-forwarded-host'),
+    origin: headerList.get('origin'),
+  };
 }
 
 /**
@@ -54,9 +78,34 @@ export function deniedResponse(decision: Exclude<AccessDecision, { kind: 'allowe
       { status: 401, headers: { 'www-authenticate': 'Bearer realm="hookgate"', 'cache-control': 'no-store' } },
     );
   }
+  if (decision.kind === 'host_not_allowed') {
+    return Response.json(
+      { error: 'host_not_allowed', message: hostRefusalMessage(decision.refused) },
+      { status: 403, headers: { 'cache-control': 'no-store' } },
+    );
+  }
   return Response.json(
     { error: 'forbidden', message: 'Without HOOKGATE_DASHBOARD_TOKEN the dashboard only answers loopback clients.' },
     { status: 403, headers: { 'cache-control': 'no-store' } },
+  );
+}
+
+/**
+ * Why a loopback request through another name was refused, and how to allow it.
+ *
+ * @example
+ * ```ts
+ * hostRefusalMessage({ header: 'host', value: 'attacker.example:3000' });
+ * // 'Refused Host "attacker.example:3000": …'
+ * ```
+ */
+export function hostRefusalMessage(refused: HostRefusal): string {
+  const header = refused.header === 'host' ? 'Host' : refused.header === 'origin' ? 'Origin' : 'X-Forwarded-Host';
+  return (
+    `Refused ${header} ${JSON.stringify(refused.value)}: without HOOKGATE_DASHBOARD_TOKEN the dashboard answers only ` +
+    'through a loopback name (localhost, *.localhost, 127.0.0.1, [::1]), so that a web page whose name was made to ' +
+    'resolve to 127.0.0.1 (DNS rebinding) cannot read it. To open it under this name, add the name to ' +
+    'HOOKGATE_DASHBOARD_HOSTS (comma-separated) or set HOOKGATE_DASHBOARD_TOKEN, and restart.'
   );
 }
 
@@ -71,14 +120,10 @@ export function deniedResponse(decision: Exclude<AccessDecision, { kind: 'allowe
  */
 export async function requirePageAccess(path: string): Promise<void> {
   const [headerList, cookieStore] = await Promise.all([headers(), cookies()]);
-  const decision = decideAccess({
-    token: getConfig().dashboardToken,
-    sessionCookie: cookieStore.get(SESSION_COOKIE)?.value,
-    authorization: headerList.get('authorization'),
-    peerAddress: headerList.get(PEER_ADDRESS_HEADER),
-  });
+  const decision = decideAccess(accessInput(headerList, cookieStore.get(SESSION_COOKIE)?.value));
   if (decision.kind === 'sign_in_required') redirect(`/sign-in?next=${encodeURIComponent(path)}`);
   if (decision.kind === 'loopback_only') throw new Error('This dashboard only answers loopback clients.');
+  if (decision.kind === 'host_not_allowed') throw new Error(hostRefusalMessage(decision.refused));
 }
 
 function readCookie(header: string | null, name: string): string | undefined {

@@ -1,8 +1,13 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { hasControlCharacter } from './control-characters';
+import { checkLoopbackHost, type HostInput, type HostRefusal } from './loopback-host';
+import { safeEqual } from './safe-equal';
+import { verifySession } from './session-token';
 
-/** Cookie holding the signed-in session: an HMAC of the token, never the token itself. */
+export { safeEqual } from './safe-equal';
+export { issueSession, revokeSession, SESSION_MAX_AGE_SECONDS, verifySession } from './session-token';
+
+/** Cookie holding the signed-in session: issue time, a random id and a MAC, never the token. */
 export const SESSION_COOKIE = 'hookgate_session';
 
 /**
@@ -12,17 +17,15 @@ export const SESSION_COOKIE = 'hookgate_session';
  */
 export { PEER_ADDRESS_HEADER } from '@hookgate/adapter-next';
 
-/** Session lifetime; the cookie is re-issued at each sign-in. */
-export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 60 * 60;
-
 /** Why a request may (or may not) see the dashboard. */
 export type AccessDecision =
   | { kind: 'allowed'; via: 'bearer' | 'cookie' | 'loopback' }
   | { kind: 'sign_in_required' }
-  | { kind: 'loopback_only'; peerAddress: string | null };
+  | { kind: 'loopback_only'; peerAddress: string | null }
+  | { kind: 'host_not_allowed'; refused: HostRefusal };
 
 /** What {@link decideAccess} looks at. */
-export interface AccessInput {
+export interface AccessInput extends HostInput {
   /** `HOOKGATE_DASHBOARD_TOKEN`, or undefined when not configured. */
   token: string | undefined;
   /** Value of the {@link SESSION_COOKIE} cookie. */
@@ -31,15 +34,22 @@ export interface AccessInput {
   authorization: string | null;
   /** The TCP peer address ({@link PEER_ADDRESS_HEADER}); null when unknown. */
   peerAddress: string | null;
+  /** `HOOKGATE_DASHBOARD_HOSTS`: names besides the loopback ones a loopback client may use. */
+  allowedHosts: readonly string[];
+  /** For tests: the current time in milliseconds (session expiry). */
+  now?: number;
 }
 
 /**
  * The access rule for pages and the JSON API. With a token: a matching `Authorization: Bearer`
- * or session cookie, from any address (loopback too). Without one: loopback peers only.
+ * or an unexpired, unrevoked session cookie, from any address (loopback too). Without one:
+ * loopback peers only, and only through a loopback name (`localhost`, `127.0.0.1`, `[::1]`) or
+ * one of `allowedHosts`, so a page whose name was rebound to 127.0.0.1 gets nothing.
  *
  * @example
  * ```ts
- * decideAccess({ token: undefined, sessionCookie: undefined, authorization: null, peerAddress: '127.0.0.1' });
+ * decideAccess({ token: undefined, sessionCookie: undefined, authorization: null, peerAddress: '127.0.0.1',
+ *   host: 'localhost:3000', forwardedHost: null, origin: null, allowedHosts: [] });
  * // { kind: 'allowed', via: 'loopback' }
  * ```
  */
@@ -47,39 +57,13 @@ export function decideAccess(input: AccessInput): AccessDecision {
   if (input.token !== undefined) {
     const bearer = parseBearer(input.authorization);
     if (bearer !== null && safeEqual(bearer, input.token)) return { kind: 'allowed', via: 'bearer' };
-    if (input.sessionCookie && safeEqual(input.sessionCookie, sessionValue(input.token))) return { kind: 'allowed', via: 'cookie' };
+    if (input.sessionCookie && verifySession(input.token, input.sessionCookie, input.now)) return { kind: 'allowed', via: 'cookie' };
     return { kind: 'sign_in_required' };
   }
-  if (input.peerAddress !== null && isLoopbackAddress(input.peerAddress)) return { kind: 'allowed', via: 'loopback' };
-  return { kind: 'loopback_only', peerAddress: input.peerAddress };
-}
-
-/**
- * The session cookie value for a token: HMAC-SHA256 keyed by the token, so the cookie proves
- * knowledge of the token without containing it, and changing the token ends every session.
- *
- * @example
- * ```ts
- * sessionValue('a-long-dashboard-token'); // 43 base64url characters
- * ```
- */
-export function sessionValue(token: string): string {
-  return createHmac('sha256', token).update('hookgate-dashboard-session:v1').digest('base64url');
-}
-
-/**
- * Constant-time string comparison. Both sides are hashed first so the compared buffers always
- * have the same length and the timing reveals nothing about the expected value's length.
- *
- * @example
- * ```ts
- * safeEqual('abc', 'abc'); // true
- * ```
- */
-export function safeEqual(actual: string, expected: string): boolean {
-  const a = createHash('sha256').update(actual).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && actual.length === expected.length;
+  if (input.peerAddress === null || !isLoopbackAddress(input.peerAddress)) return { kind: 'loopback_only', peerAddress: input.peerAddress };
+  const refused = checkLoopbackHost(input, input.allowedHosts);
+  if (refused) return { kind: 'host_not_allowed', refused };
+  return { kind: 'allowed', via: 'loopback' };
 }
 
 /**

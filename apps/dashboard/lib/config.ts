@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseSecretList } from '@hookgate/config';
 import { HookgateError } from '@hookgate/core';
+import { normaliseAllowedHost } from './loopback-host';
 import { maskCredentials } from './mask-credentials';
 import { registry } from './registry';
 
@@ -21,6 +22,11 @@ export interface DashboardConfig {
   envSecrets: Record<ProviderId, string[] | undefined>;
   /** When set, pages and the JSON API require it; when unset they answer loopback clients only. */
   dashboardToken: string | undefined;
+  /**
+   * Host names a loopback client may use without a token besides `localhost`, `*.localhost`,
+   * 127.0.0.0/8 and `[::1]` (`HOOKGATE_DASHBOARD_HOSTS`, comma-separated), normalised.
+   */
+  dashboardHosts: string[];
   port: number;
   /**
    * Run an in-process worker when the config is in inbox mode (`HOOKGATE_WORKER`, default on;
@@ -48,6 +54,24 @@ const secretList = z
     return parsed.secrets;
   });
 
+// Host names for the loopback rule (DNS-rebinding guard): names only, no scheme, port or wildcard.
+const hostList = optionalText.transform((value, context) => {
+  if (value === undefined) return [];
+  const hosts: string[] = [];
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    const host = normaliseAllowedHost(entry);
+    if (host === null) {
+      context.addIssue({
+        code: 'custom',
+        message: `has ${entry === '' ? 'an empty entry' : `an invalid entry ${JSON.stringify(entry)}`}: list host names or IP addresses separated by commas, without scheme, port or wildcard (e.g. "my-box,dash.lan")`,
+      });
+      return z.NEVER;
+    }
+    hosts.push(host);
+  }
+  return hosts;
+});
+
 const envSchema = z.object({
   HOOKGATE_DATA_DIR: optionalText,
   HOOKGATE_STORE: optionalText.pipe(
@@ -59,6 +83,7 @@ const envSchema = z.object({
       .optional(),
   ),
   HOOKGATE_DASHBOARD_TOKEN: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' }).optional()),
+  HOOKGATE_DASHBOARD_HOSTS: hostList,
   HOOKGATE_WORKER: optionalText.pipe(
     z
       .string()
@@ -118,6 +143,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     storeUrl: values.HOOKGATE_STORE ?? `sqlite:${path.join(/*turbopackIgnore: true*/ dataDir, 'hookgate.db')}`,
     envSecrets: Object.fromEntries(registry.providers.map((entry) => [entry.id, secrets.data[entry.secret.env]])),
     dashboardToken: values.HOOKGATE_DASHBOARD_TOKEN,
+    dashboardHosts: values.HOOKGATE_DASHBOARD_HOSTS,
     port: values.PORT ?? 3000,
     worker: values.HOOKGATE_WORKER !== 'off',
   };

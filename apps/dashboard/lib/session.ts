@@ -1,4 +1,5 @@
-import { safeNextPath, SESSION_COOKIE } from './auth';
+import { getConfig, sessionCookieOf } from './access';
+import { revokeSession, safeNextPath, SESSION_COOKIE, verifySession } from './auth';
 
 /**
  * The `Set-Cookie` value for the session. `Secure` only over HTTPS: browsers drop Secure cookies
@@ -6,7 +7,7 @@ import { safeNextPath, SESSION_COOKIE } from './auth';
  *
  * @example
  * ```ts
- * response.headers.append('set-cookie', sessionCookie(request, sessionValue(token), 3600));
+ * response.headers.append('set-cookie', sessionCookie(request, issueSession(token), 3600));
  * ```
  */
 export function sessionCookie(request: Request, value: string, maxAge: number): string {
@@ -26,4 +27,25 @@ export function sessionCookie(request: Request, value: string, maxAge: number): 
  */
 export function redirect(path: string): Response {
   return new Response(null, { status: 303, headers: { location: safeNextPath(path), 'cache-control': 'no-store' } });
+}
+
+/**
+ * Sign-out: revokes the session the request's cookie holds (when it is a valid one; see
+ * `revokeSession` for what "revoked" covers with several processes) and clears the cookie on
+ * `response`.
+ *
+ * @example
+ * ```ts
+ * return endSession(request, new Response(null, { status: 204 }));
+ * ```
+ */
+export function endSession(request: Request, response: Response): Response {
+  const token = getConfig().dashboardToken;
+  const value = sessionCookieOf(request);
+  if (token !== undefined && value !== undefined) {
+    const claims = verifySession(token, value);
+    if (claims) revokeSession(claims);
+  }
+  response.headers.append('set-cookie', sessionCookie(request, '', 0));
+  return response;
 }

@@ -1,15 +1,16 @@
-import { safeEqual, safeNextPath, SESSION_MAX_AGE_SECONDS, sessionValue } from '../../../lib/auth';
+import { issueSession, safeEqual, safeNextPath, SESSION_MAX_AGE_SECONDS } from '../../../lib/auth';
 import { getConfig } from '../../../lib/access';
 import { jsonError } from '../../../lib/api';
 import { checkSameOrigin, crossSiteResponse } from '../../../lib/same-origin';
-import { redirect, sessionCookie } from '../../../lib/session';
+import { endSession, redirect, sessionCookie } from '../../../lib/session';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /**
  * Sign in: `POST /api/session` with the token as form field `token` (the sign-in page) or JSON
- * `{ "token": "…" }`. Sets an HttpOnly, SameSite=Strict cookie holding an HMAC of the token.
+ * `{ "token": "…" }`. Sets an HttpOnly, SameSite=Strict cookie holding a new session (issue
+ * time, random id, MAC keyed from the token; valid 7 days, revoked by sign-out).
  * Forms are answered with a 303 redirect (relative, to a same-origin `next` path only), JSON
  * with 204 / 401; a cross-site post with 403.
  */
@@ -41,15 +42,16 @@ export async function POST(request: Request): Promise<Response> {
     return redirect(`/sign-in?error=invalid&next=${encodeURIComponent(next)}`);
   }
   const response = isForm ? redirect(next) : new Response(null, { status: 204 });
-  response.headers.append('set-cookie', sessionCookie(request, sessionValue(token), SESSION_MAX_AGE_SECONDS));
+  response.headers.append('set-cookie', sessionCookie(request, issueSession(token), SESSION_MAX_AGE_SECONDS));
   return response;
 }
 
-/** Sign out: `DELETE /api/session` (JSON clients). The page's button posts to `/api/session/sign-out`. */
+/**
+ * Sign out: `DELETE /api/session` (JSON clients). Revokes the session the cookie holds and
+ * clears the cookie. The page's button posts to `/api/session/sign-out`.
+ */
 export async function DELETE(request: Request): Promise<Response> {
   const refusal = checkSameOrigin(request);
   if (refusal) return crossSiteResponse(refusal);
-  const response = new Response(null, { status: 204 });
-  response.headers.append('set-cookie', sessionCookie(request, '', 0));
-  return response;
+  return endSession(request, new Response(null, { status: 204 }));
 }
