@@ -100,3 +100,22 @@ export class FloorDeliveryLog {
     return true;
   }
 }
+
+/** Microseconds of busy-wait the `floor-busy` HTTP target adds to each request (bench section `http`). */
+export const BUSY_WAIT_MICROS = 5;
+
+/**
+ * Spins for `micros` microseconds of wall time (CPU time on an otherwise idle core): extra work
+ * of a known size, to calibrate what it costs a route in requests/s.
+ *
+ * @example
+ * ```ts
+ * busyWait(BUSY_WAIT_MICROS);
+ * ```
+ */
+export function busyWait(micros: number): void {
+  const end = performance.now() + micros / 1000;
+  while (performance.now() < end) {
+    // spin
+  }
+}

@@ -1,5 +1,6 @@
 import { median } from './harness.js';
 import type { BenchResult } from './results.js';
+import { BUSY_WAIT_MICROS } from './floors.js';
 import { startChildServer, type ChildServer } from './support/child-server.js';
 import { loadWithAcks } from './support/load.js';
 import { signedDelivery } from './support/signed-deliveries.js';
@@ -24,6 +25,9 @@ const TARGETS = [
   // A hand-written Fastify route that keeps a delivery log in memory: what keeping history costs
   // without Hookgate (the memory store row's target is against the plain route, which keeps nothing).
   { framework: 'fastify', mode: 'floor-memory' },
+  // The plain route plus a fixed busy-wait: how far a few microseconds of any extra work per
+  // request move the requests/s ratio on this machine (the scale the 0.9x target is read on).
+  { framework: 'fastify', mode: 'floor-busy' },
 ] as const;
 
 /**
@@ -156,6 +160,20 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<BenchResu
       note: `${note}; first touches of fresh memory by the server (process.resourceUsage().minorPageFault): a store that keeps every delivery grows the heap`,
     });
   }
+  // What a fixed amount of extra work costs the plain route in requests/s.
+  const busy = perRound.get('fastify floor-busy')!;
+  const plain = perRound.get('fastify floor')!;
+  rows.push({
+    name: `http.fastify hand-written route + ${BUSY_WAIT_MICROS} µs of busy-wait per request vs the same route without (diagnostic)`,
+    value: median(busy),
+    unit: 'req/s',
+    baseline: median(plain),
+    baselineName: 'fastify hand-written',
+    ratio: median(busy.map((value, index) => value / plain[index]!)),
+    target: 'orientation',
+    met: true,
+    note: `${note}; the busy-wait spins on performance.now() inside the route: a calibration of what ${BUSY_WAIT_MICROS} µs of extra work per request costs, whoever does it`,
+  });
   // The memory store against a hand-written route that keeps the same kind of history in memory.
   const keeping = perRound.get('fastify floor-memory')!;
   const memory = perRound.get('fastify hookgate')!;

@@ -6,6 +6,8 @@
  * - floor-memory: the same route keeping a delivery log in memory as a careful engineer would
  *   (dedupe map on a SHA-256 of the signed message, a record per delivery with id, time, redacted
  *   headers and the body text) — what keeping history costs by itself, without Hookgate;
+ * - floor-busy: the floor route plus a fixed busy-wait (`BUSY_WAIT_MICROS`) — what a few
+ *   microseconds of extra work per request cost in requests/s;
  * - hookgate: the Hookgate adapter with a gateway and a MemoryStore;
  * - hookgate-null: the same with a store that keeps nothing (memory bench).
  *
@@ -17,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { MemoryStore } from '@hookgate/core';
 import express from 'express';
 import Fastify from 'fastify';
-import { FloorDeliveryLog, floorParse, floorVerifyPylon } from '../floors.js';
+import { BUSY_WAIT_MICROS, busyWait, FloorDeliveryLog, floorParse, floorVerifyPylon } from '../floors.js';
 import { SECRET } from '../samples.js';
 import { NullStore } from './null-store.js';
 import { buildGateway, startExpress, startFastify } from './servers.js';
@@ -39,6 +41,13 @@ function floorKeep(headers: Record<string, string | string[] | undefined>, body:
   return true;
 }
 
+/** The floor route's work plus a fixed busy-wait (floor-busy). */
+function floorBusy(headers: Record<string, string | string[] | undefined>, body: Uint8Array): boolean {
+  if (!floorCheck(headers, body)) return false;
+  busyWait(BUSY_WAIT_MICROS);
+  return true;
+}
+
 let url: string;
 if (mode === 'floor' && framework === 'express') {
   const app = express();
@@ -53,8 +62,8 @@ if (mode === 'floor' && framework === 'express') {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-} else if ((mode === 'floor' || mode === 'floor-memory') && framework === 'fastify') {
-  const check = mode === 'floor' ? floorCheck : floorKeep;
+} else if ((mode === 'floor' || mode === 'floor-memory' || mode === 'floor-busy') && framework === 'fastify') {
+  const check = mode === 'floor' ? floorCheck : mode === 'floor-busy' ? floorBusy : floorKeep;
   const app = Fastify({ logger: false });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -72,7 +81,7 @@ if (mode === 'floor' && framework === 'express') {
   const gateway = buildGateway({ store: mode === 'hookgate' ? new MemoryStore() : new NullStore() });
   url = (framework === 'express' ? await startExpress(gateway) : await startFastify(gateway)).url;
 } else {
-  throw new Error('usage: http-target <express|fastify> <floor|hookgate|hookgate-null> (fastify also floor-memory)');
+  throw new Error('usage: http-target <express|fastify> <floor|hookgate|hookgate-null> (fastify also floor-memory, floor-busy)');
 }
 process.stdout.write(`READY ${url}\n`);
 process.on('SIGTERM', () => process.exit(0));
