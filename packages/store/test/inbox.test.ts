@@ -283,17 +283,23 @@ describe.each([
   });
 });
 
+/** A PgBossQueue on a fresh PostgreSQL database and schema, and an executor on its own pool (all cleaned up). */
+async function pgBossQueue(): Promise<{ schema: string; queue: PgBossQueue; executor: PgBossExecutor }> {
+  const target = await DATABASE_TARGETS[1].create();
+  cleanups.push(() => target.cleanup());
+  const schema = `hookgate_boss_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  cleanups.push(async () => void (await adminQuery(`drop schema if exists ${schema} cascade`)));
+  const queue = new PgBossQueue(target.url, { schema, maintenanceIntervalSeconds: 1 });
+  cleanups.push(() => queue.stop());
+  const pool = new pg.Pool({ connectionString: target.url, max: 2 });
+  cleanups.push(() => pool.end());
+  const executor: PgBossExecutor = { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
+  return { schema, queue, executor };
+}
+
 describe('the pg-boss queue: the lease is the taking worker’s', () => {
   it('a job enqueued under another worker’s lease gets the taker’s; renew() extends it only while that take holds the job', async () => {
-    const target = await DATABASE_TARGETS[1].create();
-    cleanups.push(() => target.cleanup());
-    const schema = `hookgate_boss_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    cleanups.push(async () => void (await adminQuery(`drop schema if exists ${schema} cascade`)));
-    const queue = new PgBossQueue(target.url, { schema, maintenanceIntervalSeconds: 1 });
-    cleanups.push(() => queue.stop());
-    const pool = new pg.Pool({ connectionString: target.url, max: 2 });
-    cleanups.push(() => pool.end());
-    const executor: PgBossExecutor = { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
+    const { schema, queue, executor } = await pgBossQueue();
     /** Seconds from now until the job's lease ends, as pg-boss's maintenance computes it. */
     const leaseLeft = async (id: string) =>
       Number(
@@ -322,15 +328,7 @@ describe('the pg-boss queue: the lease is the taking worker’s', () => {
 
 describe('the pg-boss queue settling one attempt twice', () => {
   it("creates the next attempt's job once, due at retryAt, and fetches it as attempt 2", async () => {
-    const target = await DATABASE_TARGETS[1].create();
-    cleanups.push(() => target.cleanup());
-    const schema = `hookgate_boss_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    cleanups.push(async () => void (await adminQuery(`drop schema if exists ${schema} cascade`)));
-    const queue = new PgBossQueue(target.url, { schema, maintenanceIntervalSeconds: 1 });
-    cleanups.push(() => queue.stop());
-    const pool = new pg.Pool({ connectionString: target.url, max: 2 });
-    cleanups.push(() => pool.end());
-    const executor: PgBossExecutor = { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
+    const { schema, queue, executor } = await pgBossQueue();
 
     await queue.ready({ leaseMs: 5000, retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10 } });
     const deliveryId = '0193a5f2-7c1e-7000-8000-000000000001';
