@@ -31,7 +31,7 @@ export function getConfig(): DashboardConfig {
  * ```
  */
 export function accessFor(request: Request): AccessDecision {
-  return decideAccess(accessInput(request.headers, readCookie(request.headers.get('cookie'), SESSION_COOKIE)));
+  return decideAccess(accessInput(request.headers, sessionCookieOf(request)));
 }
 
 /**
