@@ -1,9 +1,11 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { methodNotAllowed, refusal, toHttpResponse, type HttpResponse } from '@hookgate/core/adapter';
 import { accessFor, deniedResponse, hostRefusalMessage } from './lib/access';
+import { PEER_ADDRESS_HEADER } from './lib/auth';
 import { contentSecurityPolicy, newNonce } from './lib/content-security-policy';
 import { isDecodablePath, MALFORMED_PATH_HEADER, UNSUPPORTED_METHOD_HEADER } from './lib/request-stamp';
 import { checkSameOrigin, crossSiteResponse } from './lib/same-origin';
+import { recordTokenFailure, tokenAttemptsBlocked, tooManyAttempts } from './lib/token-attempts';
 
 // Pages and the JSON API sit behind the dashboard's access rule (lib/auth.ts). Webhook endpoints
 // are not matched (running Proxy would make Next.js buffer every delivery body before routing,
@@ -64,6 +66,13 @@ export function proxy(request: NextRequest): Response {
     if (crossSite) return crossSiteResponse(crossSite);
   }
   if (PUBLIC_PATHS.has(pathname)) return isApi ? NextResponse.next() : withPolicy(request, null);
+  // A token guesser using `Authorization: Bearer` is held to the sign-in form's limit.
+  const bearer = /^bearer\s/i.test(request.headers.get('authorization') ?? '');
+  const peerAddress = request.headers.get(PEER_ADDRESS_HEADER);
+  if (bearer) {
+    const wait = tokenAttemptsBlocked(peerAddress);
+    if (wait !== null) return tooManyAttempts(wait);
+  }
   let decision: ReturnType<typeof accessFor>;
   try {
     decision = accessFor(request);
@@ -75,6 +84,7 @@ export function proxy(request: NextRequest): Response {
     });
   }
   if (decision.kind === 'allowed') return isApi ? NextResponse.next() : withPolicy(request, null);
+  if (bearer && decision.kind === 'sign_in_required') recordTokenFailure(peerAddress);
   if (isApi) return deniedResponse(decision);
   if (decision.kind === 'sign_in_required') {
     // Next.js wants an absolute URL here and writes a same-origin one as a relative Location, so

@@ -34,6 +34,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
                 That token is not correct.
               </div>
             ) : null}
+            {params.error === 'too-many' ? (
+              <div className="notice notice-danger" role="alert">
+                Too many wrong tokens from this address. Wait a minute, then try again.
+              </div>
+            ) : null}
             {params['signed-out'] ? (
               <div className="notice notice-warning" role="status">
                 You are signed out.

@@ -1,4 +1,5 @@
-import { issueSession, safeEqual, safeNextPath, SESSION_MAX_AGE_SECONDS } from '../../../lib/auth';
+import { issueSession, PEER_ADDRESS_HEADER, safeEqual, safeNextPath, SESSION_MAX_AGE_SECONDS } from '../../../lib/auth';
+import { recordTokenFailure, tokenAttemptsBlocked, tooManyAttempts } from '../../../lib/token-attempts';
 import { getConfig } from '../../../lib/access';
 import { jsonError } from '../../../lib/api';
 import { checkSameOrigin, crossSiteResponse } from '../../../lib/same-origin';
@@ -12,7 +13,8 @@ export const dynamic = 'force-dynamic';
  * `{ "token": "…" }`. Sets an HttpOnly, SameSite=Strict cookie holding a new session (issue
  * time, random id, MAC keyed from the token; valid 7 days, revoked by sign-out).
  * Forms are answered with a 303 redirect (relative, to a same-origin `next` path only), JSON
- * with 204 / 401; a cross-site post with 403.
+ * with 204 / 401; a cross-site post with 403. After 20 wrong tokens from one address within a
+ * minute, that address gets 429 (`Retry-After`; forms: the sign-in page says so) until the minute ends.
  */
 export async function POST(request: Request): Promise<Response> {
   const refusal = checkSameOrigin(request);
@@ -37,7 +39,11 @@ export async function POST(request: Request): Promise<Response> {
   if (token === undefined) {
     return isForm ? redirect('/') : jsonError(409, 'no_token_configured', 'HOOKGATE_DASHBOARD_TOKEN is not set; loopback clients need no sign-in.');
   }
+  const peerAddress = request.headers.get(PEER_ADDRESS_HEADER);
+  const wait = tokenAttemptsBlocked(peerAddress);
+  if (wait !== null) return isForm ? redirect(`/sign-in?error=too-many&next=${encodeURIComponent(next)}`) : tooManyAttempts(wait);
   if (!safeEqual(submitted, token)) {
+    recordTokenFailure(peerAddress);
     if (!isForm) return jsonError(401, 'invalid_token', 'That token does not match HOOKGATE_DASHBOARD_TOKEN.');
     return redirect(`/sign-in?error=invalid&next=${encodeURIComponent(next)}`);
   }
