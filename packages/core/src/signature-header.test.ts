@@ -38,6 +38,13 @@ describe('key-value format (Stripe: t=…,v1=…)', () => {
     if (!result.ok) expect(result.message).toContain('t=');
   });
 
+  it('a bare timestamp key (no =) counts as a timestamp entry with no value, as Stripe reads it', () => {
+    expect(codec.read(`t=1,v1=${HEX},t`)).toMatchObject({ ok: false });
+    expect(codec.read(`t,v1=${HEX}`)).toEqual({ ok: true, candidates: [HEX], timestamp: '' });
+    // Only the exact key: `tt` or `v1` alone are other entries.
+    expect(codec.read(`t=1,tt,v1,v1=${HEX}`)).toEqual({ ok: true, candidates: [HEX], timestamp: '1' });
+  });
+
   it('the separator is configurable', () => {
     const semicolon = compileSignatureFormat({ type: 'key-value', signatureKey: 'sig', timestampKey: 'ts', separator: '; ' }, 'hex', 32);
     expect(semicolon.read(`ts=9; sig=${HEX}`)).toEqual({ ok: true, candidates: [HEX], timestamp: '9' });

@@ -151,10 +151,12 @@ function keyValueCodec(format: KeyValueSignatureFormat, encoding: DigestEncoding
         if (isEntryOf(header, start, end, signatureKey)) {
           const digest = canonicalDigest(header.slice(start + signatureKey.length + 1, end), encoding, byteLength);
           if (digest !== null) candidates.push(digest);
-        } else if (timestampKey !== undefined && isEntryOf(header, start, end, timestampKey)) {
-          // Two timestamps make the signed message ambiguous: refuse rather than pick one.
+        } else if (timestampKey !== undefined && (isEntryOf(header, start, end, timestampKey) || isBareKey(header, start, end, timestampKey))) {
+          // Two timestamps make the signed message ambiguous: refuse rather than pick one. A bare
+          // `t` (no `=`) counts as one with an empty value, as Stripe's parser reads it (its
+          // timestamp then is NaN and it refuses the header).
           if (timestamp !== undefined) return { ok: false, message: `the signature header has more than one ${timestampKey}= entry` };
-          timestamp = header.slice(start + timestampKey.length + 1, end);
+          timestamp = end - start === timestampKey.length ? '' : header.slice(start + timestampKey.length + 1, end);
         }
         if (found < 0) break;
         start = found + separator.length;
@@ -196,6 +198,11 @@ function versionedCodec(format: VersionedSignatureFormat, encoding: DigestEncodi
 function isEntryOf(header: string, start: number, end: number, key: string): boolean {
   const equals = start + key.length;
   return equals < end && header.charCodeAt(equals) === 0x3d && header.startsWith(key, start);
+}
+
+/** True when the entry `header[start, end)` is exactly `key`, with no `=` and no value. */
+function isBareKey(header: string, start: number, end: number, key: string): boolean {
+  return end - start === key.length && header.startsWith(key, start);
 }
 
 function checkLabel(name: string, label: unknown, forbidden: readonly string[]): void {

@@ -201,6 +201,13 @@ describe('Stripe: where we are deliberately stricter or equal', () => {
     expect(await ours(request(header))).toBe('malformed_signature');
   });
 
+  it('a bare t entry after a valid header: Stripe reads it as a timestamp (NaN) and refuses, so do we', async () => {
+    // Found by the property below (seed 1265885355): we accepted `${header},t`, constructEvent did not.
+    const header = `${officialHeader()},t`;
+    expect(theirs(header)).toBe('refused');
+    expect(await ours(request(header))).toBe('malformed_signature');
+  });
+
   it('toleranceSeconds widens the window', async () => {
     const header = officialHeader({ timestamp: NOW_S - 500 });
     expect(await ours(request(header), [SECRET], { toleranceSeconds: 600 })).toBe('event:invoice.paid:0');
