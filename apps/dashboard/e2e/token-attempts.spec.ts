@@ -19,6 +19,9 @@ test('the rule: 20 wrong tokens per address and minute, then a wait until the wi
   expect(tokenAttemptsBlocked(peer, t0 + 59_500)).toBe(1);
   expect(tokenAttemptsBlocked(`${peer}0`, t0 + 100)).toBeNull();
   expect(tokenAttemptsBlocked(peer, t0 + TOKEN_FAILURE_WINDOW_MS)).toBeNull();
+  // After the window a failure starts a new one: one more failure does not block again.
+  recordTokenFailure(peer, t0 + TOKEN_FAILURE_WINDOW_MS + 1);
+  expect(tokenAttemptsBlocked(peer, t0 + TOKEN_FAILURE_WINDOW_MS + 2)).toBeNull();
 });
 
 test('a token guesser is held to 20 tries a minute, by sign-in or Bearer; the right token waits too; sessions are unaffected', async () => {

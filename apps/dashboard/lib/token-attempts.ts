@@ -26,7 +26,7 @@ interface FailureWindow {
  * ```
  */
 export function tokenAttemptsBlocked(peerAddress: string | null, now: number = Date.now()): number | null {
-  const window = failureWindows().get(peerAddress ?? '');
+  const window = failureState().windows.get(peerAddress ?? '');
   if (window === undefined || now - window.startedAt >= TOKEN_FAILURE_WINDOW_MS || window.failures < MAX_TOKEN_FAILURES) return null;
   return Math.max(1, Math.ceil((window.startedAt + TOKEN_FAILURE_WINDOW_MS - now) / 1000));
 }
@@ -40,12 +40,16 @@ export function tokenAttemptsBlocked(peerAddress: string | null, now: number = D
  * ```
  */
 export function recordTokenFailure(peerAddress: string | null, now: number = Date.now()): void {
-  const windows = failureWindows();
-  // Windows that ended are dropped as new failures arrive: the map holds the last minute's addresses.
-  for (const [address, window] of windows) if (now - window.startedAt >= TOKEN_FAILURE_WINDOW_MS) windows.delete(address);
+  const { windows, prunedAt } = failureState();
+  // Windows that ended are dropped once per window, not at every failure: a sweep per failure
+  // would make many addresses guessing at once quadratic.
+  if (now - prunedAt >= TOKEN_FAILURE_WINDOW_MS) {
+    for (const [address, window] of windows) if (now - window.startedAt >= TOKEN_FAILURE_WINDOW_MS) windows.delete(address);
+    failureState().prunedAt = now;
+  }
   const key = peerAddress ?? '';
   const window = windows.get(key);
-  if (window === undefined) windows.set(key, { startedAt: now, failures: 1 });
+  if (window === undefined || now - window.startedAt >= TOKEN_FAILURE_WINDOW_MS) windows.set(key, { startedAt: now, failures: 1 });
   else window.failures++;
 }
 
@@ -67,8 +71,8 @@ export function tooManyAttempts(retryAfterSeconds: number): Response {
   );
 }
 
-function failureWindows(): Map<string, FailureWindow> {
-  const holder = globalThis as { [attemptsKey]?: Map<string, FailureWindow> };
-  holder[attemptsKey] ??= new Map();
+function failureState(): { windows: Map<string, FailureWindow>; prunedAt: number } {
+  const holder = globalThis as { [attemptsKey]?: { windows: Map<string, FailureWindow>; prunedAt: number } };
+  holder[attemptsKey] ??= { windows: new Map(), prunedAt: 0 };
   return holder[attemptsKey];
 }
