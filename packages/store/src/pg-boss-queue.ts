@@ -139,15 +139,9 @@ export class PgBossQueue {
   async fetch(limit: number, leaseMs: number = DEFAULT_LEASE_SECONDS * 1000): Promise<InboxJob[]> {
     const boss = await this.#start();
     const jobs = await boss.fetch<JobData>(INBOX_QUEUE, { batchSize: limit, includeMetadata: true });
-    if (jobs.length > 0) {
-      // pg-boss copied an expiry into each job when it was inserted: the queue's, i.e. the lease of
-      // whichever worker last started. The lease is the taking worker's, from now on.
-      await boss.getDb().executeSql(
-        `UPDATE ${this.#settings.schema}.job SET expire_in = (now() - started_on) + $3::numeric * interval '1 millisecond'
-          WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
-        [INBOX_QUEUE, jobs.map((fetched) => fetched.id), leaseMs],
-      );
-    }
+    // pg-boss copied an expiry into each job when it was inserted: the queue's, i.e. the lease of
+    // whichever worker last started. The lease is the taking worker's, from now on.
+    if (jobs.length > 0) await this.#lease(boss, jobs, leaseMs);
     return jobs.map((fetched) => {
       const job: InboxJob = {
         deliveryId: fetched.data.deliveryId,
@@ -167,13 +161,21 @@ export class PgBossQueue {
   async renew(job: InboxJob, leaseMs: number): Promise<boolean> {
     const fetched = this.#fetched.get(job);
     if (fetched === undefined) return false;
-    const boss = await this.#start();
+    return (await this.#lease(await this.#start(), [{ id: fetched.jobId, retryCount: fetched.retryCount }], leaseMs)) > 0;
+  }
+
+  /**
+   * Sets running jobs' leases to end `leaseMs` from now; only jobs still in the take given
+   * (active, same re-run count). Resolves with how many it set.
+   */
+  async #lease(boss: PgBoss, jobs: ReadonlyArray<{ id: string; retryCount: number }>, leaseMs: number): Promise<number> {
     const { rows } = await boss.getDb().executeSql(
-      `UPDATE ${this.#settings.schema}.job SET expire_in = (now() - started_on) + $3::numeric * interval '1 millisecond'
-        WHERE name = $1 AND id = $2::uuid AND state = 'active' AND retry_count = $4 RETURNING id`,
-      [INBOX_QUEUE, fetched.jobId, leaseMs, fetched.retryCount],
+      `UPDATE ${this.#settings.schema}.job AS j SET expire_in = (now() - j.started_on) + $4::numeric * interval '1 millisecond'
+        FROM unnest($2::uuid[], $3::integer[]) AS taken(id, retry_count)
+        WHERE j.name = $1 AND j.id = taken.id AND j.retry_count = taken.retry_count AND j.state = 'active' RETURNING j.id`,
+      [INBOX_QUEUE, jobs.map((job) => job.id), jobs.map((job) => job.retryCount), leaseMs],
     );
-    return rows.length > 0;
+    return rows.length;
   }
 
   /**
