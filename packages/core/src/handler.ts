@@ -7,7 +7,6 @@ import type { AttemptResult, HandlerMode } from './inbox.js';
 import { decodeStoredBody } from './stored-body.js';
 import { CREDENTIAL_HEADERS, getHeader, HeaderRedaction, headersToRecord } from './headers.js';
 import { DEFAULT_MAX_JSON_DEPTH, pristineTextOf, setJsonDepthLimit } from './json-body.js';
-import type { MessageChunk } from './message-template.js';
 import { OUTCOME_STATUS, refusal, type HandleOutcome } from './outcome.js';
 import type { Provider, ProviderReply } from './provider.js';
 import type { WebhookRequest } from './request.js';
@@ -458,18 +457,18 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     }
     if (run.store) {
       // Inline rather than in an async helper: one promise and one turn fewer per delivery.
-      let dedupeKey: string;
+      let key: string;
       try {
-        const key = dedupeKeyOf(provider, parsed.payload, run.request, verification.ok ? verification.signedMessage : []);
-        dedupeKey = typeof key === 'string' ? key : await key;
+        const pending = dedupeKey(provider.eventId?.(parsed.payload, run.request), verification.ok ? verification.signedMessage : []);
+        key = typeof pending === 'string' ? pending : await pending;
       } catch (error) {
         // eventId() is provider code: a throw is a handler error (500, retried), never a rejected handle().
         return handlerError(error, contextOf(run, parsed, null), fields, 'eventId() threw: ');
       }
-      fields.dedupeKey = dedupeKey;
+      fields.dedupeKey = key;
       let claim: ClaimResult;
       try {
-        claim = await run.store.claim({ provider: provider.id, dedupeKey, deliveryId: run.id, now: run.receivedAtMs, leaseMs });
+        claim = await run.store.claim({ provider: provider.id, dedupeKey: key, deliveryId: run.id, now: run.receivedAtMs, leaseMs });
       } catch (error) {
         return { outcome: refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`) };
       }
@@ -698,11 +697,6 @@ async function enqueue(store: DeliveryStore, input: CompleteInput): Promise<void
 /** True for a promise or any other thenable (what `await` would wait for). */
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/** The provider's event id (hashed when no store could keep it as it is), else a SHA-256 of the signed message. */
-function dedupeKeyOf(provider: Provider<EventMap>, payload: unknown, request: WebhookRequest, signed: readonly MessageChunk[]): string | Promise<string> {
-  return dedupeKey(provider.eventId?.(payload, request), signed);
 }
 
 /**
