@@ -167,3 +167,69 @@ describe('handle(): ping, dedupe by X-GitHub-Delivery', () => {
     expect(JSON.stringify(recorded)).not.toContain(sha1.slice(5));
   });
 });
+
+// A hook whose content type is "form" sends `application/x-www-form-urlencoded` with the JSON in
+// the `payload` field; the signature covers the form body as sent.
+describe('form-encoded deliveries (content type "form")', () => {
+  const FORM = 'application/x-www-form-urlencoded';
+  const formOf = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+
+  it.each(examples.filter((_e, i) => i % 7 === 0).map((e) => [`${e.event} #${e.index}`, e] as const))(
+    '%s signed by @octokit/webhooks-methods over the form body: the same event as its JSON delivery',
+    async (_name, { event, payload }) => {
+      const handler = createWebhookHandler({ provider: github(), secret: SECRET });
+      const body = formOf(payload);
+      const headers = { 'content-type': FORM, 'x-github-event': event, 'x-hub-signature-256': await sign(SECRET, body) };
+      const result = await handler.verifyAndParse({ method: 'POST', headers, rawBody: encoder.encode(body) });
+      const json = await parseWebhookEvent(JSON.stringify(payload), event);
+      expect(result).toMatchObject({ ...json, payload });
+      expect(result.kind).toBe('event');
+    },
+  );
+
+  it('decodes + and %XX as a form does, in any letter case of the media type and with parameters', async () => {
+    const payload = { zen: 'Keep it logically awesome + 100 % ünïcode', hook_id: 7 };
+    const spaced = `payload=${encodeURIComponent(JSON.stringify(payload)).replaceAll('%20', '+')}`;
+    for (const contentType of [FORM, 'Application/X-WWW-Form-URLEncoded; charset=utf-8', ` ${FORM} ;charset=UTF-8`]) {
+      expect(await parseWebhookEvent(spaced, 'ping', contentType)).toMatchObject({ kind: 'event', event: 'ping', payload });
+    }
+  });
+
+  it('a form body without exactly one payload field, or not UTF-8, is invalid_payload (400), never parsed as JSON', async () => {
+    for (const [body, message] of [
+      ['zen=hi', 'the form body has no payload field'],
+      ['', 'the form body has no payload field'],
+      ['payload=%7B%7D&payload=%7B%7D', 'the form body has 2 payload fields'],
+      ['{"zen":"a JSON body sent as a form"}', 'the form body has no payload field'],
+      [new Uint8Array([0x70, 0x61, 0x79, 0x6c, 0x6f, 0x61, 0x64, 0x3d, 0xff]), 'the form body is not valid UTF-8'],
+    ] as const) {
+      expect(await parseWebhookEvent(body, 'ping', FORM)).toEqual({ kind: 'invalid_payload', reason: 'invalid_json', message });
+    }
+    expect(await parseWebhookEvent('payload=not+json', 'ping', FORM)).toMatchObject({ kind: 'invalid_payload', reason: 'invalid_json' });
+    expect(await parseWebhookEvent('payload=%5B1%5D', 'ping', FORM)).toMatchObject({ kind: 'invalid_payload', reason: 'invalid_json' });
+  });
+
+  it('a JSON hook is read as JSON whatever its body looks like: only the form media type switches', async () => {
+    expect(await parseWebhookEvent(formOf({ zen: 'x', hook_id: 1 }), 'ping')).toMatchObject({ kind: 'invalid_payload', reason: 'invalid_json' });
+    expect(await parseWebhookEvent(formOf({ zen: 'x', hook_id: 1 }), 'ping', 'text/plain')).toMatchObject({ kind: 'invalid_payload' });
+    expect(await parseWebhookEvent(formOf({ zen: 'x', hook_id: 1 }), 'ping', 'application/x-www-form-urlencodedx')).toMatchObject({ kind: 'invalid_payload' });
+  });
+
+  it('handle(): signGitHub({ contentType: "form" }) is handled, deduped by X-GitHub-Delivery, stored with the form body and the parsed payload', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: github(), secret: SECRET, store });
+    const titles: string[] = [];
+    handler.on('issues.opened', (event) => void titles.push(event.issue.title));
+    const { event, payload } = fixtures.valid['issues.opened'];
+    const delivery = signGitHub({ event, payload, secret: SECRET, contentType: 'form', deliveryId: 'f0f0f0f0-cc78-11e3-81ab-4c9367dc0958' });
+    expect(delivery.headers['content-type']).toBe(FORM);
+    expect(delivery.body).toBe(formOf(payload));
+    const first = await handler.handle({ method: 'POST', headers: delivery.headers, rawBody: encoder.encode(delivery.body) });
+    expect(first).toMatchObject({ status: 200, kind: 'handled', event: 'issues', variant: 'issues.opened' });
+    expect(await handler.handle({ method: 'POST', headers: delivery.headers, rawBody: encoder.encode(delivery.body) })).toMatchObject({ kind: 'duplicate' });
+    expect(titles).toEqual(['Dashboard chart legend is unreadable in dark mode']);
+    const recorded = await store.get(first.deliveryId!);
+    expect(recorded?.body).toBe(delivery.body);
+    expect(recorded?.payload).toEqual(payload);
+  });
+});

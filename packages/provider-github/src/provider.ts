@@ -3,8 +3,11 @@ import {
   getHeader,
   hmac,
   HookgateError,
+  type DiscriminatedMap,
   type EventMapOf,
+  type InvalidPayload,
   type ParseResult,
+  type Provider,
   type StandardSchemaV1,
   type VerificationStrategy,
   type WebhookRequest,
@@ -107,7 +110,10 @@ function eventType(body: Record<string, unknown>, request: WebhookRequest) {
  * SHA-1 `X-Hub-Signature` alone is refused), the event from `X-GitHub-Event` (`result.event`),
  * variants `<event>.<action>` where the event has actions (`issues.opened`), dedupe by
  * `X-GitHub-Delivery`. Payloads are typed with GitHub's official webhook types; at runtime only
- * the envelope is checked (an object, the `action`, `sender`/`repository`/… objects).
+ * the envelope is checked (an object, the `action`, `sender`/`repository`/… objects). Hooks of
+ * either content type are read: `application/json`, and "form"
+ * (`application/x-www-form-urlencoded`, the JSON in the `payload` field; the signature covers the
+ * form body as sent).
  *
  * @throws {HookgateError} `invalid_config` for an id that is not URL-safe.
  * @example
@@ -121,17 +127,58 @@ function eventType(body: Record<string, unknown>, request: WebhookRequest) {
  * handler.on('ping', (event) => console.log(`Hook ${event.hook_id} says: ${event.zen}`));
  * ```
  */
-export function github(options: GitHubOptions = {}) {
+export function github(options: GitHubOptions = {}): Provider<DiscriminatedMap<GitHubSchemas>> {
   if (options.id !== undefined && typeof options.id !== 'string') {
     throw new HookgateError('invalid_config', 'github({ id }) must be a string.');
   }
-  return defineProvider({
+  const provider = defineProvider({
     id: options.id ?? 'github',
     verification: githubVerification(),
     events: githubSchemas(),
     eventType,
     eventId: (_payload, request) => getHeader(request.headers, GITHUB_DELIVERY_HEADER)?.trim() || undefined,
   });
+  const parseJson = provider.parse.bind(provider);
+  return {
+    ...provider,
+    parse(rawBody: Uint8Array, request?: WebhookRequest) {
+      if (request === undefined || !isFormRequest(request)) return parseJson(rawBody, request);
+      const payload = formPayload(rawBody);
+      return typeof payload === 'string' ? invalidForm(payload) : parseJson(payload, request);
+    },
+  };
+}
+
+/** `application/x-www-form-urlencoded`, parameters allowed: a hook whose content type is "form". */
+const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+
+function isFormRequest(request: WebhookRequest): boolean {
+  const contentType = getHeader(request.headers, 'content-type');
+  return contentType !== undefined && FORM_CONTENT_TYPE.test(contentType);
+}
+
+/**
+ * The JSON of a form-encoded delivery (`payload=<JSON, percent-encoded>`, what GitHub sends for a
+ * hook whose content type is "form"), as UTF-8 bytes; or why there is none.
+ */
+function formPayload(rawBody: Uint8Array): Uint8Array | string {
+  let text: string;
+  try {
+    text = fatalUtf8.decode(rawBody);
+  } catch {
+    return 'the form body is not valid UTF-8';
+  }
+  const values = new URLSearchParams(text).getAll('payload');
+  if (values.length !== 1) {
+    return values.length === 0 ? 'the form body has no payload field' : `the form body has ${values.length} payload fields`;
+  }
+  return encoder.encode(values[0]);
+}
+
+function invalidForm(message: string): InvalidPayload {
+  return { kind: 'invalid_payload', reason: 'invalid_json', message };
 }
 
 /**
@@ -153,7 +200,8 @@ const parse = lazyParser(github);
 
 /**
  * Parses a GitHub body without verifying its signature (tests, replays of stored deliveries).
- * `event` is the delivery's `X-GitHub-Event` value.
+ * `event` is the delivery's `X-GitHub-Event` value; `contentType` the delivery's `Content-Type`
+ * when it may be a form-encoded one (default `application/json`).
  *
  * @example
  * ```ts
@@ -161,8 +209,10 @@ const parse = lazyParser(github);
  *
  * const result = await parseWebhookEvent('{"action":"opened","issue":{"title":"Bug"}}', 'issues');
  * if (result.kind === 'event') console.log(result.variant); // 'issues.opened'
+ * const form = await parseWebhookEvent('payload=%7B%22zen%22%3A%22Keep%20it%22%2C%22hook_id%22%3A1%7D', 'ping', 'application/x-www-form-urlencoded');
+ * if (form.kind === 'event') console.log(form.payload.zen); // 'Keep it'
  * ```
  */
-export function parseWebhookEvent(body: string | Uint8Array, event: string): Promise<ParseResult<GitHubEventMap>> {
-  return parse(body, { headers: { [GITHUB_EVENT_HEADER]: event } });
+export function parseWebhookEvent(body: string | Uint8Array, event: string, contentType = 'application/json'): Promise<ParseResult<GitHubEventMap>> {
+  return parse(body, { headers: { [GITHUB_EVENT_HEADER]: event, 'content-type': contentType } });
 }

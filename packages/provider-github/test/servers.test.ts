@@ -73,6 +73,22 @@ describe.each(SERVERS)('GitHub over %s', (_name, start) => {
     }
   });
 
+  it('a hook of content type "form": the form body signed by @octokit/webhooks-methods is handled (200) like its JSON twin', async () => {
+    const { event, payload } = fixtures.valid['issues.opened'];
+    const json = JSON.stringify(payload).replace('Dashboard chart legend is unreadable in dark mode', 'Sent as a form: a + b & c');
+    const body = new URLSearchParams({ payload: json }).toString();
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-github-event': event,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': await sign(SECRET, body),
+    };
+    const answer = await server.post('github', { headers, body });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ ok: true, kind: 'handled' });
+    expect(seen).toContain('opened Sent as a form: a + b & c');
+  });
+
   it('an undocumented event: 202; an issues event without action: 400', async () => {
     const unknown = fixtures.unknown['unknown-event']!;
     expect((await server.post('github', await officiallySigned(unknown.event!, unknown.payload))).status).toBe(202);
