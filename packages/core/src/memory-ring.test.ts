@@ -33,9 +33,9 @@ describe('ByteRing', () => {
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const) }) },
     );
     fc.assert(
-      fc.property(fc.array(operation, { maxLength: 400 }), (operations) => {
+      fc.property(fc.array(operation, { maxLength: 400 }), fc.constantFrom(1, 7, 64, 200, 4096), (operations, initialBytes) => {
         const capacity = 200;
-        const ring = new ByteRing<number>(capacity);
+        const ring = new ByteRing<number>(capacity, initialBytes);
         const live: Placed[] = [];
         let next = 0;
         const drop = (name: number, placement: number) => {
@@ -65,10 +65,40 @@ describe('ByteRing', () => {
             expect(ring.buffer.bytes.subarray(each.offset, each.offset + each.size).every((byte) => byte === each.name % 251)).toBe(true);
           }
           expect(ring.count).toBe(live.length);
+          expect(ring.size).toBeLessThanOrEqual(capacity);
         }
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('starts small and doubles instead of dropping or wrapping until it reaches its capacity, records keeping their offsets and bytes', () => {
+    const ring = new ByteRing<number>(1000, 16);
+    const dropped: number[] = [];
+    expect(ring.size).toBe(0); // nothing allocated before the first record
+    const sizes: number[] = [];
+    for (let name = 0; name < 100; name++) {
+      const { offset } = ring.place(name, 10, (item) => dropped.push(item));
+      expect(offset).toBe(name * 10);
+      ring.buffer.bytes.fill(name, offset, offset + 10);
+      if (sizes.at(-1) !== ring.size) sizes.push(ring.size);
+    }
+    expect(sizes).toEqual([16, 32, 64, 128, 256, 512, 1000]);
+    expect(dropped).toEqual([]);
+    for (let name = 0; name < 100; name++) expect(ring.buffer.bytes.subarray(name * 10, name * 10 + 10).every((byte) => byte === name)).toBe(true);
+    // Full size: now it wraps and drops the oldest, as a ring of that capacity always did.
+    expect(ring.place(100, 10, (item) => dropped.push(item)).offset).toBe(0);
+    expect(dropped).toEqual([0]);
+    expect(ring.size).toBe(1000);
+  });
+
+  it('grows at once to a record larger than its buffer, never past its capacity', () => {
+    const ring = new ByteRing<number>(5000, 64);
+    expect(ring.place(0, 3000, () => {}).offset).toBe(0);
+    expect(ring.size).toBe(3000);
+    expect(ring.place(1, 1500, () => {}).offset).toBe(3000);
+    expect(ring.size).toBe(5000);
+    expect(new ByteRing<number>(100).place(0, 1, () => {}).offset).toBe(0);
   });
 
   it('drops nothing while the records fit, and everything only when one takes the whole buffer', () => {

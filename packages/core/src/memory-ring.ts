@@ -1,14 +1,20 @@
-// MemoryStore's history bytes: one buffer, allocated on first use and then reused, so keeping a
-// delivery neither grows the JavaScript heap nor touches fresh memory once the buffer has wrapped.
+// MemoryStore's history bytes: one buffer, grown by doubling up to its capacity and then reused,
+// so keeping a delivery neither grows the JavaScript heap nor touches fresh memory once the buffer
+// has wrapped, and a store that keeps a few deliveries (a test's) never holds the whole capacity.
 import { textBuffer, type TextBuffer } from './bytes.js';
 
 /** Told when a record is dropped to make room; `placement` tells a current record from a stale one. */
 export type RingDrop<T> = (item: T, placement: number) => void;
 
+/** The first buffer a ring allocates (less when its capacity is less). */
+export const RING_INITIAL_BYTES = 64 * 1024;
+
 /**
- * Variable-size byte records in one fixed buffer, oldest first out: a new record goes right after
- * the newest, and the oldest records are dropped (reported to `drop`) until it fits. Records
- * never move. Each placement gets a number, increasing, so the owner can tell whether a dropped
+ * Variable-size byte records in one buffer of at most `capacity` bytes, oldest first out: a new
+ * record goes right after the newest, and the oldest records are dropped (reported to `drop`)
+ * until it fits. The buffer starts at `initialBytes` and doubles (its bytes copied to the same
+ * offsets) instead of dropping or wrapping while it is under `capacity`, so records keep their
+ * offsets. Each placement gets a number, increasing, so the owner can tell whether a dropped
  * record is still the one its item points at (an item may have been placed again since).
  *
  * @example
@@ -30,14 +36,22 @@ export class ByteRing<T> {
   #placements: number[] = [];
   #first = 0;
 
-  constructor(capacity: number) {
+  readonly #initialBytes: number;
+
+  constructor(capacity: number, initialBytes = RING_INITIAL_BYTES) {
     this.capacity = capacity;
+    this.#initialBytes = Math.max(1, Math.min(capacity, initialBytes));
   }
 
-  /** The buffer, allocated on first use (zero-filled lazily by the OS: a page costs only once written). */
+  /** The buffer as it is now (allocated on first use; a larger one replaces it as it grows). */
   get buffer(): TextBuffer {
-    this.#buffer ??= textBuffer(this.capacity);
+    this.#buffer ??= textBuffer(this.#initialBytes);
     return this.#buffer;
+  }
+
+  /** Bytes the buffer has now: from the initial size up to `capacity`. */
+  get size(): number {
+    return this.#buffer === null ? 0 : this.#buffer.bytes.length;
   }
 
   /** Records held, stale ones included. */
@@ -53,17 +67,27 @@ export class ByteRing<T> {
     if (size > this.capacity || size < 0) throw new RangeError(`ByteRing: a record of ${size} bytes does not fit in ${this.capacity}`);
     let offset: number;
     for (;;) {
+      const end = this.buffer.bytes.length;
       if (this.#first === this.#items.length) {
+        if (end < size) {
+          this.#grow(size);
+          continue;
+        }
         offset = 0;
         break;
       }
       const tail = this.#offsets[this.#first]!;
       const head = this.#head;
       if (tail < head) {
-        // Held: [tail, head). Free: [head, capacity) and [0, tail).
-        if (this.capacity - head >= size) {
+        // Held: [tail, head). Free: [head, end) and [0, tail).
+        if (end - head >= size) {
           offset = head;
           break;
+        }
+        // Under capacity the buffer grows instead: it never wraps before it is full size.
+        if (end < this.capacity) {
+          this.#grow(head + size);
+          continue;
         }
         if (tail >= size) {
           offset = 0;
@@ -100,6 +124,14 @@ export class ByteRing<T> {
     this.#offsets = [];
     this.#placements = [];
     this.#first = 0;
+  }
+
+  /** A buffer of at least `bytes` (doubling, at most `capacity`), holding the old bytes at the same offsets. */
+  #grow(bytes: number): void {
+    const old = this.buffer;
+    const grown = textBuffer(Math.min(this.capacity, Math.max(bytes, old.bytes.length * 2)));
+    grown.bytes.set(old.bytes);
+    this.#buffer = grown;
   }
 
   #dropFirst(drop: RingDrop<T>): void {

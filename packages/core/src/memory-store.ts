@@ -30,7 +30,8 @@ export interface MemoryStoreOptions {
    * Bytes of delivery history kept (each delivery's headers, body and payload JSON, in one
    * buffer reused in turn): when it is full, the oldest deliveries are dropped. A delivery the
    * inbox still has to run (its job queued, retrying or running) is never dropped. Default 16 MiB
-   * (about 12,000 deliveries of 1 KB); at least 64 KiB.
+   * (about 12,000 deliveries of 1 KB); at least 64 KiB. The buffer starts at 64 KiB and doubles
+   * as it fills, so a store that keeps a few deliveries never allocates the whole amount.
    */
   historyBytes?: number | undefined;
 }
