@@ -12,7 +12,7 @@ import {
   type VerificationStrategy,
   type WebhookRequest,
 } from '@hookgate/core';
-import { lazyParser } from '@hookgate/core/provider';
+import { isFormRequest, lazyParser, readFormBody } from '@hookgate/core/provider';
 import { GITHUB_EVENTS } from './events.generated.js';
 import type { GitHubSchemas } from './types.js';
 
@@ -149,33 +149,21 @@ export function github(options: GitHubOptions = {}): Provider<DiscriminatedMap<G
   };
 }
 
-/** `application/x-www-form-urlencoded`, parameters allowed: a hook whose content type is "form". */
-const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
-
-function isFormRequest(request: WebhookRequest): boolean {
-  const contentType = getHeader(request.headers, 'content-type');
-  return contentType !== undefined && FORM_CONTENT_TYPE.test(contentType);
-}
-
 /**
  * The JSON of a form-encoded delivery (`payload=<JSON, percent-encoded>`, what GitHub sends for a
  * hook whose content type is "form"), as UTF-8 bytes; or why there is none.
  */
 function formPayload(rawBody: Uint8Array): Uint8Array | string {
-  let text: string;
-  try {
-    text = fatalUtf8.decode(rawBody);
-  } catch {
-    return 'the form body is not valid UTF-8';
-  }
-  const values = new URLSearchParams(text).getAll('payload');
+  const form = readFormBody(rawBody);
+  if (!form.ok) return form.message;
+  const values = form.fields.getAll('payload');
   if (values.length !== 1) {
     return values.length === 0 ? 'the form body has no payload field' : `the form body has ${values.length} payload fields`;
   }
   return encoder.encode(values[0]);
 }
+
+const encoder = new TextEncoder();
 
 function invalidForm(message: string): InvalidPayload {
   return { kind: 'invalid_payload', reason: 'invalid_json', message };

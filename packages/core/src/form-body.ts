@@ -1,0 +1,49 @@
+import { getHeader } from './headers.js';
+import type { WebhookRequest } from './request.js';
+
+/** `application/x-www-form-urlencoded`, in any letter case, parameters allowed. */
+const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Whether a request says its body is form-encoded (`Content-Type:
+ * application/x-www-form-urlencoded`, any letter case, parameters allowed).
+ *
+ * @example
+ * ```ts
+ * import { isFormRequest } from '@hookgate/core/provider';
+ *
+ * isFormRequest({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, rawBody }); // true
+ * ```
+ */
+export function isFormRequest(request: Pick<WebhookRequest, 'headers'>): boolean {
+  const contentType = getHeader(request.headers, 'content-type');
+  return contentType !== undefined && FORM_CONTENT_TYPE.test(contentType);
+}
+
+/** What {@link readFormBody} found: the fields, or why the body is not a form. */
+export type FormBody = { readonly ok: true; readonly fields: URLSearchParams } | { readonly ok: false; readonly message: string };
+
+/**
+ * Decodes a form-encoded body (`a=1&b=x+y`, `+` and `%XX` as an HTML form encodes them, by the
+ * WHATWG `URLSearchParams` rules). The bytes themselves must be valid UTF-8: anything else is
+ * refused rather than decoded with replacement characters. (A `%XX` escape of bytes that are not
+ * UTF-8 still decodes to U+FFFD, as in every browser.)
+ *
+ * @example
+ * ```ts
+ * import { readFormBody } from '@hookgate/core/provider';
+ *
+ * const form = readFormBody(new TextEncoder().encode('payload=%7B%7D'));
+ * if (form.ok) JSON.parse(form.fields.get('payload')!); // {}
+ * ```
+ */
+export function readFormBody(rawBody: Uint8Array): FormBody {
+  let text: string;
+  try {
+    text = fatalUtf8.decode(rawBody);
+  } catch {
+    return { ok: false, message: 'the form body is not valid UTF-8' };
+  }
+  return { ok: true, fields: new URLSearchParams(text) };
+}
