@@ -1,6 +1,17 @@
 import { loadFixtures, type FixtureCase } from '@hookgate/core/testing';
 import type { z } from 'zod';
-import type { slackAppRateLimited, slackCallbacks, slackEvents, slackUrlVerification } from './schemas.js';
+import type {
+  slackAppRateLimited,
+  slackBlockActions,
+  slackCallbacks,
+  slackEvents,
+  slackMessageAction,
+  slackShortcut,
+  slackSlashCommand,
+  slackUrlVerification,
+  slackViewClosed,
+  slackViewSubmission,
+} from './schemas.js';
 
 /** A body that is not a valid event, with the outcome the handler must give it. */
 export type SlackFixtureCase = FixtureCase;
@@ -16,6 +27,18 @@ export interface SlackFixtures {
     readonly reaction_added: z.input<(typeof slackCallbacks)['reaction_added']>;
     readonly event_callback: z.input<(typeof slackEvents)['event_callback']['event_callback']>;
   };
+  /**
+   * One form post per interactivity type and a slash command: send them with
+   * `signSlack({ payload, form: 'payload' })`, and the slash command with `form: 'fields'`.
+   */
+  readonly forms: {
+    readonly block_actions: z.input<typeof slackBlockActions>;
+    readonly view_submission: z.input<typeof slackViewSubmission>;
+    readonly view_closed: z.input<typeof slackViewClosed>;
+    readonly shortcut: z.input<typeof slackShortcut>;
+    readonly message_action: z.input<typeof slackMessageAction>;
+    readonly slash_command: z.input<typeof slackSlashCommand>;
+  };
   /** Refused as invalid payloads (400). */
   readonly invalid: Readonly<Record<string, SlackFixtureCase>>;
   /** Answered as unknown events (202). */
@@ -23,7 +46,7 @@ export interface SlackFixtures {
 }
 
 /**
- * Sample Slack Events API bodies (read from the package's `fixtures/` folder on first access: a fresh copy every time).
+ * Sample Slack bodies (read from the package's `fixtures/` folder on first access: a fresh copy every time).
  *
  * @example
  * ```ts
@@ -32,4 +55,4 @@ export interface SlackFixtures {
  * const { headers, body } = signSlack({ payload: fixtures.valid.app_mention, secret: 'slack-signing-secret' });
  * ```
  */
-export const fixtures = loadFixtures<SlackFixtures>(import.meta.url, ['valid', 'invalid', 'unknown']);
+export const fixtures = loadFixtures<SlackFixtures>(import.meta.url, ['valid', 'forms', 'invalid', 'unknown']);

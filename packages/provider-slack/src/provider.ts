@@ -1,6 +1,16 @@
-import { defineProvider, hmacWithTimestamp, type EventMapOf, type EventSelection, type ParseResult } from '@hookgate/core';
-import { lazyParser } from '@hookgate/core/provider';
-import { slackCallbacks, slackEvents } from './schemas.js';
+import {
+  defineProvider,
+  hmacWithTimestamp,
+  type DiscriminatedMap,
+  type EventMapOf,
+  type EventSelection,
+  type InvalidPayload,
+  type ParseResult,
+  type Provider,
+  type WebhookRequest,
+} from '@hookgate/core';
+import { isFormRequest, lazyParser, readFormBody } from '@hookgate/core/provider';
+import { SLACK_ACKNOWLEDGED_EVENTS, slackCallbacks, slackEvents } from './schemas.js';
 
 /**
  * Header carrying `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`.
@@ -29,9 +39,13 @@ export interface SlackOptions {
   toleranceSeconds?: number | undefined;
 }
 
-/** `type` picks the event; for `event_callback` the inner `event.type` picks the variant. */
-function eventType(body: Record<string, unknown>): EventSelection | undefined {
+/**
+ * `type` picks the event; for `event_callback` the inner `event.type` picks the variant. A form
+ * post without a `payload` field is a slash command.
+ */
+function eventType(body: Record<string, unknown>, request: WebhookRequest): EventSelection | undefined {
   const type = body.type;
+  if (type === undefined && isFormRequest(request) && typeof body.command === 'string') return 'slash_command';
   if (typeof type !== 'string') return type === undefined ? undefined : JSON.stringify(type);
   if (type !== 'event_callback') return type;
   const inner = typeof body.event === 'object' && body.event !== null ? (body.event as Record<string, unknown>).type : undefined;
@@ -40,10 +54,13 @@ function eventType(body: Record<string, unknown>): EventSelection | undefined {
 }
 
 /**
- * The Slack Events API provider: `X-Slack-Signature` (`v0=` + hex HMAC-SHA256 of
- * `v0:{X-Slack-Request-Timestamp}:{body}`, 300 s tolerance); events by `type`, with
- * `event_callback` variants by the inner `event.type`; dedupe by `event_id`; a `url_verification`
- * is answered 200 with its `challenge` (text/plain), as Slack requires.
+ * The Slack provider: `X-Slack-Signature` (`v0=` + hex HMAC-SHA256 of
+ * `v0:{X-Slack-Request-Timestamp}:{body}`, 300 s tolerance). Events API deliveries by `type`, with
+ * `event_callback` variants by the inner `event.type`, deduped by `event_id`; a
+ * `url_verification` is answered 200 with its `challenge` (text/plain), as Slack requires.
+ * Interactivity posts (form-encoded, the JSON in `payload`: `block_actions`, `view_submission`,
+ * `view_closed`, `shortcut`, `message_action`) and slash commands (`slash_command`, the form's
+ * fields) are answered with the bare 200 Slack expects.
  *
  * @throws {HookgateError} `invalid_config` for a bad `toleranceSeconds` or id.
  * @example
@@ -54,10 +71,12 @@ function eventType(body: Record<string, unknown>): EventSelection | undefined {
  * const handler = createWebhookHandler({ provider: slack(), secret: process.env.SLACK_SIGNING_SECRET! });
  * handler.on('app_mention', (body) => console.log(`<@${body.event.user}>: ${body.event.text}`));
  * handler.on('event_callback', (body) => console.log(`event ${body.event.type}`)); // every inner type
+ * handler.on('slash_command', (command) => console.log(`${command.command} ${command.text}`)); // answer later via command.response_url
+ * handler.on('block_actions', (click) => console.log(click.actions.map((action) => action.action_id)));
  * ```
  */
-export function slack(options: SlackOptions = {}) {
-  return defineProvider({
+export function slack(options: SlackOptions = {}): Provider<DiscriminatedMap<typeof slackEvents>> {
+  const provider = defineProvider({
     id: options.id ?? 'slack',
     verification: hmacWithTimestamp({
       header: SLACK_SIGNATURE_HEADER,
@@ -73,12 +92,48 @@ export function slack(options: SlackOptions = {}) {
     events: slackEvents,
     eventType,
     // Slack retries (X-Slack-Retry-Num) keep the event_id: later copies are duplicates.
-    eventId: (payload) => (payload.type === 'event_callback' ? payload.event_id : undefined),
-    reply: (parsed) =>
-      parsed.event === 'url_verification'
-        ? { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: parsed.payload.challenge }
-        : undefined,
+    eventId: (payload) => (payload.type === 'event_callback' && typeof payload.event_id === 'string' ? payload.event_id : undefined),
+    reply: (parsed) => {
+      if (parsed.event === 'url_verification') return { status: 200, headers: PLAIN_TEXT, body: parsed.payload.challenge };
+      // Interactivity and slash commands: Slack wants a bare 200 within 3 s; a JSON body would be
+      // read as a message (or, for a modal, as an invalid response_action).
+      return SLACK_ACKNOWLEDGED_EVENTS.has(parsed.event) ? { status: 200, headers: PLAIN_TEXT, body: '' } : undefined;
+    },
   });
+  const parseJson = provider.parse.bind(provider);
+  return {
+    ...provider,
+    parse(rawBody: Uint8Array, request?: WebhookRequest) {
+      if (request === undefined || !isFormRequest(request)) return parseJson(rawBody, request);
+      const json = formJson(rawBody);
+      return typeof json === 'string' ? invalidForm(json) : parseJson(json, request);
+    },
+  };
+}
+
+const PLAIN_TEXT = { 'content-type': 'text/plain; charset=utf-8' } as const;
+const encoder = new TextEncoder();
+
+/**
+ * A form post as JSON bytes: an interactivity post's `payload` field as it is, or a slash
+ * command's fields as an object of strings; or why the body is neither.
+ */
+function formJson(rawBody: Uint8Array): Uint8Array | string {
+  const form = readFormBody(rawBody);
+  if (!form.ok) return form.message;
+  const payloads = form.fields.getAll('payload');
+  if (payloads.length > 1) return `the form body has ${payloads.length} payload fields`;
+  if (payloads.length === 1) return encoder.encode(payloads[0]);
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form.fields) {
+    if (Object.hasOwn(fields, name)) return `the form field ${JSON.stringify(name.slice(0, 64))} appears twice`;
+    fields[name] = value;
+  }
+  return encoder.encode(JSON.stringify(fields));
+}
+
+function invalidForm(message: string): InvalidPayload {
+  return { kind: 'invalid_payload', reason: 'invalid_json', message };
 }
 
 /** The provider type {@link slack} returns. */
@@ -89,7 +144,9 @@ export type SlackEventMap = EventMapOf<SlackProvider>;
 const parse = lazyParser(slack);
 
 /**
- * Parses a Slack Events API body without verifying its signature (tests, replays).
+ * Parses a Slack body without verifying its signature (tests, replays). `contentType` is the
+ * delivery's `Content-Type` (default `application/json`; pass
+ * `application/x-www-form-urlencoded` for interactivity posts and slash commands).
  *
  * @example
  * ```ts
@@ -97,8 +154,10 @@ const parse = lazyParser(slack);
  *
  * const result = await parseWebhookEvent(body);
  * if (result.kind === 'event' && result.variant === 'app_mention') console.log(result.payload.event.text);
+ * const command = await parseWebhookEvent('command=%2Fdeploy&text=api&user_id=U1&team_id=T1&channel_id=C1&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=1.2', 'application/x-www-form-urlencoded');
+ * if (command.kind === 'event' && command.event === 'slash_command') console.log(command.payload.text); // 'api'
  * ```
  */
-export function parseWebhookEvent(body: string | Uint8Array): Promise<ParseResult<SlackEventMap>> {
-  return parse(body);
+export function parseWebhookEvent(body: string | Uint8Array, contentType = 'application/json'): Promise<ParseResult<SlackEventMap>> {
+  return parse(body, { headers: { 'content-type': contentType } });
 }

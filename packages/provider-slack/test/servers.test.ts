@@ -1,5 +1,6 @@
 // Slack deliveries over a real Express app, a real Fastify app (127.0.0.1:0) and Next's App
-// Router handler: the url_verification challenge is answered by every adapter.
+// Router handler: the url_verification challenge is answered by every adapter, and form posts
+// (slash commands, interactivity) get a bare 200.
 import { isValidSlackRequest } from '@slack/bolt';
 import { createExpressMiddleware } from '@hookgate/adapter-express';
 import { hookgatePlugin } from '@hookgate/adapter-fastify';
@@ -16,9 +17,13 @@ const SERVERS = realServers({ createExpressMiddleware, hookgatePlugin, createNex
 describe.each(SERVERS)('Slack over %s', (_name, start) => {
   let server: RealServer;
   const mentions: string[] = [];
+  const commands: string[] = [];
+  const clicks: string[] = [];
   beforeAll(async () => {
     const handler = createWebhookHandler({ provider: slack(), secret: SECRET });
     handler.on('app_mention', (body) => void mentions.push(body.event.text));
+    handler.on('slash_command', (command) => void commands.push(`${command.command} ${command.text}`));
+    handler.on('block_actions', (click) => void clicks.push(...click.actions.map((action) => action.action_id)));
     server = await start(createGateway({ handlers: { slack: handler }, store: new MemoryStore() }));
   });
   afterAll(() => server.close());
@@ -46,6 +51,15 @@ describe.each(SERVERS)('Slack over %s', (_name, start) => {
     expect(mentions).toContain('<@U0BOTUSER1> is the deploy finished?');
     const retry = await server.post('slack', { headers: { ...delivery.headers, 'x-slack-retry-num': '1' }, body: delivery.body });
     expect(JSON.parse(retry.text)).toMatchObject({ kind: 'duplicate' });
+  });
+
+  it('a slash command and a block_actions click (form posts): the bare 200 Slack expects, with an empty body', async () => {
+    const command = signSlack({ payload: fixtures.forms.slash_command, secret: SECRET, form: 'fields' });
+    expect(await server.post('slack', command)).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', text: '' });
+    const click = signSlack({ payload: fixtures.forms.block_actions, secret: SECRET, form: 'payload' });
+    expect(await server.post('slack', click)).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', text: '' });
+    expect(commands).toEqual(['/deploy api production --note "fix 502 & retry"']);
+    expect(clicks).toEqual(['approve_deploy']);
   });
 
   it('tampered, wrong secret, stale: 401 and no challenge', async () => {
