@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { openLiveStream } from '../lib/live-stream';
+import { LIVE_REREAD_COST_FACTOR, LIVE_REREAD_MIN_MS, openLiveStream, pace } from '../lib/live-stream';
+import { useAwaitedRefresh } from '../lib/use-awaited-refresh';
 
 /** Most new rows counted per poll ("100+" beyond). */
 const POLL_LIMIT = 100;
@@ -33,7 +34,8 @@ export interface LiveDeliveriesProps {
 /**
  * Live updates: server-sent events from `GET /api/deliveries/events` say when a delivery arrived,
  * and the page then reads `GET /api/deliveries` for rows newer than the newest one shown (with its
- * filters). When the stream drops, it polls every 2.5 s and tries the stream again every 10 s.
+ * filters), paced: one read at a time, at most one a second and never more than a fifth of the
+ * time. When the stream drops, it polls every 2.5 s and tries the stream again every 10 s.
  * On the unfiltered first page new rows are loaded automatically (a server refresh); anywhere
  * else a "N new deliveries" button loads them on click. While the page shows a queued or retrying
  * row, a `change` event (or, without the stream, every poll) re-renders the rows shown, so a row
@@ -46,6 +48,7 @@ export interface LiveDeliveriesProps {
  */
 export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPageHref, enabled, summary, children }: LiveDeliveriesProps) {
   const router = useRouter();
+  const awaitedRefresh = useAwaitedRefresh();
   const [count, setCount] = useState(0);
   const [paused, setPaused] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -109,10 +112,13 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
     // Server-sent events say when the newest delivery changed; each one triggers one read with
     // this page's filters. While the stream is down, poll instead, and try the stream again.
     // Rows that a worker may still change: read the page again (same address, same rows).
+    const pacing = { minGapMs: LIVE_REREAD_MIN_MS, costFactor: LIVE_REREAD_COST_FACTOR };
+    const pendingRefresh = pace(() => (stopped || document.hidden || !showsPendingRow() ? undefined : awaitedRefresh()), pacing);
+    const pacedPoll = pace(() => pollRef.current(), pacing);
     const refreshPending = () => {
-      if (!stopped && !document.hidden && showsPendingRow()) router.refresh();
+      if (!stopped && !document.hidden && showsPendingRow()) pendingRefresh.request();
     };
-    const poll = () => void pollRef.current();
+    const poll = () => pacedPoll.request();
     const close = openLiveStream({
       url: () => '/api/deliveries/events',
       events: { delivery: poll, change: refreshPending },
@@ -135,10 +141,12 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       stopped = true;
+      pendingRefresh.cancel();
+      pacedPoll.cancel();
       close();
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [enabled, paused, router]);
+  }, [enabled, paused, awaitedRefresh]);
 
   const label = count >= POLL_LIMIT ? `${POLL_LIMIT}+ new deliveries` : `${count} new ${count === 1 ? 'delivery' : 'deliveries'}`;
   const statusText = !enabled

@@ -1,8 +1,8 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { openLiveStream } from '../lib/live-stream';
+import { LIVE_REREAD_COST_FACTOR, LIVE_REREAD_MIN_MS, openLiveStream, pace } from '../lib/live-stream';
+import { useAwaitedRefresh } from '../lib/use-awaited-refresh';
 
 export interface LiveRefreshProps {
   /** False stops listening (a delivery whose status is final): nothing is read any more. */
@@ -21,7 +21,9 @@ export interface LiveRefreshProps {
 /**
  * Keeps a server-rendered page current: listens to `GET /api/deliveries/events` and re-renders
  * the page (`router.refresh()`, no reload) when what it shows changed — one delivery it watches,
- * or any new delivery or status change. When the stream drops, it refreshes every 2.5 s and
+ * or any new delivery or status change. Refreshes are paced (one at a time, at most one a second
+ * and never more than a fifth of the time: a slow render on a large history spaces them out). When
+ * the stream drops, it refreshes every 2.5 s and
  * tries the stream again every 10 s; nothing is read while the tab is hidden or once `active`
  * turns false (the stream is closed then).
  *
@@ -32,7 +34,7 @@ export interface LiveRefreshProps {
  * ```
  */
 export function LiveRefresh({ active, watch, on, label }: LiveRefreshProps) {
-  const router = useRouter();
+  const awaitedRefresh = useAwaitedRefresh();
   const [mode, setMode] = useState<'stream' | 'polling' | 'connecting'>('connecting');
   // The latest shown state, for the address of a reconnect (the server compares against it).
   const watchRef = useRef(watch);
@@ -43,8 +45,12 @@ export function LiveRefresh({ active, watch, on, label }: LiveRefreshProps) {
   useEffect(() => {
     if (!active) return;
     let stopped = false;
+    const paced = pace(() => (stopped || document.hidden ? undefined : awaitedRefresh()), {
+      minGapMs: LIVE_REREAD_MIN_MS,
+      costFactor: LIVE_REREAD_COST_FACTOR,
+    });
     const refresh = () => {
-      if (!stopped && !document.hidden) router.refresh();
+      if (!stopped && !document.hidden) paced.request();
     };
     const listeners: Record<string, () => void> = {};
     for (const name of events ? events.split(',') : []) listeners[name] = refresh;
@@ -64,10 +70,11 @@ export function LiveRefresh({ active, watch, on, label }: LiveRefreshProps) {
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       stopped = true;
+      paced.cancel();
       close();
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [active, watchId, events, router]);
+  }, [active, watchId, events, awaitedRefresh]);
 
   if (!active) return null;
   return (

@@ -33,6 +33,21 @@ export const FEED_POLL_MS = 1000;
  */
 export const FEED_STATUS_WINDOW_MS = 24 * 3_600_000;
 
+/**
+ * The per-status counts are the one read that grows with the history (272k deliveries in the
+ * window: ~320 ms on SQLite, which blocks the event loop). They are read at most once per
+ * {@link FEED_POLL_MS} ms and never more often than this many times their last duration allows:
+ * at most a tenth of the time goes to them, however fast deliveries arrive.
+ */
+export const FEED_COUNTS_COST_FACTOR = 10;
+
+/**
+ * Notifications ({@link notifyDelivery}) start a read at most this often: a burst of deliveries
+ * is announced once per interval (its newest), not once per delivery, so pages that re-read on an
+ * event are not asked to do so hundreds of times a second.
+ */
+export const FEED_NOTIFY_MIN_MS = 250;
+
 /** What a listener asked for: every event, plus `watched` for one delivery. */
 export interface FeedSubscription {
   /** A delivery id to watch, with the state the page shows (an event comes as soon as it differs). */
@@ -53,10 +68,15 @@ interface Feed {
   counts: string | null;
   /** Start of the counted window, fixed while anyone listens. */
   windowFrom: number;
+  /** When the counts may be read next (epoch ms); see {@link FEED_COUNTS_COST_FACTOR}. */
+  countsDueAt: number;
   timer: NodeJS.Timeout | undefined;
   checking: Promise<void> | undefined;
   /** A notification came while a read ran: one more read follows it. */
   again: boolean;
+  /** When the last read started (epoch ms), and the read a notification scheduled, if any. */
+  lastCheckAt: number;
+  notifyTimer: NodeJS.Timeout | undefined;
   store: () => Promise<DeliveryStore>;
 }
 
@@ -67,10 +87,11 @@ type FeedCache = { [feedKey]?: Feed };
  * The process's one change feed: while at least one browser listens, one reader (not one per
  * browser) checks the store every {@link FEED_POLL_MS} ms — what other gateway and worker
  * processes on a shared store did included — and at once when this process has just recorded or
- * replayed something ({@link notifyDelivery}). A read is three cheap queries: the newest
- * delivery, the per-status counts of the recent window (`stats`, answered from the time index),
- * and, per delivery some page watches, that delivery and its attempts. Listeners hear a
- * {@link FeedEvent} whenever one of them moved. Cached on `globalThis` like the runtime, so the
+ * replayed something ({@link notifyDelivery}). A read is the newest delivery and, per delivery
+ * some page watches, that delivery and its attempts (cheap), plus, when due, the per-status counts
+ * of the recent window (`stats`: their cost grows with the history, so they are read at most
+ * once a second and at most a tenth of the time, see {@link FEED_COUNTS_COST_FACTOR}). Listeners
+ * hear a {@link FeedEvent} whenever one of them moved. Cached on `globalThis` like the runtime, so the
  * route bundles share it.
  *
  * @example
@@ -88,9 +109,12 @@ export function subscribeDeliveries(store: () => Promise<DeliveryStore>, listene
     newest: null,
     counts: null,
     windowFrom: 0,
+    countsDueAt: 0,
     timer: undefined,
     checking: undefined,
     again: false,
+    lastCheckAt: 0,
+    notifyTimer: undefined,
     store,
   };
   cache[feedKey] = feed;
@@ -101,6 +125,7 @@ export function subscribeDeliveries(store: () => Promise<DeliveryStore>, listene
     // A new window: counts from before it (an idle feed) would compare against a different range.
     feed.windowFrom = Date.now() - FEED_STATUS_WINDOW_MS;
     feed.counts = null;
+    feed.countsDueAt = 0;
     feed.timer = setInterval(() => void check(feed), FEED_POLL_MS);
     feed.timer.unref();
     void check(feed); // the baseline now, so a change within the first second is announced
@@ -128,7 +153,17 @@ export function subscribeDeliveries(store: () => Promise<DeliveryStore>, listene
  */
 export function notifyDelivery(): void {
   const feed = (globalThis as FeedCache)[feedKey];
-  if (feed && feed.subscribers.size > 0) void check(feed);
+  if (!feed || feed.subscribers.size === 0 || feed.notifyTimer !== undefined) return;
+  const wait = feed.lastCheckAt + FEED_NOTIFY_MIN_MS - Date.now();
+  if (wait <= 0) {
+    void check(feed);
+    return;
+  }
+  feed.notifyTimer = setTimeout(() => {
+    feed.notifyTimer = undefined;
+    void check(feed);
+  }, wait);
+  feed.notifyTimer.unref();
 }
 
 /**
@@ -153,15 +188,15 @@ function check(feed: Feed): Promise<void> {
     feed.again = true;
     return feed.checking;
   }
+  feed.lastCheckAt = Date.now();
   feed.checking = (async () => {
     try {
       const store = await feed.store();
       const watched = new Set<string>();
       for (const subscriber of feed.subscribers) if (subscriber.watch) watched.add(subscriber.watch.id);
-      const [page, stats, states] = await Promise.all([
+      const [page, counts, states] = await Promise.all([
         store.list({ limit: 1 }),
-        // `to` a minute ahead: a delivery stamped by a clock slightly ahead of ours still counts.
-        store.stats({ from: new Date(feed.windowFrom), to: new Date(Date.now() + 60_000), bucket: 'day' }),
+        Date.now() >= feed.countsDueAt ? readCounts(store, feed) : Promise.resolve(null),
         Promise.all([...watched].map((id) => readWatched(store, id))),
       ]);
       const events: FeedEvent[] = [];
@@ -170,9 +205,10 @@ function check(feed: Feed): Promise<void> {
         feed.newest = { receivedAt: newest.receivedAt, id: newest.id };
         events.push({ kind: 'delivery', newest: feed.newest });
       }
-      const counts = DELIVERY_STATUSES.map((status) => stats.totals[status]).join(',');
-      if (feed.counts !== null && counts !== feed.counts) events.push({ kind: 'change' });
-      feed.counts = counts;
+      if (counts !== null) {
+        if (feed.counts !== null && counts !== feed.counts) events.push({ kind: 'change' });
+        feed.counts = counts;
+      }
       for (const subscriber of feed.subscribers) {
         for (const event of events) subscriber.listener(event);
         const state = subscriber.watch && states.find((candidate) => candidate?.id === subscriber.watch!.id);
@@ -193,6 +229,20 @@ function check(feed: Feed): Promise<void> {
     }
   })();
   return feed.checking;
+}
+
+/** The per-status counts of the feed's window as one comparable string; schedules the next read by its cost. */
+async function readCounts(store: DeliveryStore, feed: Feed): Promise<string> {
+  const started = performance.now();
+  feed.countsDueAt = Number.POSITIVE_INFINITY; // not again while this one runs
+  try {
+    // `to` a minute ahead: a delivery stamped by a clock slightly ahead of ours still counts.
+    const stats = await store.stats({ from: new Date(feed.windowFrom), to: new Date(Date.now() + 60_000), bucket: 'day' });
+    return DELIVERY_STATUSES.map((status) => stats.totals[status]).join(',');
+  } finally {
+    const took = performance.now() - started;
+    feed.countsDueAt = Date.now() + Math.max(FEED_POLL_MS, FEED_COUNTS_COST_FACTOR * took) - took;
+  }
 }
 
 async function readWatched(store: DeliveryStore, id: string): Promise<WatchedState | null> {
