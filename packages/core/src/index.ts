@@ -120,7 +120,7 @@ export {
   type StatsQuery,
   type StatsResult,
 } from './delivery-store.js';
-export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './list-query.js';
+export { DEFAULT_LIST_LIMIT, DEFAULT_SEARCH_WINDOW, MAX_LIST_LIMIT } from './list-query.js';
 export { bucketStart, STATS_BUCKET_MS } from './delivery-stats.js';
 
 // Signing test and demo deliveries (the CLI's `send` and `demo` use these too)

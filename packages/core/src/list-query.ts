@@ -8,6 +8,17 @@ export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
 
 /**
+ * Rows a search (`ListQuery.q`) examines per page unless `searchWindow` says otherwise.
+ *
+ * @example
+ * ```ts
+ * await store.list({ q: 'evt_1', searchWindow: 4 * DEFAULT_SEARCH_WINDOW });
+ * ```
+ */
+export const DEFAULT_SEARCH_WINDOW = 20_000;
+const MAX_SEARCH_WINDOW = 1_000_000;
+
+/**
  * Clamps a requested page size to 1…{@link MAX_LIST_LIMIT} (default {@link DEFAULT_LIST_LIMIT}).
  *
  * @example
@@ -54,6 +65,8 @@ export interface NormalizedListQuery {
   /** Return only rows strictly older than this position (`receivedAt` desc, `id` desc). */
   cursor: { receivedAtMs: number; id: string } | null;
   limit: number;
+  /** With `q`: rows (matching the other filters) a page examines. */
+  searchWindow: number;
 }
 
 /**
@@ -89,5 +102,11 @@ export function normalizeListQuery(query: ListQuery = {}): NormalizedListQuery {
     q: q || undefined,
     cursor: cursor === null ? null : { receivedAtMs: Date.parse(cursor.receivedAt), id: cursor.id },
     limit: clampListLimit(query.limit),
+    searchWindow: clampSearchWindow(query.searchWindow),
   };
+}
+
+function clampSearchWindow(rows: number | undefined): number {
+  if (rows === undefined || !Number.isFinite(rows)) return DEFAULT_SEARCH_WINDOW;
+  return Math.min(MAX_SEARCH_WINDOW, Math.max(1, Math.trunc(rows)));
 }

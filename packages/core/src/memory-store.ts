@@ -404,15 +404,40 @@ export class MemoryStore implements DeliveryStore {
     if (filter.toMs !== undefined) index = Math.min(index, this.#lowerBound(filter.toMs, '') - 1);
     const needle = filter.q === undefined ? undefined : asciiLower(filter.q);
     const matched: Entry[] = [];
+    // A search examines at most `searchWindow` rows that the other filters select (ListQuery.q).
+    let examined = 0;
+    let lastExamined: Entry | undefined;
     for (; index >= this.#first && matched.length <= filter.limit; index--) {
       const entry = this.#entries[index]!;
       if (filter.fromMs !== undefined && entry.receivedAtMs < filter.fromMs) break;
-      if (matches(entry, filter) && (needle === undefined || this.#contains(entry, needle))) matched.push(entry);
+      if (!matches(entry, filter)) continue;
+      if (needle !== undefined) {
+        if (examined === filter.searchWindow) break;
+        examined++;
+        lastExamined = entry;
+        if (!this.#contains(entry, needle)) continue;
+      }
+      matched.push(entry);
     }
     const hasMore = matched.length > filter.limit;
     const items = (hasMore ? matched.slice(0, filter.limit) : matched).map((entry) => this.#delivery(entry));
     const last = items.at(-1);
-    return { items, nextCursor: hasMore && last !== undefined ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null };
+    if (hasMore && last !== undefined) return { items, nextCursor: encodeCursor({ receivedAt: last.receivedAt, id: last.id }) };
+    // The window ended before the matches did: go on searching below its last row.
+    if (examined === filter.searchWindow && lastExamined !== undefined && this.#hasOlder(index, filter)) {
+      return { items, nextCursor: encodeCursor({ receivedAt: isoTime(lastExamined.receivedAtMs), id: lastExamined.id }) };
+    }
+    return { items, nextCursor: null };
+  }
+
+  /** Whether a row at or below `index` passes the filters (a search window's continuation exists). */
+  #hasOlder(index: number, filter: NormalizedListQuery): boolean {
+    for (; index >= this.#first; index--) {
+      const entry = this.#entries[index]!;
+      if (filter.fromMs !== undefined && entry.receivedAtMs < filter.fromMs) return false;
+      if (matches(entry, filter)) return true;
+    }
+    return false;
   }
 
   async stats(query: StatsQuery): Promise<StatsResult> {

@@ -194,11 +194,22 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
     return this.#track(() =>
       this.#backend.read(async (db) => {
         const filter = normalizeListQuery(query);
-        const rows = await buildListQuery(db, this.dialect, filter).execute();
+        // A search reads at most `searchWindow` rows: find where that window ends (the rows the
+        // other filters select, newest first), and search above it only (ListQuery.q).
+        const windowEnd =
+          filter.q === undefined
+            ? undefined
+            : await buildListQuery(db, this.dialect, { ...filter, q: undefined }, { rows: 1, offset: filter.searchWindow - 1 }).executeTakeFirst();
+        const floor = windowEnd === undefined ? null : { receivedAtMs: Number(windowEnd.received_at), id: windowEnd.id };
+        const rows = await buildListQuery(db, this.dialect, filter, { floor }).execute();
         const hasMore = rows.length > filter.limit;
         const items = (hasMore ? rows.slice(0, filter.limit) : rows).map(fromDeliveryRow);
         const last = items.at(-1);
-        return { items, nextCursor: hasMore && last !== undefined ? encodeCursor({ receivedAt: last.receivedAt, id: last.id }) : null };
+        if (hasMore && last !== undefined) return { items, nextCursor: encodeCursor({ receivedAt: last.receivedAt, id: last.id }) };
+        if (floor === null) return { items, nextCursor: null };
+        // The window ended before the matches did: the next page searches below its last row.
+        const older = await buildListQuery(db, this.dialect, { ...filter, q: undefined, cursor: floor }, { rows: 1 }).executeTakeFirst();
+        return { items, nextCursor: older === undefined ? null : encodeCursor({ receivedAt: new Date(floor.receivedAtMs).toISOString(), id: floor.id }) };
       }),
     );
   }
@@ -311,11 +322,25 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
  * const { sql } = buildListQuery(db, 'sqlite', normalizeListQuery({ provider: 'pylon' })).compile();
  * ```
  */
-export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect, filter: NormalizedListQuery) {
+export function buildListQuery(
+  db: Kysely<StoreDatabase>,
+  dialect: StoreDialect,
+  filter: NormalizedListQuery,
+  options: {
+    /** Only rows at or above this position (a search window's last row). */
+    floor?: { receivedAtMs: number; id: string } | null | undefined;
+    /** Rows to return (default: a page and one more, to tell whether there are more). */
+    rows?: number | undefined;
+    /** Rows to skip first (with `rows: 1`: the row at that place in the order). */
+    offset?: number | undefined;
+  } = {},
+) {
   // ASCII-only case folding on both engines: SQLite's LIKE does exactly that, and PostgreSQL's
   // ILIKE under "C" is the same and several times faster than folding Unicode on every row.
   const like = sql.raw(dialect === 'postgres' ? 'collate "C" ilike' : 'like');
-  const pageSize = filter.limit + 1;
+  const offset = options.offset ?? 0;
+  const pageSize = options.rows ?? filter.limit + 1;
+  const { floor } = options;
   const where = (eb: DeliveriesExpressionBuilder, extra: Array<Expression<SqlBool>>): Expression<SqlBool> => {
     const conditions: Array<Expression<SqlBool>> = [...extra];
     if (filter.provider !== undefined) conditions.push(eb('provider', '=', filter.provider));
@@ -329,18 +354,24 @@ export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect,
       // Row-value comparison: both engines turn it into one index range on (received_at, id).
       conditions.push(eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(filter.cursor.receivedAtMs, filter.cursor.id)));
     }
+    if (floor) conditions.push(eb(eb.refTuple('received_at', 'id'), '>=', eb.tuple(floor.receivedAtMs, floor.id)));
     return eb.and(conditions);
   };
+  const window = <Q extends { limit(rows: number): Q; offset(rows: number): Q }>(query: Q, rows: number): Q =>
+    offset > 0 ? query.limit(rows).offset(offset) : query.limit(rows);
   const newestFirst = <Q extends { orderBy(column: 'received_at' | 'id', direction: 'desc'): Q }>(query: Q): Q =>
     query.orderBy('received_at', 'desc').orderBy('id', 'desc');
   const event = filter.event;
   if (event === undefined) {
-    return newestFirst(
-      db
-        .selectFrom('hookgate_deliveries')
-        .selectAll()
-        .where((eb) => where(eb, [])),
-    ).limit(pageSize);
+    return window(
+      newestFirst(
+        db
+          .selectFrom('hookgate_deliveries')
+          .selectAll()
+          .where((eb) => where(eb, [])),
+      ),
+      pageSize,
+    );
   }
   const branch = (match: (eb: DeliveriesExpressionBuilder) => Expression<SqlBool>) =>
     newestFirst(
@@ -348,7 +379,7 @@ export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect,
         .selectFrom('hookgate_deliveries')
         .select('id')
         .where((eb) => where(eb, [match(eb)])),
-    ).limit(pageSize);
+    ).limit(offset + pageSize);
   const byEvent = branch((eb) => eb('event', '=', event));
   // `variant <> event` is the partial index's own predicate (migration 2), spelled the same so
   // both engines can use it; a row with a variant always has an event, so nothing is lost.
@@ -357,7 +388,7 @@ export function buildListQuery(db: Kysely<StoreDatabase>, dialect: StoreDialect,
     .selectFrom(byEvent.as('by_event'))
     .select('by_event.id')
     .unionAll(db.selectFrom(byVariant.as('by_variant')).select('by_variant.id'));
-  return newestFirst(db.selectFrom('hookgate_deliveries').selectAll().where('id', 'in', ids)).limit(pageSize);
+  return window(newestFirst(db.selectFrom('hookgate_deliveries').selectAll().where('id', 'in', ids)), pageSize);
 }
 
 /** SQLite bulk insert: one multi-row VALUES statement; returns the rows actually inserted. */

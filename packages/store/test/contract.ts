@@ -1,5 +1,5 @@
 import { HookgateError, type Delivery, type DeliveryPage, type DeliveryStatus, type DeliveryStore, type ListQuery } from '@hookgate/core';
-import type { ClaimResult } from '@hookgate/core/store';
+import { decodeCursor, type ClaimResult } from '@hookgate/core/store';
 import { createDeliveryId } from '@hookgate/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bulkInsert } from '../src/index.js';
@@ -300,6 +300,55 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         const all = await listAll(store, { provider: 'pylon', status: 'handled', limit: 3 });
         const expected = inputs.filter((input) => input.provider === 'pylon' && input.status === 'handled');
         expect(all.map((item) => item.id)).toEqual(expected.reverse().map((input) => input.id));
+      });
+
+      it('a search reads at most searchWindow rows per page (those the other filters select) and goes on below them on the next page', async () => {
+        const { store } = await open();
+        // 60 rows, newest first: every 7th body holds the needle; ties on received_at included.
+        const inputs = Array.from({ length: 60 }, (_, index) =>
+          makeDelivery({
+            provider: index % 3 === 0 ? 'webhooks-b' : 'pylon',
+            event: index % 2 === 0 ? 'IssueNewEvent' : 'IssueChangedEvent',
+            variant: index % 2 === 0 ? 'IssueNewEvent' : 'IssueChangedEvent',
+            rawBody: encoder.encode(index % 7 === 0 ? `{"note":"needle ${index}"}` : `{"note":"hay ${index}"}`),
+            at: Math.floor(index / 2) * 10,
+          }),
+        );
+        await bulkInsert(store, inputs);
+        const byId = new Map(inputs.map((input) => [input.id, input]));
+        for (const query of [{}, { provider: 'pylon' }, { event: 'IssueNewEvent' }, { provider: 'pylon', event: 'IssueChangedEvent' }] as ListQuery[]) {
+          const selected = (await listAll(store, { ...query, limit: 500 })).map((item) => item.id);
+          const expected = selected.filter((id) => new TextDecoder().decode(byId.get(id)!.rawBody).includes('needle'));
+          for (const [window, limit] of [
+            [5, 2],
+            [7, 50],
+            [1, 1],
+            [13, 3],
+          ] as const) {
+            const pages: DeliveryPage[] = [];
+            let cursor: string | null = null;
+            do {
+              const page: DeliveryPage = await store.list({ ...query, q: 'NEEDLE', searchWindow: window, limit, cursor });
+              pages.push(page);
+              cursor = page.nextCursor;
+            } while (cursor !== null && pages.length < 200);
+            // Every match exactly once, in order, however the windows fell.
+            expect(pages.flatMap((page) => page.items.map((item) => item.id))).toEqual(expected);
+            // No page read past its window: its matches lie within `window` selected rows of where
+            // it started, and a short page continues exactly where its window ended.
+            let start = 0;
+            for (const page of pages) {
+              for (const item of page.items) expect(selected.indexOf(item.id) - start).toBeLessThan(window);
+              if (page.nextCursor === null) break;
+              const continueAfter = selected.indexOf(decodeCursor(page.nextCursor)!.id);
+              if (page.items.length < limit) expect(continueAfter).toBe(start + window - 1);
+              else expect(continueAfter).toBe(selected.indexOf(page.items.at(-1)!.id));
+              start = continueAfter + 1;
+            }
+            // The last page says so: no cursor once the selected rows are all read.
+            expect(pages.at(-1)!.nextCursor).toBeNull();
+          }
+        }
       });
 
       it('searches case-insensitively over event, variant, ids, dedupe key, reason and body', async () => {

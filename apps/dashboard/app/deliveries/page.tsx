@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { DEFAULT_SEARCH_WINDOW } from '@hookgate/core';
 import { DeliveriesTable } from '../../components/deliveries-table';
 import { DeliveryFiltersForm } from '../../components/delivery-filters-form';
 import { EmptyState, NoDeliveriesYet } from '../../components/empty-state';
@@ -80,6 +81,13 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         >
           {storeEmpty ? (
             <NoDeliveriesYet />
+          ) : page.items.length === 0 && filters.q && page.nextCursor ? (
+            <EmptyState title="No matches among the deliveries searched so far">
+              <p>
+                A search reads {DEFAULT_SEARCH_WINDOW.toLocaleString('en-US')} deliveries per page, so it never holds up the webhooks this server receives. Use{' '}
+                <strong>Older →</strong> below to search the next ones, or narrow the time range.
+              </p>
+            </EmptyState>
           ) : page.items.length === 0 ? (
             <EmptyState title="No deliveries match these filters">
               <p>
