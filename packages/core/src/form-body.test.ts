@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isFormRequest, readFormBody } from './form-body.js';
+import { isFormRequest, readFormBody, withFormBodies } from './form-body.js';
+import { defineProvider } from './provider.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
+import { hmac } from './verify-hmac.js';
 
 const encoder = new TextEncoder();
 
@@ -40,5 +43,37 @@ describe('readFormBody', () => {
   it('an empty body is a form without fields', () => {
     const form = readFormBody(new Uint8Array());
     expect(form.ok && [...form.fields]).toEqual([]);
+  });
+});
+
+describe('withFormBodies', () => {
+  const anything: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value }) } };
+  const base = defineProvider({
+    id: 'acme',
+    verification: hmac({ header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex' }),
+    events: { ping: anything },
+    eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
+  });
+  const acme = withFormBodies(base, (fields) => fields.get('payload') ?? { refused: 'no payload field' });
+  const request = (contentType: string | undefined, body: string | Uint8Array) => {
+    const rawBody = typeof body === 'string' ? encoder.encode(body) : body;
+    return { method: 'POST', headers: contentType === undefined ? {} : { 'content-type': contentType }, rawBody };
+  };
+
+  it('parses the JSON the form carries with the provider’s own rules; JSON requests as before', async () => {
+    const form = request('application/x-www-form-urlencoded', `payload=${encodeURIComponent('{"type":"ping","n":1}')}`);
+    expect(await acme.parse(form.rawBody, form)).toEqual({ kind: 'event', event: 'ping', variant: 'ping', payload: { type: 'ping', n: 1 } });
+    const json = request('application/json', '{"type":"ping"}');
+    expect(await acme.parse(json.rawBody, json)).toMatchObject({ kind: 'event', event: 'ping' });
+    expect(await acme.parse(json.rawBody)).toMatchObject({ kind: 'event', event: 'ping' });
+    expect(acme.id).toBe('acme');
+    expect(acme.verification).toBe(base.verification);
+  });
+
+  it('what toJson refuses and bytes that are not UTF-8 are invalid_payload with the reason', async () => {
+    const empty = request('application/x-www-form-urlencoded', 'other=1');
+    expect(await acme.parse(empty.rawBody, empty)).toEqual({ kind: 'invalid_payload', reason: 'invalid_json', message: 'no payload field' });
+    const bad = request('application/x-www-form-urlencoded', new Uint8Array([0x70, 0x3d, 0xff]));
+    expect(await acme.parse(bad.rawBody, bad)).toEqual({ kind: 'invalid_payload', reason: 'invalid_json', message: 'the form body is not valid UTF-8' });
   });
 });

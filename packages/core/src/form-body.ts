@@ -1,5 +1,7 @@
 import { getHeader } from './headers.js';
+import type { Provider } from './provider.js';
 import type { WebhookRequest } from './request.js';
+import type { EventMap } from './results.js';
 
 /** `application/x-www-form-urlencoded`, in any letter case, parameters allowed. */
 const FORM_CONTENT_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
@@ -47,3 +49,40 @@ export function readFormBody(rawBody: Uint8Array): FormBody {
   }
   return { ok: true, fields: new URLSearchParams(text) };
 }
+
+/**
+ * What {@link withFormBodies} does with a form post's fields: the JSON to parse (text or UTF-8
+ * bytes), or a string `{ refused }` saying why the post is not a delivery.
+ */
+export type FormToJson = (fields: URLSearchParams) => string | Uint8Array | { readonly refused: string };
+
+/**
+ * A provider that also reads form-encoded deliveries: when a request's `Content-Type` is
+ * `application/x-www-form-urlencoded`, its body is decoded ({@link readFormBody}) and `toJson`
+ * says which JSON to parse with the provider's own rules (GitHub's `payload` field, Slack's
+ * interactivity `payload` or a slash command's fields). Bodies that are not UTF-8, and what
+ * `toJson` refuses, are `invalid_payload` (`invalid_json`). Verification is untouched: the
+ * signature is still over the body as sent.
+ *
+ * @example
+ * ```ts
+ * import { withFormBodies } from '@hookgate/core/provider';
+ *
+ * const acme = withFormBodies(defineProvider({ ... }), (fields) => fields.get('payload') ?? { refused: 'the form body has no payload field' });
+ * ```
+ */
+export function withFormBodies<P extends Provider<EventMap>>(provider: P, toJson: FormToJson): P {
+  const parseJson = provider.parse.bind(provider);
+  return {
+    ...provider,
+    parse(rawBody: Uint8Array, request?: WebhookRequest) {
+      if (request === undefined || !isFormRequest(request)) return parseJson(rawBody, request);
+      const form = readFormBody(rawBody);
+      const json = form.ok ? toJson(form.fields) : { refused: form.message };
+      if (typeof json === 'object' && 'refused' in json) return { kind: 'invalid_payload', reason: 'invalid_json', message: json.refused };
+      return parseJson(typeof json === 'string' ? encoder.encode(json) : json, request);
+    },
+  };
+}
+
+const encoder = new TextEncoder();

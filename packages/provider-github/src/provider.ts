@@ -5,14 +5,13 @@ import {
   HookgateError,
   type DiscriminatedMap,
   type EventMapOf,
-  type InvalidPayload,
   type ParseResult,
   type Provider,
   type StandardSchemaV1,
   type VerificationStrategy,
   type WebhookRequest,
 } from '@hookgate/core';
-import { isFormRequest, lazyParser, readFormBody } from '@hookgate/core/provider';
+import { lazyParser, withFormBodies } from '@hookgate/core/provider';
 import { GITHUB_EVENTS } from './events.generated.js';
 import type { GitHubSchemas } from './types.js';
 
@@ -138,35 +137,17 @@ export function github(options: GitHubOptions = {}): Provider<DiscriminatedMap<G
     eventType,
     eventId: (_payload, request) => getHeader(request.headers, GITHUB_DELIVERY_HEADER)?.trim() || undefined,
   });
-  const parseJson = provider.parse.bind(provider);
-  return {
-    ...provider,
-    parse(rawBody: Uint8Array, request?: WebhookRequest) {
-      if (request === undefined || !isFormRequest(request)) return parseJson(rawBody, request);
-      const payload = formPayload(rawBody);
-      return typeof payload === 'string' ? invalidForm(payload) : parseJson(payload, request);
-    },
-  };
+  return withFormBodies(provider, formPayload);
 }
 
 /**
- * The JSON of a form-encoded delivery (`payload=<JSON, percent-encoded>`, what GitHub sends for a
- * hook whose content type is "form"), as UTF-8 bytes; or why there is none.
+ * The JSON of a form-encoded delivery: the one `payload` field GitHub sends for a hook whose
+ * content type is "form".
  */
-function formPayload(rawBody: Uint8Array): Uint8Array | string {
-  const form = readFormBody(rawBody);
-  if (!form.ok) return form.message;
-  const values = form.fields.getAll('payload');
-  if (values.length !== 1) {
-    return values.length === 0 ? 'the form body has no payload field' : `the form body has ${values.length} payload fields`;
-  }
-  return encoder.encode(values[0]);
-}
-
-const encoder = new TextEncoder();
-
-function invalidForm(message: string): InvalidPayload {
-  return { kind: 'invalid_payload', reason: 'invalid_json', message };
+function formPayload(fields: URLSearchParams): string | { refused: string } {
+  const values = fields.getAll('payload');
+  if (values.length === 1) return values[0]!;
+  return { refused: values.length === 0 ? 'the form body has no payload field' : `the form body has ${values.length} payload fields` };
 }
 
 /**

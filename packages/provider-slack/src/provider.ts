@@ -4,12 +4,11 @@ import {
   type DiscriminatedMap,
   type EventMapOf,
   type EventSelection,
-  type InvalidPayload,
   type ParseResult,
   type Provider,
   type WebhookRequest,
 } from '@hookgate/core';
-import { isFormRequest, lazyParser, readFormBody } from '@hookgate/core/provider';
+import { isFormRequest, lazyParser, withFormBodies } from '@hookgate/core/provider';
 import { SLACK_ACKNOWLEDGED_EVENTS, slackCallbacks, slackEvents } from './schemas.js';
 
 /**
@@ -100,40 +99,25 @@ export function slack(options: SlackOptions = {}): Provider<DiscriminatedMap<typ
       return SLACK_ACKNOWLEDGED_EVENTS.has(parsed.event) ? { status: 200, headers: PLAIN_TEXT, body: '' } : undefined;
     },
   });
-  const parseJson = provider.parse.bind(provider);
-  return {
-    ...provider,
-    parse(rawBody: Uint8Array, request?: WebhookRequest) {
-      if (request === undefined || !isFormRequest(request)) return parseJson(rawBody, request);
-      const json = formJson(rawBody);
-      return typeof json === 'string' ? invalidForm(json) : parseJson(json, request);
-    },
-  };
+  return withFormBodies(provider, formJson);
 }
 
 const PLAIN_TEXT = { 'content-type': 'text/plain; charset=utf-8' } as const;
-const encoder = new TextEncoder();
 
 /**
- * A form post as JSON bytes: an interactivity post's `payload` field as it is, or a slash
- * command's fields as an object of strings; or why the body is neither.
+ * A form post's JSON: an interactivity post's `payload` field as it is, or a slash command's
+ * fields as an object of strings.
  */
-function formJson(rawBody: Uint8Array): Uint8Array | string {
-  const form = readFormBody(rawBody);
-  if (!form.ok) return form.message;
-  const payloads = form.fields.getAll('payload');
-  if (payloads.length > 1) return `the form body has ${payloads.length} payload fields`;
-  if (payloads.length === 1) return encoder.encode(payloads[0]);
+function formJson(form: URLSearchParams): string | { refused: string } {
+  const payloads = form.getAll('payload');
+  if (payloads.length > 1) return { refused: `the form body has ${payloads.length} payload fields` };
+  if (payloads.length === 1) return payloads[0]!;
   const fields: Record<string, string> = {};
-  for (const [name, value] of form.fields) {
-    if (Object.hasOwn(fields, name)) return `the form field ${JSON.stringify(name.slice(0, 64))} appears twice`;
+  for (const [name, value] of form) {
+    if (Object.hasOwn(fields, name)) return { refused: `the form field ${JSON.stringify(name.slice(0, 64))} appears twice` };
     fields[name] = value;
   }
-  return encoder.encode(JSON.stringify(fields));
-}
-
-function invalidForm(message: string): InvalidPayload {
-  return { kind: 'invalid_payload', reason: 'invalid_json', message };
+  return JSON.stringify(fields);
 }
 
 /** The provider type {@link slack} returns. */
