@@ -3,6 +3,7 @@ import {
   HookgateError,
   normalizeRetryPolicy,
   type EventMap,
+  type EventMapOf,
   type HandlerMode,
   type Provider,
   type RetryPolicy,
@@ -82,9 +83,9 @@ export interface ProviderSecretSource {
 }
 
 /** One provider the gateway serves: the provider itself, and optionally how to sign samples for it. */
-export interface ProviderEntry {
+export interface ProviderEntry<P extends Provider<EventMap> = Provider<EventMap>> {
   /** The provider definition, e.g. `pylon()` or your own `defineProvider(…)`. */
-  readonly provider: Provider<EventMap>;
+  readonly provider: P;
   /** Route id: deliveries arrive at `/api/webhooks/<id>` and are recorded under it. Default `provider.id`. */
   readonly id?: string;
   readonly secret?: ProviderSecretSource;
@@ -96,9 +97,11 @@ export interface ProviderEntry {
   readonly handler?: ProviderHandlerOptions;
   /**
    * Registers the provider's listeners on the handler built from this entry — in the gateway
-   * (inline mode) and in `hookgate worker` (inbox mode), so both run the same code.
+   * (inline mode) and in `hookgate worker` (inbox mode), so both run the same code. Typed by the
+   * entry's provider when the config is written with {@link defineConfig}: `handler.on(event, …)`
+   * knows that provider's events and payloads.
    */
-  readonly listen?: (handler: WebhookHandler<EventMap>) => void;
+  listen?(handler: WebhookHandler<EventMapOf<P>>): void;
 }
 
 /**
@@ -180,8 +183,25 @@ export function defaultSecretEnv(id: string): string {
  * });
  * ```
  */
+export function defineConfig<const P extends ReadonlyArray<Provider<EventMap>>>(input: TypedConfigInput<P>): HookgateConfig;
+export function defineConfig(input: HookgateConfigInput): HookgateConfig;
 export function defineConfig(input: HookgateConfigInput): HookgateConfig {
   return validateConfig(input);
+}
+
+/**
+ * {@link HookgateConfigInput} with each entry typed by its own provider, so `listen` gets a
+ * handler that knows that provider's events (what {@link defineConfig} infers).
+ *
+ * @example
+ * ```ts
+ * const input: TypedConfigInput<[ReturnType<typeof pylon>]> = { providers: [{ provider: pylon(), listen: (h) => h.on('IssueNewEvent', (e) => e.issue_title) }] };
+ * ```
+ */
+export interface TypedConfigInput<P extends ReadonlyArray<Provider<EventMap>>> {
+  readonly providers: { readonly [K in keyof P]: ProviderEntry<P[K]> | P[K] };
+  /** Inbox mode and its workers (default: inline, listeners run in the request). */
+  readonly inbox?: InboxConfig;
 }
 
 /**
