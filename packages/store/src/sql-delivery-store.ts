@@ -105,7 +105,8 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
   constructor(backend: SqlStoreBackend) {
     this.#backend = backend;
     this.dialect = backend.dialect;
-    this.inbox = new SqlInbox(backend, backend.queue);
+    // Enqueues are store calls like the others: close() waits for them, later ones get store_closed.
+    this.inbox = new SqlInbox(backend, backend.queue, (operation) => this.#track(operation));
   }
 
   migrate(): Promise<MigrationResult> {
@@ -282,8 +283,9 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
     if (this.#closing === undefined) {
       this.#closed = true;
       this.#closing = (async () => {
-        await this.inbox.close().catch(() => undefined);
+        this.inbox.stopTaking();
         await Promise.allSettled([...this.#inFlight]);
+        await this.inbox.close().catch(() => undefined);
         await this.#backend.db.destroy();
       })();
     }

@@ -49,9 +49,12 @@ export class SqlInbox implements DeliveryInbox {
   readonly #enqueue = awaitedBatch<Enqueue>((batch) => this.#enqueueBatch(batch), { max: ENQUEUE_BATCH });
   readonly #finish = awaitedBatch<Finish>((batch) => this.#finishBatch(batch), { max: ENQUEUE_BATCH });
 
-  constructor(backend: SqlStoreBackend, queue: PgBossQueue | undefined) {
+  readonly #track: <T>(operation: () => Promise<T>) => Promise<T>;
+
+  constructor(backend: SqlStoreBackend, queue: PgBossQueue | undefined, track: <T>(operation: () => Promise<T>) => Promise<T> = (operation) => operation()) {
     this.#backend = backend;
     this.#queue = queue;
+    this.#track = track;
     this.kind = backend.dialect === 'postgres' ? 'pg-boss' : 'sqlite';
   }
 
@@ -60,7 +63,11 @@ export class SqlInbox implements DeliveryInbox {
     return this.#backend.maxBodyBytes;
   }
 
-  async enqueue(input: CompleteInput): Promise<void> {
+  enqueue(input: CompleteInput): Promise<void> {
+    return this.#track(() => this.#enqueueOne(input));
+  }
+
+  async #enqueueOne(input: CompleteInput): Promise<void> {
     const { delivery } = input;
     if (delivery.dedupeKey === null) throw new TypeError('enqueue(): the delivery has no dedupeKey');
     const row = toDeliveryRow({ ...delivery, status: 'queued' }, this.#backend.maxBodyBytes, this.#backend.dialect === 'postgres');
@@ -158,8 +165,13 @@ export class SqlInbox implements DeliveryInbox {
    * lease), and pg-boss stops.
    */
   async close(): Promise<void> {
-    for (const subscription of this.#subscriptions) void subscription.stop().catch(() => undefined);
+    this.stopTaking();
     await this.#queue?.stop();
+  }
+
+  /** Workers take no more jobs (the first step of the store's `close()`; running ones go on). */
+  stopTaking(): void {
+    for (const subscription of this.#subscriptions) void subscription.stop().catch(() => undefined);
   }
 
   #sqliteQueue(): PolledQueue {

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { openStore, type PersistentDeliveryStore } from '../src/index.js';
 import { PgBossQueue, retryJobId, type PgBossExecutor } from '../src/pg-boss-queue.js';
 import { ACME_SECRET, acme, signedPing } from './fixtures/acme-provider.mjs';
-import { adminQuery, DATABASE_TARGETS } from './helpers.js';
+import { adminQuery, DATABASE_TARGETS, makeDelivery } from './helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -60,6 +60,22 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
     });
     return { handler, runs };
   }
+
+  it('close() in the same turn as enqueues: each one either commits (and is there after reopening) or gets 503 with store_closed, never a driver error', async () => {
+    const { store, reopen } = await open();
+    const { handler } = inboxHandler(store);
+    const pending = Array.from({ length: 30 }, (_, index) => handler.handle(signedPing(`evt_close_${index}`)));
+    const closing = store.close();
+    const outcomes = await Promise.all(pending);
+    await closing;
+    for (const outcome of outcomes) expect([202, 503]).toContain(outcome.status);
+    const queued = outcomes.filter((outcome) => outcome.status === 202);
+    // A later enqueue is refused as a closed store, not with the driver's own message.
+    const late = { delivery: makeDelivery({ dedupeKey: 'evt_late' }), now: Date.now(), windowMs: 60_000 };
+    await expect(store.inbox.enqueue(late)).rejects.toMatchObject({ code: 'store_closed' });
+    const again = await reopen();
+    for (const outcome of queued) expect(await statusOf(again, outcome.deliveryId!)).toBe('queued');
+  });
 
   it('records queued and enqueues before answering 202; a worker handles it once; a copy is a duplicate', async () => {
     const { store } = await open();
