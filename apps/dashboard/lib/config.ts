@@ -33,6 +33,11 @@ export interface DashboardConfig {
    * `off` when `hookgate worker` runs separately).
    */
   worker: boolean;
+  /**
+   * Delete deliveries older than this many days, at start and then hourly
+   * (`HOOKGATE_RETENTION_DAYS`); undefined (the default) keeps everything.
+   */
+  retentionDays: number | undefined;
 }
 
 // An empty variable (`FOO=` in a .env file) means "not set", like most tools read it.
@@ -91,6 +96,14 @@ const envSchema = z.object({
       .pipe(z.enum(['on', 'off'], { message: 'must be "on" or "off"' }))
       .optional(),
   ),
+  HOOKGATE_RETENTION_DAYS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of days, e.g. 30' })
+      .transform(Number)
+      .pipe(z.number().gt(0, { message: 'must be more than 0 days' }).max(36_500, { message: 'must be at most 36500 days' }))
+      .optional(),
+  ),
   PORT: optionalText.pipe(
     z
       .string()
@@ -146,5 +159,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     dashboardHosts: values.HOOKGATE_DASHBOARD_HOSTS,
     port: values.PORT ?? 3000,
     worker: values.HOOKGATE_WORKER !== 'off',
+    retentionDays: values.HOOKGATE_RETENTION_DAYS,
   };
 }

@@ -1,10 +1,13 @@
+import { readConfig } from './config';
 import { startInboxWorker } from './inbox-worker';
 import { installRequestStamp } from './request-stamp';
+import { startRetention } from './retention';
 import { getRuntime } from './runtime';
 
 /**
  * Server start: install the request stamp (peer address, requests Next.js cannot serve), then
- * build the runtime, then — in inbox mode — start the in-process worker ({@link startInboxWorker}).
+ * build the runtime, then — in inbox mode — start the in-process worker ({@link startInboxWorker}),
+ * and with `HOOKGATE_RETENTION_DAYS` the hourly prune ({@link startRetention}).
  * A configuration error ends the process (exit code 1) with the list of bad variables; a store
  * that is down only logs, because webhooks then answer 503 (providers retry), the store is
  * retried per request and the worker every few seconds.
@@ -28,4 +31,6 @@ export async function startDashboard(): Promise<void> {
     console.error('[hookgate] Could not open the delivery store; will retry on the next request:', error);
   }
   await startInboxWorker();
+  const { retentionDays } = readConfig();
+  if (retentionDays !== undefined) startRetention(async () => (await getRuntime()).store, retentionDays);
 }
