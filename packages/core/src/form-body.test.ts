@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isFormRequest, readFormBody, withFormBodies } from './form-body.js';
 import { defineProvider } from './provider.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
+import { setJsonDepthLimit } from './json-body.js';
 import { hmac } from './verify-hmac.js';
 
 const encoder = new TextEncoder();
@@ -75,5 +76,45 @@ describe('withFormBodies', () => {
     expect(await acme.parse(empty.rawBody, empty)).toEqual({ kind: 'invalid_payload', reason: 'invalid_json', message: 'no payload field' });
     const bad = request('application/x-www-form-urlencoded', new Uint8Array([0x70, 0x3d, 0xff]));
     expect(await acme.parse(bad.rawBody, bad)).toEqual({ kind: 'invalid_payload', reason: 'invalid_json', message: 'the form body is not valid UTF-8' });
+  });
+});
+
+describe('withFormBodies: limits and charsets', () => {
+  const anything: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value }) } };
+  const acme = withFormBodies(
+    defineProvider({
+      id: 'acme',
+      verification: hmac({ header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex' }),
+      events: { ping: anything },
+      eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
+    }),
+    (fields) => fields.get('payload') ?? { refused: 'no payload field' },
+  );
+  const nested = (depth: number) => `{"type":"ping","deep":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+  const formRequest = (json: string, contentType = 'application/x-www-form-urlencoded') => {
+    const rawBody = encoder.encode(`payload=${encodeURIComponent(json)}`);
+    return { method: 'POST', headers: { 'content-type': contentType }, rawBody };
+  };
+
+  it('the handler’s JSON depth limit applies to the JSON inside the form, both ways', async () => {
+    const tooDeep = formRequest(nested(51));
+    setJsonDepthLimit(tooDeep.rawBody, 10);
+    expect(await acme.parse(tooDeep.rawBody, tooDeep)).toMatchObject({ kind: 'invalid_payload', reason: 'json_too_deep' });
+    const allowed = formRequest(nested(401));
+    setJsonDepthLimit(allowed.rawBody, 1000);
+    expect(await acme.parse(allowed.rawBody, allowed)).toMatchObject({ kind: 'event', event: 'ping' });
+  });
+
+  it('a charset other than UTF-8 is refused rather than decoded as UTF-8; utf-8 in any spelling is read', async () => {
+    const latin1 = formRequest('{"type":"ping"}', 'application/x-www-form-urlencoded; charset=iso-8859-1');
+    expect(await acme.parse(latin1.rawBody, latin1)).toEqual({
+      kind: 'invalid_payload',
+      reason: 'invalid_json',
+      message: `the form's charset "iso-8859-1" is not supported (UTF-8 only)`,
+    });
+    for (const charset of ['utf-8', 'UTF8', '"utf-8"']) {
+      const ok = formRequest('{"type":"ping"}', `application/x-www-form-urlencoded; charset=${charset}`);
+      expect(await acme.parse(ok.rawBody, ok)).toMatchObject({ kind: 'event', event: 'ping' });
+    }
   });
 });

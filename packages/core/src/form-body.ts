@@ -1,4 +1,5 @@
 import { getHeader } from './headers.js';
+import { jsonDepthLimitOf, setJsonDepthLimit } from './json-body.js';
 import type { Provider } from './provider.js';
 import type { WebhookRequest } from './request.js';
 import type { EventMap } from './results.js';
@@ -15,7 +16,7 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * ```ts
  * import { isFormRequest } from '@hookgate/core/provider';
  *
- * isFormRequest({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, rawBody }); // true
+ * isFormRequest({ headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } }); // true
  * ```
  */
 export function isFormRequest(request: Pick<WebhookRequest, 'headers'>): boolean {
@@ -61,8 +62,9 @@ export type FormToJson = (fields: URLSearchParams) => string | Uint8Array | { re
  * `application/x-www-form-urlencoded`, its body is decoded ({@link readFormBody}) and `toJson`
  * says which JSON to parse with the provider's own rules (GitHub's `payload` field, Slack's
  * interactivity `payload` or a slash command's fields). Bodies that are not UTF-8, and what
- * `toJson` refuses, are `invalid_payload` (`invalid_json`). Verification is untouched: the
- * signature is still over the body as sent.
+ * `toJson` refuses, are `invalid_payload` (`invalid_json`), as is a `charset` other than UTF-8.
+ * The JSON gets the handler's nesting-depth limit (`maxJsonDepth`) like a JSON body. Verification
+ * is untouched: the signature is still over the body as sent.
  *
  * @example
  * ```ts
@@ -77,12 +79,25 @@ export function withFormBodies<P extends Provider<EventMap>>(provider: P, toJson
     ...provider,
     parse(rawBody: Uint8Array, request?: WebhookRequest) {
       if (request === undefined || !isFormRequest(request)) return parseJson(rawBody, request);
-      const form = readFormBody(rawBody);
+      const charset = charsetOf(getHeader(request.headers, 'content-type') ?? '');
+      const form =
+        charset === undefined || /^utf-?8$/i.test(charset)
+          ? readFormBody(rawBody)
+          : { ok: false as const, message: `the form's charset "${charset.slice(0, 40)}" is not supported (UTF-8 only)` };
       const json = form.ok ? toJson(form.fields) : { refused: form.message };
       if (typeof json === 'object' && 'refused' in json) return { kind: 'invalid_payload', reason: 'invalid_json', message: json.refused };
-      return parseJson(typeof json === 'string' ? encoder.encode(json) : json, request);
+      const bytes = typeof json === 'string' ? encoder.encode(json) : json;
+      // The handler's nesting-depth limit is kept per body: the JSON inside the form gets the same.
+      setJsonDepthLimit(bytes, jsonDepthLimitOf(rawBody));
+      return parseJson(bytes, request);
     },
   };
 }
 
 const encoder = new TextEncoder();
+
+/** The `charset` parameter of a media type (quotes removed), if it has one. */
+function charsetOf(contentType: string): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType);
+  return match?.[1];
+}

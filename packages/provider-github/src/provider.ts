@@ -179,7 +179,7 @@ const parse = lazyParser(github);
  * const result = await parseWebhookEvent('{"action":"opened","issue":{"title":"Bug"}}', 'issues');
  * if (result.kind === 'event') console.log(result.variant); // 'issues.opened'
  * const form = await parseWebhookEvent('payload=%7B%22zen%22%3A%22Keep%20it%22%2C%22hook_id%22%3A1%7D', 'ping', 'application/x-www-form-urlencoded');
- * if (form.kind === 'event') console.log(form.payload.zen); // 'Keep it'
+ * if (form.kind === 'event' && form.event === 'ping') console.log(form.payload.zen); // 'Keep it'
  * ```
  */
 export function parseWebhookEvent(body: string | Uint8Array, event: string, contentType = 'application/json'): Promise<ParseResult<GitHubEventMap>> {

@@ -73,6 +73,7 @@ describe('form posts that are not what Slack sends', () => {
   it.each([
     ['two payload fields', 'payload=%7B%7D&payload=%7B%7D', 'the form body has 2 payload fields'],
     ['a slash command field twice', 'command=%2Fa&command=%2Fb&text=', 'the form field "command" appears twice'],
+    ['a field named __proto__ twice', 'command=%2Fa&__proto__=1&__proto__=2&text=', 'the form field "__proto__" appears twice'],
     ['bytes that are not UTF-8', new Uint8Array([0x74, 0x65, 0x78, 0x74, 0x3d, 0xc3]), 'the form body is not valid UTF-8'],
   ])('%s: 400 invalid_json, listeners never run', async (_name, body, message) => {
     const { headers } = sign(body);

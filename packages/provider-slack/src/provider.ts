@@ -112,7 +112,8 @@ function formJson(form: URLSearchParams): string | { refused: string } {
   const payloads = form.getAll('payload');
   if (payloads.length > 1) return { refused: `the form body has ${payloads.length} payload fields` };
   if (payloads.length === 1) return payloads[0]!;
-  const fields: Record<string, string> = {};
+  // No prototype: a field named __proto__ is a field like any other (and refused when repeated).
+  const fields: Record<string, string> = Object.create(null);
   for (const [name, value] of form) {
     if (Object.hasOwn(fields, name)) return { refused: `the form field ${JSON.stringify(name.slice(0, 64))} appears twice` };
     fields[name] = value;
