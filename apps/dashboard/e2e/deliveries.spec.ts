@@ -114,3 +114,15 @@ test('a new delivery appears without a reload', async ({ page, baseURL }) => {
   await expect(deliveryRows(page).first()).toHaveAttribute('data-delivery-id', second.deliveryId);
   expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
 });
+
+test('searching for a delivery’s own id offers that delivery at once, however far back it is', async ({ page, baseURL }) => {
+  const sent = await send(baseURL!, 'pylon', pylonDelivery(newMarker(), { event: 'IssueNewEvent' }));
+  await page.goto(`/deliveries?q=${sent.deliveryId}`);
+  const notice = page.getByTestId('exact-delivery');
+  await expect(notice).toContainText(`${sent.deliveryId} is the id of a delivery (pylon, IssueNewEvent)`);
+  await notice.getByRole('link', { name: 'open it →' }).click();
+  await expect(page).toHaveURL(new RegExp(`/deliveries/${sent.deliveryId}$`));
+  // A UUID that is no delivery's id: no notice, the search runs as usual.
+  await page.goto('/deliveries?q=00000000-0000-7000-8000-000000000000');
+  await expect(page.getByTestId('exact-delivery')).toHaveCount(0);
+});

@@ -125,7 +125,8 @@ export interface ListQuery {
   q?: string | undefined;
   /**
    * With `q`: rows examined per page, default {@link DEFAULT_SEARCH_WINDOW} (20,000), at most
-   * 1,000,000. A search over 1,000,000 SQLite rows that matches nothing took 1.3 s here, all of it
+   * 1,000,000; `Infinity` reads every row in one pass (what a caller that walks all pages
+   * anyway, like replay by filter, wants). A search over 1,000,000 SQLite rows that matches nothing took 1.3 s here, all of it
    * blocking the process; 20,000 rows take a few tens of milliseconds.
    */
   searchWindow?: number | undefined;

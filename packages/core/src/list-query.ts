@@ -107,6 +107,7 @@ export function normalizeListQuery(query: ListQuery = {}): NormalizedListQuery {
 }
 
 function clampSearchWindow(rows: number | undefined): number {
+  if (rows === Number.POSITIVE_INFINITY) return rows; // no window: one pass over every row
   if (rows === undefined || !Number.isFinite(rows)) return DEFAULT_SEARCH_WINDOW;
   return Math.min(MAX_SEARCH_WINDOW, Math.max(1, Math.trunc(rows)));
 }

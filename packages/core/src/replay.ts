@@ -162,7 +162,8 @@ async function matchingIds(store: DeliveryStore, filter: ListQuery, limit: numbe
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const page = await store.list({ ...filter, status: statuses, cursor, limit: 500 });
+    // Every page is read anyway: one pass, not a search window per page (each re-reads its start).
+    const page = await store.list({ ...filter, status: statuses, cursor, limit: 500, searchWindow: Number.POSITIVE_INFINITY });
     for (const item of page.items) {
       ids.push(item.id);
       if (ids.length >= limit) return ids;

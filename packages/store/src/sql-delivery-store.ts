@@ -198,7 +198,7 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
         // A search reads at most `searchWindow` rows: find where that window ends (the rows the
         // other filters select, newest first), and search above it only (ListQuery.q).
         const windowEnd =
-          filter.q === undefined
+          filter.q === undefined || filter.searchWindow === Number.POSITIVE_INFINITY
             ? undefined
             : await buildListQuery(db, this.dialect, { ...filter, q: undefined }, { rows: 1, offset: filter.searchWindow - 1 }).executeTakeFirst();
         const floor = windowEnd === undefined ? null : { receivedAtMs: Number(windowEnd.received_at), id: windowEnd.id };

@@ -10,6 +10,7 @@ import { requirePageAccess } from '../../lib/access';
 import { PROVIDER_IDS, PROVIDER_OPTIONS } from '../../lib/registry';
 import { parseDeliveryFilters, toListQuery } from '../../lib/delivery-filters';
 import { DEFAULT_PAGE_SIZE, filtersToQuery, hasNarrowingFilters } from '../../lib/filter-options';
+import { isDeliveryId } from '../../lib/delivery-id';
 import { getRuntime } from '../../lib/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -25,7 +26,11 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
 
   const { store } = await getRuntime();
   const since = new Date().toISOString();
-  const page = await store.list(toListQuery(filters, Date.now()));
+  // A search for a delivery's own id: offer it at once (a search reads the history window by window).
+  const [page, exact] = await Promise.all([
+    store.list(toListQuery(filters, Date.now())),
+    filters.q && isDeliveryId(filters.q) ? store.get(filters.q) : Promise.resolve(null),
+  ]);
   const narrowed = hasNarrowingFilters(filters);
   // An empty first page without filters means an empty store; otherwise say the filter matched nothing.
   const storeEmpty = page.items.length === 0 && !narrowed && !filters.cursor;
@@ -57,6 +62,12 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       {errors.length > 0 ? (
         <div className="notice notice-warning" role="alert" style={{ marginBottom: '1rem' }}>
           Some filters in the address were ignored: {errors.join('; ')}.
+        </div>
+      ) : null}
+      {exact ? (
+        <div className="notice" role="status" style={{ marginBottom: '1rem' }} data-testid="exact-delivery">
+          <code>{exact.id}</code> is the id of a delivery ({exact.provider}, {exact.event ?? 'no event'}):{' '}
+          <Link href={`/deliveries/${exact.id}`}>open it →</Link>
         </div>
       ) : null}
       <section className="card" aria-label="Delivery list">
