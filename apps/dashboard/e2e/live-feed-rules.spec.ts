@@ -1,7 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { MemoryStore, type DeliveryStore } from '@hookgate/core';
-
-type DeliveryInput = Parameters<MemoryStore['record']>[0];
+import { storedDelivery } from './support/delivery-input';
 import { FEED_COUNTS_COST_FACTOR, FEED_NOTIFY_MIN_MS, FEED_POLL_MS, notifyDelivery, subscribeDeliveries, type FeedEvent } from '../lib/live-feed';
 
 // The live feed's read schedule, on a real MemoryStore whose `stats` is made slow (a busy wait,
@@ -34,25 +33,7 @@ function slowStats(store: MemoryStore, costMs: number, calls: { stats: number; l
   });
 }
 
-const pylonLike = (index: number): DeliveryInput => ({
-  id: `0193a5b0-0000-7000-8000-${String(index).padStart(12, '0')}`,
-  receivedAt: new Date().toISOString(),
-  provider: 'pylon',
-  event: 'IssueNewEvent',
-  variant: 'IssueNewEvent',
-  status: 'handled',
-  reason: null,
-  message: null,
-  dedupeKey: `evt_${index}`,
-  duplicateOf: null,
-  secretIndex: 0,
-  method: 'POST',
-  path: '/api/webhooks/pylon',
-  headers: {},
-  rawBody: new TextEncoder().encode('{}'),
-  payload: {},
-  durationMs: 1,
-});
+const pylonLike = (index: number) => storedDelivery(`0193a5b0-0000-7000-8000-${String(index).padStart(12, '0')}`);
 
 test('the feed reads the per-status counts at most a tenth of the time and the newest delivery at most every 250 ms, however fast deliveries are notified; new deliveries are still announced', async () => {
   const calls = { stats: 0, list: 0 };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bulkInsert, openStore } from '@hookgate/store';
+import { storedDelivery } from './support/delivery-input';
 import { startDashboard, stopDashboard } from './support/server';
 import { expect, test } from './support/test';
 
@@ -10,28 +11,7 @@ import { expect, test } from './support/test';
 
 const DAY = 86_400_000;
 
-function delivery(id: string, ageDays: number) {
-  const receivedAt = new Date(Date.now() - ageDays * DAY).toISOString();
-  return {
-    id,
-    receivedAt,
-    provider: 'pylon',
-    event: 'IssueNewEvent',
-    variant: 'IssueNewEvent',
-    status: 'handled' as const,
-    reason: null,
-    message: null,
-    dedupeKey: `evt_${id}`,
-    duplicateOf: null,
-    secretIndex: 0,
-    method: 'POST',
-    path: '/api/webhooks/pylon',
-    headers: {},
-    rawBody: new TextEncoder().encode('{}'),
-    payload: {},
-    durationMs: 1,
-  };
-}
+const delivery = (id: string, ageDays: number) => storedDelivery(id, ageDays * DAY);
 
 for (const retention of ['30', undefined] as const) {
   test(`HOOKGATE_RETENTION_DAYS=${retention ?? '(unset)'}: ${retention ? 'deliveries older than 30 days are gone once the server has started; newer ones stay' : 'nothing is deleted'}`, async () => {
