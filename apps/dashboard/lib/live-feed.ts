@@ -1,4 +1,5 @@
 import { DELIVERY_STATUSES, type DeliveryStatus, type DeliveryStore } from '@hookgate/core';
+import { pace } from './live-stream';
 
 /** Where the newest delivery sits in the list's keyset order. */
 export interface FeedPosition {
@@ -42,9 +43,10 @@ export const FEED_STATUS_WINDOW_MS = 24 * 3_600_000;
 export const FEED_COUNTS_COST_FACTOR = 10;
 
 /**
- * Notifications ({@link notifyDelivery}) start a read at most this often: a burst of deliveries
- * is announced once per interval (its newest), not once per delivery, so pages that re-read on an
- * event are not asked to do so hundreds of times a second.
+ * Reads of the store start at most this often, whatever asks for them (the poll, notifications
+ * from {@link notifyDelivery}, a new watcher): a burst of deliveries is announced once per
+ * interval (its newest), not once per delivery, so pages that re-read on an event are not asked
+ * to do so hundreds of times a second.
  */
 export const FEED_NOTIFY_MIN_MS = 250;
 
@@ -71,12 +73,11 @@ interface Feed {
   /** When the counts may be read next (epoch ms); see {@link FEED_COUNTS_COST_FACTOR}. */
   countsDueAt: number;
   timer: NodeJS.Timeout | undefined;
-  checking: Promise<void> | undefined;
-  /** A notification came while a read ran: one more read follows it. */
-  again: boolean;
-  /** When the last read started (epoch ms), and the read a notification scheduled, if any. */
-  lastCheckAt: number;
-  notifyTimer: NodeJS.Timeout | undefined;
+  /**
+   * The store reads, paced: one at a time, {@link FEED_NOTIFY_MIN_MS} apart; requests meanwhile
+   * (polls, notifications, new watchers) become one read after.
+   */
+  reads: { request(): void };
   store: () => Promise<DeliveryStore>;
 }
 
@@ -104,19 +105,7 @@ type FeedCache = { [feedKey]?: Feed };
  */
 export function subscribeDeliveries(store: () => Promise<DeliveryStore>, listener: Listener, subscription: FeedSubscription = {}): () => void {
   const cache = globalThis as FeedCache;
-  const feed = cache[feedKey] ?? {
-    subscribers: new Set<Subscriber>(),
-    newest: null,
-    counts: null,
-    windowFrom: 0,
-    countsDueAt: 0,
-    timer: undefined,
-    checking: undefined,
-    again: false,
-    lastCheckAt: 0,
-    notifyTimer: undefined,
-    store,
-  };
+  const feed = cache[feedKey] ?? newFeed(store);
   cache[feedKey] = feed;
   const { watch } = subscription;
   const subscriber: Subscriber = { listener, watch: watch ? { id: watch.id, known: watchKey(watch.status, watch.attempts) } : undefined };
@@ -126,11 +115,11 @@ export function subscribeDeliveries(store: () => Promise<DeliveryStore>, listene
     feed.windowFrom = Date.now() - FEED_STATUS_WINDOW_MS;
     feed.counts = null;
     feed.countsDueAt = 0;
-    feed.timer = setInterval(() => void check(feed), FEED_POLL_MS);
+    feed.timer = setInterval(() => feed.reads.request(), FEED_POLL_MS);
     feed.timer.unref();
-    void check(feed); // the baseline now, so a change within the first second is announced
+    feed.reads.request(); // the baseline now, so a change within the first second is announced
   } else if (watch) {
-    void check(feed); // a watcher's page may already be behind
+    feed.reads.request(); // a watcher's page may already be behind
   }
   return () => {
     feed.subscribers.delete(subscriber);
@@ -153,17 +142,7 @@ export function subscribeDeliveries(store: () => Promise<DeliveryStore>, listene
  */
 export function notifyDelivery(): void {
   const feed = (globalThis as FeedCache)[feedKey];
-  if (!feed || feed.subscribers.size === 0 || feed.notifyTimer !== undefined) return;
-  const wait = feed.lastCheckAt + FEED_NOTIFY_MIN_MS - Date.now();
-  if (wait <= 0) {
-    void check(feed);
-    return;
-  }
-  feed.notifyTimer = setTimeout(() => {
-    feed.notifyTimer = undefined;
-    void check(feed);
-  }, wait);
-  feed.notifyTimer.unref();
+  if (feed && feed.subscribers.size > 0) feed.reads.request();
 }
 
 /**
@@ -182,53 +161,52 @@ function watchKey(status: string, attempts: number): string {
   return `${status}:${attempts}`;
 }
 
-function check(feed: Feed): Promise<void> {
-  // One read at a time: a burst of notifications while a read runs is covered by one more read.
-  if (feed.checking) {
-    feed.again = true;
-    return feed.checking;
-  }
-  feed.lastCheckAt = Date.now();
-  feed.checking = (async () => {
-    try {
-      const store = await feed.store();
-      const watched = new Set<string>();
-      for (const subscriber of feed.subscribers) if (subscriber.watch) watched.add(subscriber.watch.id);
-      const [page, counts, states] = await Promise.all([
-        store.list({ limit: 1 }),
-        Date.now() >= feed.countsDueAt ? readCounts(store, feed) : Promise.resolve(null),
-        Promise.all([...watched].map((id) => readWatched(store, id))),
-      ]);
-      const events: FeedEvent[] = [];
-      const [newest] = page.items;
-      if (newest && (feed.newest === null || newest.id !== feed.newest.id)) {
-        feed.newest = { receivedAt: newest.receivedAt, id: newest.id };
-        events.push({ kind: 'delivery', newest: feed.newest });
-      }
-      if (counts !== null) {
-        if (feed.counts !== null && counts !== feed.counts) events.push({ kind: 'change' });
-        feed.counts = counts;
-      }
-      for (const subscriber of feed.subscribers) {
-        for (const event of events) subscriber.listener(event);
-        const state = subscriber.watch && states.find((candidate) => candidate?.id === subscriber.watch!.id);
-        if (!subscriber.watch || !state) continue;
-        const key = watchKey(state.status, state.attempts);
-        if (key === subscriber.watch.known) continue;
-        subscriber.watch.known = key;
-        subscriber.listener({ kind: 'watched', state });
-      }
-    } catch {
-      // The store is down: the next read tries again; clients keep their stream.
-    } finally {
-      feed.checking = undefined;
-      if (feed.again) {
-        feed.again = false;
-        void check(feed);
-      }
+function newFeed(store: () => Promise<DeliveryStore>): Feed {
+  const feed: Feed = {
+    subscribers: new Set<Subscriber>(),
+    newest: null,
+    counts: null,
+    windowFrom: 0,
+    countsDueAt: 0,
+    timer: undefined,
+    reads: pace(() => check(feed), { minGapMs: FEED_NOTIFY_MIN_MS, costFactor: 0 }),
+    store,
+  };
+  return feed;
+}
+
+async function check(feed: Feed): Promise<void> {
+  try {
+    const store = await feed.store();
+    const watched = new Set<string>();
+    for (const subscriber of feed.subscribers) if (subscriber.watch) watched.add(subscriber.watch.id);
+    const [page, counts, states] = await Promise.all([
+      store.list({ limit: 1 }),
+      Date.now() >= feed.countsDueAt ? readCounts(store, feed) : Promise.resolve(null),
+      Promise.all([...watched].map((id) => readWatched(store, id))),
+    ]);
+    const events: FeedEvent[] = [];
+    const [newest] = page.items;
+    if (newest && (feed.newest === null || newest.id !== feed.newest.id)) {
+      feed.newest = { receivedAt: newest.receivedAt, id: newest.id };
+      events.push({ kind: 'delivery', newest: feed.newest });
     }
-  })();
-  return feed.checking;
+    if (counts !== null) {
+      if (feed.counts !== null && counts !== feed.counts) events.push({ kind: 'change' });
+      feed.counts = counts;
+    }
+    for (const subscriber of feed.subscribers) {
+      for (const event of events) subscriber.listener(event);
+      const state = subscriber.watch && states.find((candidate) => candidate?.id === subscriber.watch!.id);
+      if (!subscriber.watch || !state) continue;
+      const key = watchKey(state.status, state.attempts);
+      if (key === subscriber.watch.known) continue;
+      subscriber.watch.known = key;
+      subscriber.listener({ kind: 'watched', state });
+    }
+  } catch {
+    // The store is down: the next read tries again; clients keep their stream.
+  }
 }
 
 /** The per-status counts of the feed's window as one comparable string; schedules the next read by its cost. */
