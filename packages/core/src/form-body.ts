@@ -78,8 +78,9 @@ export function withFormBodies<P extends Provider<EventMap>>(provider: P, toJson
   return {
     ...provider,
     parse(rawBody: Uint8Array, request?: WebhookRequest) {
-      if (request === undefined || !isFormRequest(request)) return parseJson(rawBody, request);
-      const charset = charsetOf(getHeader(request.headers, 'content-type') ?? '');
+      const contentType = request === undefined ? undefined : getHeader(request.headers, 'content-type');
+      if (request === undefined || contentType === undefined || !FORM_CONTENT_TYPE.test(contentType)) return parseJson(rawBody, request);
+      const charset = charsetOf(contentType);
       const form =
         charset === undefined || /^utf-?8$/i.test(charset)
           ? readFormBody(rawBody)
