@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import type { DeliveryStatus } from '@hookgate/core';
+import { listSummaries, type DeliveryStatus } from '@hookgate/core';
 import { Card } from '../components/card';
 import { DeliveriesTable } from '../components/deliveries-table';
 import { EmptyState, NoDeliveriesYet } from '../components/empty-state';
@@ -28,8 +28,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const from = new Date(to.getTime() - ms);
   const [stats, recentFailures, anyAtAll] = await Promise.all([
     store.stats({ from, to, bucket }),
-    store.list({ status: FAILURES, from, limit: 5 }),
-    store.list({ limit: 1 }),
+    listSummaries(store, { status: FAILURES, from, limit: 5 }),
+    listSummaries(store, { limit: 1 }),
   ]);
 
   const rangeLinks = (

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { Delivery } from '@hookgate/core';
+import type { DeliverySummary } from '@hookgate/core';
 import { formatDuration } from '../lib/format';
 import { LocalTime } from './local-time';
 import { ProviderTag, StatusBadge } from './status-badge';
@@ -12,7 +12,7 @@ import { ProviderTag, StatusBadge } from './status-badge';
  * eventLabel({ event: null, status: 'rejected_signature' }); // 'Unverified delivery'
  * ```
  */
-export function eventLabel(delivery: Pick<Delivery, 'event' | 'status'>): string {
+export function eventLabel(delivery: Pick<DeliverySummary, 'event' | 'status'>): string {
   if (delivery.event) return delivery.event;
   return delivery.status === 'rejected_signature' ? 'Unverified delivery' : 'Unrecognised payload';
 }
@@ -28,7 +28,7 @@ export function eventLabel(delivery: Pick<Delivery, 'event' | 'status'>): string
  * <DeliveriesTable items={page.items} caption="Deliveries, newest first" />
  * ```
  */
-export function DeliveriesTable({ items, caption, compact = false }: { items: readonly Delivery[]; caption: string; compact?: boolean }) {
+export function DeliveriesTable({ items, caption, compact = false }: { items: readonly DeliverySummary[]; caption: string; compact?: boolean }) {
   return (
     <div className="table-wrap">
       <table className="data cards-on-phone">

@@ -101,6 +101,7 @@ export function LiveDeliveries({ filterQuery, newest, since, autoLoad, firstPage
       const params = new URLSearchParams(filterQuery);
       params.set('from', newest?.receivedAt ?? since);
       params.set('limit', String(POLL_LIMIT));
+      params.set('fields', 'summary'); // positions only: no headers, bodies or payloads
       try {
         const response = await fetch(`/api/deliveries?${params}`, { cache: 'no-store', headers: { accept: 'application/json' } });
         if (!response.ok) throw new Error(String(response.status));

@@ -81,6 +81,15 @@ test('the JSON API filters, pages and validates', async ({ request, baseURL }) =
 
   const both = await (await request.get(`${baseURL}/api/deliveries?q=${marker}&status=handled,rejected_signature`)).json();
   expect(both.items).toHaveLength(4);
+  // fields=summary: the same items without headers, body and payload.
+  const summaries = await (await request.get(`${baseURL}/api/deliveries?q=${marker}&status=handled,rejected_signature&fields=summary`)).json();
+  const strip = ({ headers: _headers, body: _body, payload: _payload, ...rest }: Record<string, unknown>) => rest;
+  expect(summaries).toEqual({ items: both.items.map(strip), nextCursor: both.nextCursor });
+  expect(both.items[0]).toHaveProperty('body');
+  expect(summaries.items[0]).not.toHaveProperty('body');
+  const badFields = await request.get(`${baseURL}/api/deliveries?fields=bodies`);
+  expect(badFields.status()).toBe(400);
+  expect((await badFields.json()).issues).toEqual(['fields: must be all or summary']);
 
   const bad = await request.get(`${baseURL}/api/deliveries?status=lost&limit=0`);
   expect(bad.status()).toBe(400);

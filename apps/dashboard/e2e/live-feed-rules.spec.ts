@@ -11,10 +11,10 @@ import { FEED_COUNTS_COST_FACTOR, FEED_NOTIFY_MIN_MS, FEED_POLL_MS, notifyDelive
 function slowStats(store: MemoryStore, costMs: number, calls: { stats: number; list: number }): DeliveryStore {
   return new Proxy(store, {
     get(target, key, receiver) {
-      if (key === 'list') {
+      if (key === 'list' || key === 'listSummaries') {
         return (...args: Parameters<MemoryStore['list']>) => {
           calls.list++;
-          return target.list(...args);
+          return key === 'list' ? target.list(...args) : target.listSummaries(...args);
         };
       }
       if (key === 'stats') {

@@ -1,4 +1,4 @@
-import { DELIVERY_STATUSES, type DeliveryStatus, type DeliveryStore } from '@hookgate/core';
+import { DELIVERY_STATUSES, listSummaries, type DeliveryStatus, type DeliveryStore } from '@hookgate/core';
 import { pace } from './live-stream';
 
 /** Where the newest delivery sits in the list's keyset order. */
@@ -181,7 +181,7 @@ async function check(feed: Feed): Promise<void> {
     const watched = new Set<string>();
     for (const subscriber of feed.subscribers) if (subscriber.watch) watched.add(subscriber.watch.id);
     const [page, counts, states] = await Promise.all([
-      store.list({ limit: 1 }),
+      listSummaries(store, { limit: 1 }),
       Date.now() >= feed.countsDueAt ? readCounts(store, feed) : Promise.resolve(null),
       Promise.all([...watched].map((id) => readWatched(store, id))),
     ]);

@@ -4,6 +4,8 @@ import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { clampListLimit, normalizeListQuery } from './list-query.js';
 import { parseJsonBody } from './json-body.js';
 import { encodeStoredBody } from './stored-body.js';
+import { listSummaries, type DeliveryStore } from './delivery-store.js';
+import { MemoryStore } from './memory-store.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -106,5 +108,55 @@ describe('encodeStoredBody()', () => {
     const backing = bytes('xxhelloxx');
     expect(encodeStoredBody(Uint8Array.from([0xff]).subarray(0, 1)).body).toBe('/w==');
     expect(encodeStoredBody(backing.subarray(2, 7)).body).toBe('hello');
+  });
+});
+
+describe('listSummaries()', () => {
+  it('uses the store’s own listSummaries, and falls back to list (fields left out) for a store without it', async () => {
+    const memory = new MemoryStore();
+    const receivedAtMs = Date.parse('2026-01-01T00:00:00.000Z');
+    await memory.record({
+      id: createDeliveryId(receivedAtMs),
+      receivedAt: new Date(receivedAtMs).toISOString(),
+      receivedAtMs,
+      provider: 'acme',
+      event: 'ping',
+      variant: 'ping',
+      status: 'handled',
+      reason: null,
+      message: null,
+      dedupeKey: 'k1',
+      duplicateOf: null,
+      secretIndex: 0,
+      method: 'POST',
+      path: '/webhooks/acme',
+      headers: { 'content-type': 'application/json' },
+      rawBody: bytes('{"type":"ping"}'),
+      payload: { type: 'ping' },
+      durationMs: 1,
+    });
+    // A store of someone else's that has only list(): every member but listSummaries.
+    const listOnly: DeliveryStore = {
+      claim: (input) => memory.claim(input),
+      complete: (input) => memory.complete(input),
+      release: (...args) => memory.release(...args),
+      record: (input) => memory.record(input),
+      get: (id) => memory.get(id),
+      list: (query) => memory.list(query),
+      stats: (query) => memory.stats(query),
+      prune: (options) => memory.prune(options),
+      close: () => memory.close(),
+    };
+    const own = await listSummaries(memory, { limit: 5 });
+    const fallback = await listSummaries(listOnly, { limit: 5 });
+    expect(own).toEqual(fallback);
+    expect(own.items).toHaveLength(1);
+    expect(own.items[0]).toMatchObject({ provider: 'acme', event: 'ping', status: 'handled', dedupeKey: 'k1' });
+    for (const item of [...own.items, ...fallback.items]) {
+      expect(Object.keys(item)).not.toContain('body');
+      expect(Object.keys(item)).not.toContain('headers');
+      expect(Object.keys(item)).not.toContain('payload');
+    }
+    await memory.close();
   });
 });

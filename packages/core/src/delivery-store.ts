@@ -103,6 +103,18 @@ export interface DeliveryInput extends Omit<Delivery, 'body' | 'bodyEncoding' | 
   payloadJson?: string | undefined;
 }
 
+/**
+ * A {@link Delivery} without its request headers, body and payload: what a list of deliveries
+ * shows. {@link listSummaries} returns these, so a page of large bodies is not read at all.
+ *
+ * @example
+ * ```ts
+ * const { items } = await listSummaries(store, { limit: 50 });
+ * items[0]?.status; // 'handled'; there is no items[0].body
+ * ```
+ */
+export type DeliverySummary = Omit<Delivery, 'headers' | 'body' | 'payload'>;
+
 /** Filters and keyset cursor for {@link DeliveryStore.list}. All filters combine with AND. */
 export interface ListQuery {
   provider?: string | undefined;
@@ -136,9 +148,12 @@ export interface ListQuery {
   limit?: number | undefined;
 }
 
-/** A page of deliveries, newest first (`receivedAt` desc, then `id` desc). */
-export interface DeliveryPage {
-  items: Delivery[];
+/**
+ * A page of deliveries, newest first (`receivedAt` desc, then `id` desc); `T` is
+ * {@link DeliverySummary} for {@link listSummaries}.
+ */
+export interface DeliveryPage<T extends DeliverySummary = Delivery> {
+  items: T[];
   /** Pass as `cursor` to get the next (older) page; null on the last page. */
   nextCursor: string | null;
 }
@@ -270,7 +285,14 @@ export interface DeliveryStore {
    */
   record(delivery: DeliveryInput): Promise<void>;
   get(id: string): Promise<Delivery | null>;
+  /** A page of deliveries matching `query`, newest first. */
   list(query?: ListQuery): Promise<DeliveryPage>;
+  /**
+   * The same page as `list(query)` without each delivery's headers, body and payload, which the
+   * store then does not read (a list page of 1 MB bodies stays small). Optional: without it,
+   * {@link listSummaries} falls back to `list`.
+   */
+  listSummaries?(query?: ListQuery): Promise<DeliveryPage<DeliverySummary>>;
   stats(query: StatsQuery): Promise<StatsResult>;
   /** Deletes deliveries received before `olderThan` (and expired claims); returns how many deliveries. */
   prune(options: { olderThan: string | Date }): Promise<number>;
@@ -280,4 +302,21 @@ export interface DeliveryStore {
    * what inbox mode enqueues to and `startWorker()` consumes. See {@link DeliveryInbox}.
    */
   readonly inbox?: DeliveryInbox | undefined;
+}
+
+/**
+ * A page of {@link DeliverySummary} values: `store.listSummaries(query)` where the store has it
+ * (MemoryStore and the SQL stores do: headers, bodies and payloads are not read), else
+ * `store.list(query)` with those fields left out of each item.
+ *
+ * @example
+ * ```ts
+ * import { listSummaries } from '@hookgate/core';
+ * const { items, nextCursor } = await listSummaries(store, { status: 'handler_error', limit: 50 });
+ * ```
+ */
+export async function listSummaries(store: DeliveryStore, query?: ListQuery): Promise<DeliveryPage<DeliverySummary>> {
+  if (store.listSummaries !== undefined) return store.listSummaries(query);
+  const page = await store.list(query);
+  return { items: page.items.map(({ headers: _headers, body: _body, payload: _payload, ...summary }) => summary), nextCursor: page.nextCursor };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isFormRequest, readFormBody, withFormBodies } from './form-body.js';
-import { defineProvider } from './provider.js';
+import { baseProviderIds, defineProvider, withProviderId } from './provider.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import { setJsonDepthLimit } from './json-body.js';
 import { hmac } from './verify-hmac.js';
@@ -116,5 +116,34 @@ describe('withFormBodies: limits and charsets', () => {
       const ok = formRequest('{"type":"ping"}', `application/x-www-form-urlencoded; charset=${charset}`);
       expect(await acme.parse(ok.rawBody, ok)).toMatchObject({ kind: 'event', event: 'ping' });
     }
+  });
+});
+
+describe('withFormBodies: a provider made by withProviderId', () => {
+  const anything: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value }) } };
+  const base = defineProvider({
+    id: 'acme',
+    verification: hmac({ header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex' }),
+    events: { ping: anything },
+    eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
+  });
+
+  it('keeps the members it inherits and its place in the id chain', async () => {
+    const renamed = withProviderId(base, 'acme-eu');
+    const acme = withFormBodies(renamed, (fields) => fields.get('payload') ?? { refused: 'no payload field' });
+    expect(acme.id).toBe('acme-eu');
+    expect(acme.verification).toBe(base.verification);
+    expect(acme.events).toBe(base.events);
+    expect(baseProviderIds(acme)).toEqual(['acme']);
+    const rawBody = encoder.encode(`payload=${encodeURIComponent('{"type":"ping"}')}`);
+    const request = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody };
+    expect(await acme.parse(rawBody, request)).toMatchObject({ kind: 'event', event: 'ping', payload: { type: 'ping' } });
+    // And the other way round: withProviderId over a form provider.
+    const again = withProviderId(
+      withFormBodies(base, (fields) => fields.get('payload') ?? { refused: 'none' }),
+      'acme-us',
+    );
+    expect(await again.parse(rawBody, request)).toMatchObject({ kind: 'event', event: 'ping' });
+    expect(baseProviderIds(again)).toEqual(['acme']);
   });
 });

@@ -75,24 +75,26 @@ export type FormToJson = (fields: URLSearchParams) => string | Uint8Array | { re
  */
 export function withFormBodies<P extends Provider<EventMap>>(provider: P, toJson: FormToJson): P {
   const parseJson = provider.parse.bind(provider);
-  return {
-    ...provider,
-    parse(rawBody: Uint8Array, request?: WebhookRequest) {
-      const contentType = request === undefined ? undefined : getHeader(request.headers, 'content-type');
-      if (request === undefined || contentType === undefined || !FORM_CONTENT_TYPE.test(contentType)) return parseJson(rawBody, request);
-      const charset = charsetOf(contentType);
-      const form =
-        charset === undefined || /^utf-?8$/i.test(charset)
-          ? readFormBody(rawBody)
-          : { ok: false as const, message: `the form's charset "${charset.slice(0, 40)}" is not supported (UTF-8 only)` };
-      const json = form.ok ? toJson(form.fields) : { refused: form.message };
-      if (typeof json === 'object' && 'refused' in json) return { kind: 'invalid_payload', reason: 'invalid_json', message: json.refused };
-      const bytes = typeof json === 'string' ? encoder.encode(json) : json;
-      // The handler's nesting-depth limit is kept per body: the JSON inside the form gets the same.
-      setJsonDepthLimit(bytes, jsonDepthLimitOf(rawBody));
-      return parseJson(bytes, request);
-    },
+  // Same prototype and own members as `provider` (a provider made by withProviderId inherits its
+  // base's members, and keeps its place in that chain), with parse replaced.
+  const members = Object.getOwnPropertyDescriptors(provider);
+  const parse: Provider<EventMap>['parse'] = (rawBody, request) => {
+    const contentType = request === undefined ? undefined : getHeader(request.headers, 'content-type');
+    if (request === undefined || contentType === undefined || !FORM_CONTENT_TYPE.test(contentType)) return parseJson(rawBody, request);
+    const charset = charsetOf(contentType);
+    const form =
+      charset === undefined || /^utf-?8$/i.test(charset)
+        ? readFormBody(rawBody)
+        : { ok: false as const, message: `the form's charset "${charset.slice(0, 40)}" is not supported (UTF-8 only)` };
+    const json = form.ok ? toJson(form.fields) : { refused: form.message };
+    if (typeof json === 'object' && 'refused' in json) return { kind: 'invalid_payload', reason: 'invalid_json', message: json.refused };
+    const bytes = typeof json === 'string' ? encoder.encode(json) : json;
+    // The handler's nesting-depth limit is kept per body: the JSON inside the form gets the same.
+    setJsonDepthLimit(bytes, jsonDepthLimitOf(rawBody));
+    return parseJson(bytes, request);
   };
+  members.parse = { value: parse, writable: true, enumerable: true, configurable: true };
+  return Object.create(Object.getPrototypeOf(provider), members) as P;
 }
 
 const encoder = new TextEncoder();

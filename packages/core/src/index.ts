@@ -111,8 +111,10 @@ export type {
 export { DEFAULT_MEMORY_HISTORY_BYTES, MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export {
   DELIVERY_STATUSES,
+  listSummaries,
   type Delivery,
   type DeliveryPage,
+  type DeliverySummary,
   type DeliveryStatus,
   type DeliveryStore,
   type ListQuery,

@@ -8,6 +8,7 @@ import type {
   DeliveryPage,
   DeliveryStatus,
   DeliveryStore,
+  DeliverySummary,
   ListQuery,
   StatsQuery,
   StatsResult,
@@ -397,6 +398,16 @@ export class MemoryStore implements DeliveryStore {
 
   async list(query: ListQuery = {}): Promise<DeliveryPage> {
     this.#assertOpen();
+    return this.#page(query, (entry) => this.#delivery(entry));
+  }
+
+  /** {@link DeliveryStore.listSummaries}: the page without reading any headers, body or payload. */
+  async listSummaries(query: ListQuery = {}): Promise<DeliveryPage<DeliverySummary>> {
+    this.#assertOpen();
+    return this.#page(query, toSummary);
+  }
+
+  #page<T extends DeliverySummary>(query: ListQuery, read: (entry: Entry) => T): DeliveryPage<T> {
     const filter = normalizeListQuery(query);
     // Walk backwards (newest first) from just below the cursor and the `to` bound.
     let index = this.#entries.length - 1;
@@ -420,7 +431,7 @@ export class MemoryStore implements DeliveryStore {
       matched.push(entry);
     }
     const hasMore = matched.length > filter.limit;
-    const items = (hasMore ? matched.slice(0, filter.limit) : matched).map((entry) => this.#delivery(entry));
+    const items = (hasMore ? matched.slice(0, filter.limit) : matched).map(read);
     const last = items.at(-1);
     if (hasMore && last !== undefined) return { items, nextCursor: encodeCursor({ receivedAt: last.receivedAt, id: last.id }) };
     // The window ended before the matches did: go on searching below its last row.
@@ -575,6 +586,28 @@ function matches(entry: Entry, filter: NormalizedListQuery): boolean {
 /** Lower-cases A–Z only, like SQLite's LIKE and PostgreSQL's ILIKE under the "C" collation. */
 function asciiLower(text: string): string {
   return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/** What a list shows of an entry: no headers, body or payload, so nothing is read from the ring. */
+function toSummary(entry: Entry): DeliverySummary {
+  return {
+    id: entry.id,
+    receivedAt: isoTime(entry.receivedAtMs),
+    provider: entry.provider,
+    event: entry.event,
+    variant: entry.variant,
+    status: entry.status,
+    reason: entry.reason,
+    message: entry.message,
+    dedupeKey: entry.dedupeKey,
+    duplicateOf: entry.duplicateOf,
+    secretIndex: entry.secretIndex,
+    method: entry.method,
+    path: entry.path,
+    bodyEncoding: entry.bodyEncoding,
+    bodyTruncated: entry.bodyTruncated,
+    durationMs: entry.durationMs,
+  };
 }
 
 function toDelivery(entry: Entry, parts: Parts): Delivery {

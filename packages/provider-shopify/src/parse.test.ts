@@ -24,6 +24,25 @@ describe('parse', () => {
     expect(result).toMatchObject({ kind: 'invalid_payload', reason: 'schema_mismatch', event: 'products/update' });
   });
 
+  it('ids above 2^53 (Shopify’s own sample payloads) parse; a fractional id does not', async () => {
+    const order = structuredClone(fixtures.valid['orders/create']) as Record<string, unknown> & { line_items: Array<Record<string, unknown>> };
+    // Shopify's sample order and line item ids, as the JSON text carries them.
+    const text = JSON.stringify({ ...order, id: 0, line_items: [{ ...order.line_items[0], id: 1, product_id: 2 }] })
+      .replace('"id":0', '"id":820982911946154508')
+      .replace('"id":1', '"id":866550311766439020')
+      .replace('"product_id":2', '"product_id":788032119674292922');
+    const result = await parseWebhookEvent(text, 'orders/create');
+    expect(result).toMatchObject({ kind: 'event', event: 'orders/create' });
+    expect(result.kind === 'event' && result.payload.id).toBe(JSON.parse('820982911946154508'));
+    for (const topic of ['products/create', 'customers/create'] as const) {
+      expect(await parseWebhookEvent(`{"id":788032119674292922,"title":"IPod Nano - 8GB"}`, topic)).toMatchObject({ kind: 'event', event: topic });
+    }
+    expect(await parseWebhookEvent(text.replace('"id":820982911946154508', '"id":1.5'), 'orders/create')).toMatchObject({
+      kind: 'invalid_payload',
+      reason: 'schema_mismatch',
+    });
+  });
+
   it('unknown keys are kept', async () => {
     const result = await parseWebhookEvent(JSON.stringify(fixtures.valid['orders/create']), 'orders/create');
     expect(result.kind === 'event' && result.payload).toMatchObject({ shipping_address: { city: 'Lyon' } });

@@ -4,7 +4,10 @@ import { z } from 'zod';
 // sends far more fields than are required here, and every one is kept. Only what identifies the
 // resource and what a listener usually reads is required.
 
-const id = z.number().int();
+// Shopify ids are 64-bit integers: Shopify's own sample payloads carry ids above 2^53
+// (order 820982911946154508), which JSON.parse rounds but which are still whole numbers. zod's
+// .int() refuses anything above Number.MAX_SAFE_INTEGER, so the check is Number.isInteger.
+const id = z.number().refine(Number.isInteger, { message: 'expected an integer id' });
 const money = z.string(); // Shopify sends decimal amounts as strings ("19.99")
 
 /** A line item of an order (loose). */

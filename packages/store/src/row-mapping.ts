@@ -1,4 +1,4 @@
-import { HookgateError, type Delivery, type DeliveryStatus } from '@hookgate/core';
+import { HookgateError, type Delivery, type DeliveryStatus, type DeliverySummary } from '@hookgate/core';
 import { encodeStoredBody, serializePayload, type DeliveryInput } from '@hookgate/core/store';
 import type { DeliveriesTable } from './schema.js';
 
@@ -88,4 +88,34 @@ function withoutNul(value: string): string {
 
 function nullable(value: string | null | undefined, map: (value: string) => string): string | null {
   return value === null || value === undefined ? null : map(value);
+}
+
+/**
+ * Reads the summary columns of a `hookgate_deliveries` row as a {@link DeliverySummary} (no
+ * headers, body or payload), in the same key order as `MemoryStore`'s summaries.
+ *
+ * @example
+ * ```ts
+ * const summary = fromSummaryRow(row); // { id, receivedAt, …, durationMs }
+ * ```
+ */
+export function fromSummaryRow(row: Omit<DeliveriesTable, 'headers' | 'body' | 'payload'>): DeliverySummary {
+  return {
+    id: row.id,
+    receivedAt: new Date(Number(row.received_at)).toISOString(),
+    provider: row.provider,
+    event: row.event,
+    variant: row.variant,
+    status: row.status as DeliveryStatus,
+    reason: row.reason,
+    message: row.message,
+    dedupeKey: row.dedupe_key,
+    duplicateOf: row.duplicate_of,
+    secretIndex: row.secret_index === null ? null : Number(row.secret_index),
+    method: row.method,
+    path: row.path,
+    bodyEncoding: row.body_encoding === 'base64' ? 'base64' : 'utf8',
+    bodyTruncated: Number(row.body_truncated) === 1,
+    durationMs: Number(row.duration_ms),
+  };
 }

@@ -6,6 +6,7 @@ import {
   type DeliveryInbox,
   type DeliveryStatus,
   type DeliveryStore,
+  type DeliverySummary,
   type ListQuery,
   type StatsQuery,
   type StatsResult,
@@ -26,7 +27,7 @@ import { POSTGRES_COLUMN_TYPES, type HotWrites } from './hot-writes.js';
 import { runMigrations, type MigrationResult, type StoreDialect } from './migrations.js';
 import type { PgBossQueue } from './pg-boss-queue.js';
 import { SqlInbox } from './sql-inbox.js';
-import { fromDeliveryRow, toDeliveryRow } from './row-mapping.js';
+import { fromDeliveryRow, fromSummaryRow, toDeliveryRow } from './row-mapping.js';
 import type { DeliveriesTable, StoreDatabase } from './schema.js';
 
 /**
@@ -192,6 +193,19 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
   }
 
   list(query: ListQuery = {}): Promise<DeliveryPage> {
+    return this.#page(query, ALL_COLUMNS, fromDeliveryRow);
+  }
+
+  /** {@link DeliveryStore.listSummaries}: the same page without reading headers, bodies or payloads. */
+  listSummaries(query: ListQuery = {}): Promise<DeliveryPage<DeliverySummary>> {
+    return this.#page(query, SUMMARY_COLUMNS, fromSummaryRow);
+  }
+
+  #page<T extends DeliverySummary>(
+    query: ListQuery,
+    columns: ReadonlyArray<keyof DeliveriesTable>,
+    read: (row: DeliveriesTable) => T,
+  ): Promise<DeliveryPage<T>> {
     return this.#track(() =>
       this.#backend.read(async (db) => {
         const filter = normalizeListQuery(query);
@@ -202,9 +216,9 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
             ? undefined
             : await buildListQuery(db, this.dialect, { ...filter, q: undefined }, { rows: 1, offset: filter.searchWindow - 1 }).executeTakeFirst();
         const floor = windowEnd === undefined ? null : { receivedAtMs: Number(windowEnd.received_at), id: windowEnd.id };
-        const rows = await buildListQuery(db, this.dialect, filter, { floor }).execute();
+        const rows = await buildListQuery(db, this.dialect, filter, { floor, columns }).execute();
         const hasMore = rows.length > filter.limit;
-        const items = (hasMore ? rows.slice(0, filter.limit) : rows).map(fromDeliveryRow);
+        const items = (hasMore ? rows.slice(0, filter.limit) : rows).map(read);
         const last = items.at(-1);
         if (hasMore && last !== undefined) return { items, nextCursor: encodeCursor({ receivedAt: last.receivedAt, id: last.id }) };
         if (floor === null) return { items, nextCursor: null };
@@ -335,8 +349,11 @@ export function buildListQuery(
     rows?: number | undefined;
     /** Rows to skip first (with `rows: 1`: the row at that place in the order). */
     offset?: number | undefined;
+    /** The columns to read (default all; {@link SUMMARY_COLUMNS} for `listSummaries`). */
+    columns?: ReadonlyArray<keyof DeliveriesTable> | undefined;
   } = {},
 ) {
+  const columns = options.columns ?? ALL_COLUMNS;
   // ASCII-only case folding on both engines: SQLite's LIKE does exactly that, and PostgreSQL's
   // ILIKE under "C" is the same and several times faster than folding Unicode on every row.
   const like = sql.raw(dialect === 'postgres' ? 'collate "C" ilike' : 'like');
@@ -369,7 +386,7 @@ export function buildListQuery(
       newestFirst(
         db
           .selectFrom('hookgate_deliveries')
-          .selectAll()
+          .select(columns)
           .where((eb) => where(eb, [])),
       ),
       pageSize,
@@ -390,8 +407,34 @@ export function buildListQuery(
     .selectFrom(byEvent.as('by_event'))
     .select('by_event.id')
     .unionAll(db.selectFrom(byVariant.as('by_variant')).select('by_variant.id'));
-  return window(newestFirst(db.selectFrom('hookgate_deliveries').selectAll().where('id', 'in', ids)), pageSize);
+  return window(newestFirst(db.selectFrom('hookgate_deliveries').select(columns).where('id', 'in', ids)), pageSize);
 }
+
+/** Every column of `hookgate_deliveries`, in the table's order. */
+const ALL_COLUMNS: ReadonlyArray<keyof DeliveriesTable> = [
+  'id',
+  'received_at',
+  'provider',
+  'event',
+  'variant',
+  'status',
+  'reason',
+  'message',
+  'dedupe_key',
+  'duplicate_of',
+  'secret_index',
+  'method',
+  'path',
+  'headers',
+  'body',
+  'body_encoding',
+  'body_truncated',
+  'payload',
+  'duration_ms',
+];
+
+/** What a {@link DeliverySummary} is read from: every column but headers, body and payload. */
+const SUMMARY_COLUMNS: ReadonlyArray<keyof DeliveriesTable> = ALL_COLUMNS.filter((column) => column !== 'headers' && column !== 'body' && column !== 'payload');
 
 /** SQLite bulk insert: one multi-row VALUES statement; returns the rows actually inserted. */
 async function insertValues(db: Kysely<StoreDatabase>, rows: DeliveriesTable[]): Promise<number> {

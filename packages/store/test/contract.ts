@@ -1,4 +1,13 @@
-import { HookgateError, type Delivery, type DeliveryPage, type DeliveryStatus, type DeliveryStore, type ListQuery } from '@hookgate/core';
+import {
+  HookgateError,
+  listSummaries,
+  type Delivery,
+  type DeliveryPage,
+  type DeliverySummary,
+  type DeliveryStatus,
+  type DeliveryStore,
+  type ListQuery,
+} from '@hookgate/core';
 import { decodeCursor, type ClaimResult } from '@hookgate/core/store';
 import { createDeliveryId } from '@hookgate/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -289,6 +298,49 @@ export function describeDeliveryStoreContract(name: string, factory: StoreFactor
         expect(await ids({ provider: 'nobody' })).toEqual([]);
         expect(await ids({ provider: '', event: '', q: '   ' })).toEqual(of(0, 1, 2, 3, 4));
         expect(await ids({ from: 'not a date' })).toEqual(of(0, 1, 2, 3, 4));
+      });
+
+      it('listSummaries gives the same pages as list, without headers, body and payload', async () => {
+        const { store } = await open({ maxBodyBytes: 64 });
+        expect(typeof store.listSummaries).toBe('function'); // read without the bodies, not the fallback
+        const rows = Array.from({ length: 23 }, (_, index) =>
+          makeDelivery({
+            at: Math.floor(index / 2) * MINUTE,
+            provider: index % 3 === 0 ? 'webhooks-b' : 'pylon',
+            status: index % 4 === 0 ? 'rejected_signature' : 'handled',
+            event: index % 5 === 0 ? null : 'IssueNewEvent',
+            variant: index % 5 === 0 ? null : index % 2 === 0 ? 'IssueNewEvent' : 'IssueNewVariant',
+            rawBody: index % 6 === 0 ? new Uint8Array([0xff, index]) : encoder.encode(`{"n":${index},"text":"${'x'.repeat(index * 5)}"}`),
+            payload: index % 6 === 0 ? null : { n: index },
+          }),
+        );
+        for (const row of rows) await store.record(row);
+        const queries: ListQuery[] = [
+          { limit: 5 },
+          { provider: 'pylon', limit: 4 },
+          { status: ['rejected_signature'], limit: 3 },
+          { event: 'IssueNewVariant', limit: 2 },
+          { q: 'n', limit: 3, searchWindow: 4 },
+          { from: new Date(T0 + 3 * MINUTE), to: new Date(T0 + 9 * MINUTE), limit: 4 },
+        ];
+        for (const query of queries) {
+          let cursor: string | null = null;
+          let pages = 0;
+          do {
+            const [full, summaries]: [DeliveryPage, DeliveryPage<DeliverySummary>] = await Promise.all([
+              store.list({ ...query, cursor }),
+              listSummaries(store, { ...query, cursor }),
+            ]);
+            const stripped = full.items.map(({ headers: _headers, body: _body, payload: _payload, ...rest }) => rest);
+            // Same items, same fields in the same order (every store serialises alike), same cursor.
+            expect(JSON.stringify(summaries.items)).toBe(JSON.stringify(stripped));
+            expect(summaries.nextCursor).toBe(full.nextCursor);
+            for (const item of summaries.items) expect(Object.keys(item)).not.toEqual(expect.arrayContaining(['headers']));
+            cursor = full.nextCursor;
+            pages++;
+          } while (cursor !== null && pages < 20);
+          expect(cursor).toBeNull();
+        }
       });
 
       it('keeps filters and the cursor together across pages', async () => {

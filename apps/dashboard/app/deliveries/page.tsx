@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { DEFAULT_SEARCH_WINDOW } from '@hookgate/core';
+import { DEFAULT_SEARCH_WINDOW, listSummaries } from '@hookgate/core';
 import { DeliveriesTable } from '../../components/deliveries-table';
 import { DeliveryFiltersForm } from '../../components/delivery-filters-form';
 import { EmptyState, NoDeliveriesYet } from '../../components/empty-state';
@@ -28,7 +28,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
   const since = new Date().toISOString();
   // A search for a delivery's own id: offer it at once (a search reads the history window by window).
   const [page, exact] = await Promise.all([
-    store.list(toListQuery(filters, Date.now())),
+    listSummaries(store, toListQuery(filters, Date.now())),
     filters.q && isDeliveryId(filters.q) ? store.get(filters.q) : Promise.resolve(null),
   ]);
   const narrowed = hasNarrowingFilters(filters);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { REDACTED, REPLAYABLE_STATUSES, type Delivery, type DeliveryAttempt } from '@hookgate/core';
+import { listSummaries, REDACTED, REPLAYABLE_STATUSES, type DeliveryAttempt, type DeliverySummary } from '@hookgate/core';
 import { Card } from '../../../components/card';
 import { CopyButton } from '../../../components/copy-button';
 import { ReplayDeliveryButton } from '../../../components/replay-controls';
@@ -39,10 +39,10 @@ export default async function DeliveryPage({ params }: Props) {
   // Duplicates point at the first delivery of their dedupe key; the key is searchable.
   const [duplicates, original, attempts] = await Promise.all([
     delivery.dedupeKey && delivery.status !== 'duplicate' && delivery.status !== 'in_progress'
-      ? store
-          .list({ provider: delivery.provider, status: ['duplicate', 'in_progress'], q: delivery.dedupeKey, limit: 100 })
-          .then((page) => page.items.filter((item) => item.duplicateOf === delivery.id))
-      : Promise.resolve([] as Delivery[]),
+      ? listSummaries(store, { provider: delivery.provider, status: ['duplicate', 'in_progress'], q: delivery.dedupeKey, limit: 100 }).then((page) =>
+          page.items.filter((item) => item.duplicateOf === delivery.id),
+        )
+      : Promise.resolve([] as DeliverySummary[]),
     delivery.duplicateOf ? store.get(delivery.duplicateOf) : Promise.resolve(null),
     // Inbox attempts (worker runs and replays); null for a store without an inbox.
     store.inbox ? store.inbox.attempts(delivery.id) : Promise.resolve(null),
