@@ -779,6 +779,24 @@ describe('handler.handle(): store failures', () => {
     }
   });
 
+  it('a store failure is logged: the first at once, then at most one line every 10 s counting the others', async () => {
+    const store = new FlakyStore();
+    store.failRecord = true;
+    const lines: string[] = [];
+    let clock = NOW;
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => clock, logger: { error: (line) => lines.push(line) } });
+    const send = async (at: number) => {
+      clock = at;
+      return handler.handle(signedRequest(shop, { type: 'x', at }));
+    };
+    for (const at of [NOW, NOW + 1_000, NOW + 2_000, NOW + 9_999]) expect((await send(at)).status).toBe(503);
+    expect(lines).toEqual([expect.stringMatching(/^hookgate: shop: answered 503 store_unavailable: the delivery could not be recorded: connection refused/)]);
+    expect((await send(NOW + 10_000)).status).toBe(503);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^hookgate: shop: answered 503 store_unavailable \(3 more since the last line\): the delivery could not be recorded/);
+    expect(lines.join('\n')).not.toContain(SECRET);
+  });
+
   it('record rejecting after a handled event releases the claim, so the retry is processed once the store is back', async () => {
     const store = new FlakyStore();
     const handler = shopHandler({ store });

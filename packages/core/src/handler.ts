@@ -90,7 +90,8 @@ export interface WebhookHandlerOptions<T extends EventMap> {
   /**
    * Where the handler writes its one line when a listener throws and no `onError` listener is
    * registered: delivery id, provider, event and the error's message (never the body, headers
-   * or a secret). Default `console`.
+   * or a secret); and, at most every 10 s, a line when the store fails and deliveries are
+   * answered 503 `store_unavailable`. Default `console`.
    */
   logger?: HandlerLogger | undefined;
   /**
@@ -319,6 +320,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     throw new HookgateError('invalid_config', `maxJsonDepth must be a positive integer, got ${String(maxJsonDepth)}.`);
   }
   const logger = options.logger ?? console;
+  const storeFailures = new StoreFailureLog(provider.id, logger, now);
   const registrations: Registration[] = [];
   const errorListeners: ErrorListener[] = [];
   const store = options.store;
@@ -470,7 +472,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       try {
         claim = await run.store.claim({ provider: provider.id, dedupeKey: key, deliveryId: run.id, now: run.receivedAtMs, leaseMs });
       } catch (error) {
-        return { outcome: refusal('store_unavailable', `the dedupe claim failed: ${errorMessage(error)}`) };
+        return { outcome: storeFailures.refuse(`the dedupe claim failed: ${errorMessage(error)}`) };
       }
       const refused = claimRefusal(run, claim, fields);
       if (refused) return refused;
@@ -551,7 +553,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       }
       if (run.claimedKey !== undefined && (!completes || failure)) await releaseQuietly(run.store, run.claimedKey, run.id);
     }
-    if (failure) return refusal('store_unavailable', `the delivery could not be recorded: ${errorMessage(failure.error)}`);
+    if (failure) return storeFailures.refuse(`the delivery could not be recorded: ${errorMessage(failure.error)}`);
     const outcome: { -readonly [K in keyof HandleOutcome]: HandleOutcome[K] } = { status: OUTCOME_STATUS[status], kind: status };
     if (fields.reason) outcome.reason = fields.reason;
     if (fields.message) outcome.message = fields.message;
@@ -733,4 +735,43 @@ function listenerFailureLine(error: unknown, context: HandlerContext, outcome: s
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** Least time between two log lines about store failures (each line counts those in between). */
+const STORE_FAILURE_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Store failures answered 503: the first is logged at once, later ones at most every
+ * {@link STORE_FAILURE_LOG_INTERVAL_MS} with how many there were meanwhile, so an operator sees
+ * why a gateway answers 503 without a line per request while the store is down.
+ */
+class StoreFailureLog {
+  readonly #provider: string;
+  readonly #logger: HandlerLogger;
+  readonly #now: () => number;
+  #lastAt = Number.NEGATIVE_INFINITY;
+  #unlogged = 0;
+
+  constructor(provider: string, logger: HandlerLogger, now: () => number) {
+    this.#provider = provider;
+    this.#logger = logger;
+    this.#now = now;
+  }
+
+  refuse(message: string): HandleOutcome {
+    const at = this.#now();
+    if (at - this.#lastAt >= STORE_FAILURE_LOG_INTERVAL_MS) {
+      const more = this.#unlogged > 0 ? ` (${this.#unlogged} more since the last line)` : '';
+      this.#lastAt = at;
+      this.#unlogged = 0;
+      try {
+        this.#logger.error(`hookgate: ${this.#provider}: answered 503 store_unavailable${more}: ${message.slice(0, 500)}`);
+      } catch {
+        // A logger that throws must not turn a 503 into a rejected handle().
+      }
+    } else {
+      this.#unlogged++;
+    }
+    return refusal('store_unavailable', message);
+  }
 }

@@ -223,7 +223,17 @@ async function applyPending(db: Kysely<StoreDatabase>, dialect: StoreDialect): P
     .addColumn('name', 'text', (column) => column.notNull())
     .addColumn('applied_at', dialect === 'postgres' ? 'bigint' : 'integer', (column) => column.notNull())
     .execute();
-  const rows = await db.selectFrom('hookgate_migrations').select('version').execute();
+  let rows: Array<{ version: number }>;
+  try {
+    rows = await db.selectFrom('hookgate_migrations').select('version').execute();
+  } catch (error) {
+    // The table existed already (ifNotExists) without our columns: another program's table.
+    throw new HookgateError(
+      'invalid_config',
+      `the database already has a table hookgate_migrations that @hookgate/store did not create (${errorText(error)}); give the store a database or SQLite file of its own`,
+      { cause: error },
+    );
+  }
   const done = new Set(rows.map((row) => Number(row.version)));
   const newest = Math.max(0, ...done);
   if (newest > SCHEMA_VERSION) {
@@ -240,4 +250,8 @@ async function applyPending(db: Kysely<StoreDatabase>, dialect: StoreDialect): P
     applied.push(migration.version);
   }
   return { version: SCHEMA_VERSION, applied };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

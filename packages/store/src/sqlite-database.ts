@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { HookgateError } from '@hookgate/core';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -22,6 +23,11 @@ export interface SqliteHandle {
   exec(statement: string): void;
   /** A prepared statement on the raw connection, cached by SQL text (shared with Kysely's queries). */
   prepare(statement: string): Database.Statement;
+  /**
+   * Throws when the database file is no longer at its path (deleted, or replaced by another
+   * file): SQLite in WAL mode goes on committing into the unlinked file without an error.
+   */
+  checkFile(): void;
 }
 
 /** Prepared statements kept per SQL text; Kysely's SQLite driver would re-prepare on every query. */
@@ -44,7 +50,21 @@ export async function openSqliteDatabase(file: string, settings: SqliteSettings)
   // `timeout` is SQLite's busy_timeout, set before anything else so that even switching to WAL
   // waits for a second process that is opening the same file.
   const raw = new Sqlite(file, { timeout: settings.busyTimeoutMs });
+  let opened: { dev: bigint; ino: bigint } | undefined;
   try {
+    if (file !== ':memory:') {
+      // SQLite opens a file it may not write read-only without a word; every write would then
+      // fail (503) with nothing said at start.
+      try {
+        accessSync(file, constants.W_OK);
+      } catch (error) {
+        throw new HookgateError('invalid_config', `the SQLite file ${file} is not writable by this process (${(error as { code?: string }).code ?? 'no access'})`, {
+          cause: error,
+        });
+      }
+      const { dev, ino } = statSync(file, { bigint: true });
+      opened = { dev, ino };
+    }
     // Two processes opening a new file at once: SQLite may answer SQLITE_BUSY to the switch to WAL
     // without waiting out busy_timeout (its busy handler is not used for that lock), so wait here.
     await whileBusy(() => raw.pragma('journal_mode = WAL'), settings.busyTimeoutMs);
@@ -83,7 +103,27 @@ export async function openSqliteDatabase(file: string, settings: SqliteSettings)
       database.prepare(statement).run();
     },
     prepare: (statement) => database.prepare(statement),
+    checkFile: () => {
+      if (opened === undefined) return;
+      let now: { dev: bigint; ino: bigint } | undefined;
+      try {
+        now = statSync(file, { bigint: true });
+      } catch {
+        now = undefined;
+      }
+      if (now === undefined || now.dev !== opened.dev || now.ino !== opened.ino) throw fileMovedError(file, now === undefined);
+    },
   };
+}
+
+/** The error of every write once the database file left its path (see SqliteHandle.checkFile). */
+function fileMovedError(file: string, deleted: boolean): Error {
+  return Object.assign(
+    new Error(
+      `the SQLite file ${file} was ${deleted ? 'deleted' : 'replaced by another file'} while the store had it open: writes would go to a file nobody can read, so none is acknowledged. Restart the process to open the file at that path again.`,
+    ),
+    { code: 'SQLITE_FILE_MOVED' },
+  );
 }
 
 /** Runs `operation` again every 10 ms while it fails with SQLITE_BUSY, for at most `timeoutMs`. */
