@@ -7,6 +7,7 @@ describe('OUTCOME_STATUS', () => {
     expect(OUTCOME_STATUS).toEqual({
       handled: 200,
       duplicate: 200,
+      probe: 200,
       unknown_event: 202,
       queued: 202,
       retrying: 202,

@@ -2,7 +2,7 @@ import type { DeliveryStatus } from './delivery-store.js';
 import type { ProviderReply } from './provider.js';
 
 /** Every outcome of `handle()`: a delivery status, or a refusal before anything was recorded. */
-export type OutcomeKind = DeliveryStatus | 'store_unavailable' | 'too_large' | 'unsupported_encoding' | 'unknown_provider';
+export type OutcomeKind = DeliveryStatus | 'store_unavailable' | 'too_large' | 'unsupported_encoding' | 'unknown_provider' | 'probe';
 
 /**
  * What `handle()` returns: the HTTP status to answer and why. Recorded outcomes carry the
@@ -24,7 +24,7 @@ export interface HandleOutcome {
   readonly variant?: string;
   /** For a duplicate: the delivery whose handling completed first. For `in_progress`: the delivery still processing it. */
   readonly duplicateOf?: string;
-  /** For a 2xx outcome: the provider's own answer (e.g. Slack's challenge echo), written instead of the JSON body. */
+  /** For a 2xx outcome: the provider's own answer (e.g. Slack's challenge echo, or a `probe`'s), written instead of the JSON body. */
   readonly reply?: ProviderReply;
   /** For `in_progress`: seconds until the other attempt's lease ends (at least 1), sent as `Retry-After`. */
   readonly retryAfterSeconds?: number;
@@ -44,6 +44,8 @@ export interface HandleOutcome {
 export const OUTCOME_STATUS: Readonly<Record<OutcomeKind, number>> = {
   handled: 200,
   duplicate: 200,
+  // A provider's unsigned endpoint check (Slack's ssl_check), answered with its reply; not recorded.
+  probe: 200,
   unknown_event: 202,
   // Inbox mode: accepted and durably queued. `retrying` and `dead` are later states of a queued
   // delivery, never answers of their own: the sender was answered 202.

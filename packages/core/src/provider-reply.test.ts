@@ -125,3 +125,44 @@ describe('provider reply', () => {
     });
   });
 });
+
+describe('provider probe (an unsigned endpoint check)', () => {
+  const probing = defineProvider({
+    id: 'probing',
+    verification: hmac({ header: 'X-Chat-Signature' }),
+    events: { message: object({ type: { literal: 'message' }, id: 'string', text: 'string' }) },
+    eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
+    probe: (request) => (new TextDecoder().decode(request.rawBody) === 'check=1' ? { body: '' } : undefined),
+  });
+  const unsigned = (body: string): WebhookRequest => ({ method: 'POST', path: '/p', headers: { 'content-type': 'text/plain' }, rawBody: encoder.encode(body) });
+
+  it('is answered with its reply before verification: not recorded, not dispatched', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: probing, secret: SECRET, store, now: () => NOW });
+    const seen: unknown[] = [];
+    handler.onAny((event) => void seen.push(event));
+    const outcome = await handler.handle(unsigned('check=1'));
+    expect(outcome).toEqual({ status: 200, kind: 'probe', reply: { body: '' } });
+    expect(toHttpResponse(outcome)).toEqual({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '' });
+    expect(seen).toEqual([]);
+    expect((await store.list()).items).toEqual([]);
+    // Anything else still needs a signature, and is recorded as usual.
+    expect(await handler.handle(unsigned('check=2'))).toMatchObject({ status: 401, kind: 'rejected_signature' });
+    expect((await store.list()).items).toHaveLength(1);
+  });
+
+  it('a body over maxBodyBytes is refused before the probe runs; a probe that throws is a 500', async () => {
+    const small = createWebhookHandler({ provider: probing, secret: SECRET, maxBodyBytes: 3, now: () => NOW });
+    expect(await small.handle(unsigned('check=1'))).toMatchObject({ status: 413, kind: 'too_large' });
+    const throwing = defineProvider({
+      ...{ id: 'throwing', verification: hmac({ header: 'X-Chat-Signature' }) },
+      events: { message: object({ type: { literal: 'message' } }) },
+      eventType: () => 'message',
+      probe: () => {
+        throw new Error('probe bug');
+      },
+    });
+    const handler = createWebhookHandler({ provider: throwing, secret: SECRET, now: () => NOW });
+    expect(await handler.handle(unsigned('check=1'))).toMatchObject({ status: 500, kind: 'handler_error', message: 'probe() threw: probe bug' });
+  });
+});

@@ -52,6 +52,14 @@ interface ProviderOptionsBase<T extends EventMap> {
    * outcome is 2xx (handled or duplicate); return undefined for the usual JSON outcome body.
    */
   reply?: ((event: ParsedPayload<T>, request: WebhookRequest) => ProviderReply | undefined) | undefined;
+  /**
+   * Recognises a request the provider sends **unsigned** to check the endpoint (Slack's
+   * `ssl_check`) and returns the answer it expects. Such a request is answered before
+   * verification with that reply (outcome `probe`, status `reply.status ?? 200`): nothing is
+   * verified, recorded or dispatched. Return undefined for every other request — match only
+   * what the provider documents, since anyone can send it.
+   */
+  probe?: ((request: WebhookRequest) => ProviderReply | undefined) | undefined;
 }
 
 /** The schemas of a discriminated provider: per event one schema, or variant name → schema. */
@@ -125,6 +133,8 @@ export interface Provider<T extends EventMap = EventMap> {
   readonly eventId: ((payload: unknown, request: WebhookRequest) => string | undefined) | undefined;
   /** The provider's own answer for a parsed event, if it has one (see {@link ProviderReply}). */
   readonly reply: ((event: ParsedEventLike, request: WebhookRequest) => ProviderReply | undefined) | undefined;
+  /** The provider's answer to an unsigned endpoint check, if the request is one (see `probe` in defineProvider). */
+  readonly probe?: ((request: WebhookRequest) => ProviderReply | undefined) | undefined;
   /**
    * Parses raw body bytes (no verification); `request` is what `eventType` reads headers from
    * (without it, an empty POST request). Synchronous unless a schema validates asynchronously.
@@ -277,6 +287,7 @@ function defineDiscriminated(options: DiscriminatedProviderOptions<Discriminated
     events: Object.fromEntries([...groups].map(([name, variants]) => [name, [...variants.keys()]])),
     eventId: options.eventId as Provider['eventId'],
     reply: options.reply as Provider['reply'],
+    probe: options.probe,
     parse(rawBody, request = bareRequest(rawBody)) {
       const json = parseJson(rawBody);
       if (!json) return invalidJson(jsonKind, 'body is not valid JSON');
@@ -404,6 +415,7 @@ function defineOneOf(options: OneOfProviderOptions<Record<string, Record<string,
     events: Object.fromEntries(Object.entries(options.oneOf).map(([event, group]) => [event, Object.keys(group)])),
     eventId: options.eventId as Provider['eventId'],
     reply: options.reply as Provider['reply'],
+    probe: options.probe,
     parse(rawBody) {
       const json = parseJson(rawBody);
       if (!json) return invalidJson(jsonKind, rawBody.byteLength === 0 ? 'body is empty' : 'body is not valid JSON');

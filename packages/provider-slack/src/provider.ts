@@ -8,7 +8,7 @@ import {
   type Provider,
   type WebhookRequest,
 } from '@hookgate/core';
-import { isFormRequest, lazyParser, withFormBodies } from '@hookgate/core/provider';
+import { isFormRequest, lazyParser, readFormBody, withFormBodies } from '@hookgate/core/provider';
 import { SLACK_ACKNOWLEDGED_EVENTS, slackCallbacks, slackEvents } from './schemas.js';
 
 /**
@@ -59,7 +59,8 @@ function eventType(body: Record<string, unknown>, request: WebhookRequest): Even
  * `url_verification` is answered 200 with its `challenge` (text/plain), as Slack requires.
  * Interactivity posts (form-encoded, the JSON in `payload`: `block_actions`, `view_submission`,
  * `view_closed`, `shortcut`, `message_action`) and slash commands (`slash_command`, the form's
- * fields) are answered with the bare 200 Slack expects.
+ * fields) are answered with the bare 200 Slack expects, and so is Slack's unsigned `ssl_check`
+ * (before verification; not recorded).
  *
  * @throws {HookgateError} `invalid_config` for a bad `toleranceSeconds` or id.
  * @example
@@ -98,11 +99,27 @@ export function slack(options: SlackOptions = {}): Provider<DiscriminatedMap<typ
       // read as a message (or, for a modal, as an invalid response_action).
       return SLACK_ACKNOWLEDGED_EVENTS.has(parsed.event) ? { status: 200, headers: PLAIN_TEXT, body: '' } : undefined;
     },
+    probe: sslCheck,
   });
   return withFormBodies(provider, formJson);
 }
 
 const PLAIN_TEXT = { 'content-type': 'text/plain; charset=utf-8' } as const;
+
+/** A form post of `ssl_check=1` (and Slack's `token`) is small; anything longer is not one. */
+const SSL_CHECK_MAX_BYTES = 512;
+
+/**
+ * Slack's `ssl_check`: an unsigned form post (`ssl_check=1&token=…`) Slack sends to slash-command
+ * URLs to check the certificate, which must be answered 200. It carries nothing to act on, so
+ * it is answered with an empty 200 before verification and neither recorded nor dispatched;
+ * every other request still needs a valid signature.
+ */
+function sslCheck(request: WebhookRequest): { status: number; headers: typeof PLAIN_TEXT; body: string } | undefined {
+  if (request.rawBody.byteLength > SSL_CHECK_MAX_BYTES || !isFormRequest(request)) return undefined;
+  const fields = readFormBody(request.rawBody);
+  return fields.ok && fields.fields.get('ssl_check') === '1' ? { status: 200, headers: PLAIN_TEXT, body: '' } : undefined;
+}
 
 /**
  * A form post's JSON: an interactivity post's `payload` field as it is, or a slash command's

@@ -62,6 +62,18 @@ describe.each(SERVERS)('Slack over %s', (_name, start) => {
     expect(clicks).toEqual(['approve_deploy']);
   });
 
+  it('Slack’s unsigned ssl_check: the bare 200 (as bolt answers it), nothing dispatched; a smuggled command is not run', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const before = commands.length;
+    for (const body of ['ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO', 'ssl_check=1&token=t&command=%2Fdeploy&text=now']) {
+      expect(await server.post('slack', { headers: form, body })).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', text: '' });
+    }
+    expect(commands).toHaveLength(before);
+    // Anything else unsigned is refused as before.
+    expect((await server.post('slack', { headers: form, body: 'ssl_check=0&token=t' })).status).toBe(401);
+    expect((await server.post('slack', { headers: { 'content-type': 'application/json' }, body: '{"ssl_check":"1"}' })).status).toBe(401);
+  });
+
   it('tampered, wrong secret, stale: 401 and no challenge', async () => {
     const good = signSlack({ payload: fixtures.valid.url_verification, secret: SECRET });
     const cases = [
