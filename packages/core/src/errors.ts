@@ -27,3 +27,49 @@ export class HookgateError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A thrown value as text, whatever was thrown: an `Error`'s message (its `String()` when the
+ * message is not a string), any other value's `String()`. Never throws, even for values that
+ * cannot be converted (an object without a prototype, a `toString` that throws, a revoked
+ * proxy): listener code may throw anything, and describing it must not crash a worker. Internal.
+ *
+ * @example
+ * ```ts
+ * describeThrown(new Error('boom')); // 'boom'
+ * describeThrown(Object.create(null)); // 'a thrown value that cannot be shown as text ([object Object])'
+ * ```
+ */
+export function describeThrown(error: unknown): string {
+  try {
+    if (error instanceof Error) return typeof error.message === 'string' ? error.message : String(error.message);
+    return String(error);
+  } catch {
+    let tag = 'unknown';
+    try {
+      tag = Object.prototype.toString.call(error);
+    } catch {
+      // a revoked proxy, or a Symbol.toStringTag getter that throws
+    }
+    return `a thrown value that cannot be shown as text (${tag})`;
+  }
+}
+
+/**
+ * The name to report a thrown value by: an `Error`'s `name` when it is a string, else its type.
+ * Never throws. Internal.
+ *
+ * @example
+ * ```ts
+ * thrownName(new TypeError('x')); // 'TypeError'
+ * thrownName('oops'); // 'string'
+ * ```
+ */
+export function thrownName(error: unknown): string {
+  try {
+    if (error instanceof Error && typeof error.name === 'string') return error.name;
+  } catch {
+    // fall through to the type
+  }
+  return error === null ? 'null' : typeof error;
+}

@@ -7,6 +7,15 @@ import { hmac } from './verify-hmac.js';
 
 const encoder = new TextEncoder();
 
+/** A provider that takes any JSON object whose `type` is `ping`. */
+const anything: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value }) } };
+const base = defineProvider({
+  id: 'acme',
+  verification: hmac({ header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex' }),
+  events: { ping: anything },
+  eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
+});
+
 describe('isFormRequest', () => {
   it.each([
     ['application/x-www-form-urlencoded', true],
@@ -48,13 +57,6 @@ describe('readFormBody', () => {
 });
 
 describe('withFormBodies', () => {
-  const anything: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value }) } };
-  const base = defineProvider({
-    id: 'acme',
-    verification: hmac({ header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex' }),
-    events: { ping: anything },
-    eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
-  });
   const acme = withFormBodies(base, (fields) => fields.get('payload') ?? { refused: 'no payload field' });
   const request = (contentType: string | undefined, body: string | Uint8Array) => {
     const rawBody = typeof body === 'string' ? encoder.encode(body) : body;
@@ -120,14 +122,6 @@ describe('withFormBodies: limits and charsets', () => {
 });
 
 describe('withFormBodies: a provider made by withProviderId', () => {
-  const anything: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value }) } };
-  const base = defineProvider({
-    id: 'acme',
-    verification: hmac({ header: 'X-Acme-Signature', algorithm: 'sha256', encoding: 'hex' }),
-    events: { ping: anything },
-    eventType: (body) => (typeof body.type === 'string' ? body.type : undefined),
-  });
-
   it('keeps the members it inherits and its place in the id chain', async () => {
     const renamed = withProviderId(base, 'acme-eu');
     const acme = withFormBodies(renamed, (fields) => fields.get('payload') ?? { refused: 'no payload field' });

@@ -118,6 +118,45 @@ describe('handle(): the delivery a store receives', () => {
   });
 });
 
+describe('handle(): what a record keeps of sender-chosen text', () => {
+  it('cuts an event name and a message at their limits (a signed sender chose an 800 KB type)', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => NOW });
+    const huge = `order.${'\u{1F600}'.repeat(200_000)}`; // a surrogate pair at every cut point
+    const outcome = await handler.handle(signedRequest(shop, { type: huge, id: 'ord_huge', amount: 1 }));
+    expect(outcome).toMatchObject({ status: 202, kind: 'unknown_event' });
+    const row = await store.get(outcome.deliveryId!);
+    expect(row?.message?.length).toBeLessThanOrEqual(1000);
+    expect(row?.message).toMatch(/^unknown event type "order\.(\u{1F600})+…$/u);
+    // Ordinary names and messages are kept whole.
+    const paid = await handler.handle(signedRequest(shop, { type: 'order.paid', id: 'ord_ok', amount: 1 }));
+    expect((await store.get(paid.deliveryId!))?.event).toBe('order.paid');
+  });
+
+  it('redacts headers named like credentials whatever provider received them (another provider’s signature at the wrong route)', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, now: () => NOW });
+    const foreign = {
+      'Stripe-Signature': 't=1,v1=abc',
+      'Webhook-Signature': 'v1,abc',
+      'X-Twilio-Signature': 'abc',
+      'X-Hub-Signature-256': 'sha256=abc',
+      'X-Shopify-Hmac-Sha256': 'abc',
+      'X-Secret': 's',
+      Password: 'p',
+      'X-Authorization': 'a',
+      'X-Event-Type': 'kept',
+      'X-Request-Id': 'kept',
+    };
+    const outcome = await handler.handle(signedRequest(shop, { type: 'order.paid', id: 'ord_h', amount: 1 }, { headers: foreign }));
+    const headers = (await store.get(outcome.deliveryId!))?.headers ?? {};
+    for (const name of Object.keys(foreign)) {
+      expect(headers[name.toLowerCase()]).toBe(foreign[name as keyof typeof foreign] === 'kept' ? 'kept' : REDACTED);
+    }
+    expect(headers['content-type']).toBe('application/json');
+  });
+});
+
 describe('MemoryStore: receivedAtMs', () => {
   it('orders and writes receivedAt from the number when given, from the text otherwise (same result)', async () => {
     const store = new MemoryStore();

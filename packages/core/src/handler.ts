@@ -1,7 +1,7 @@
 import { dedupeKey } from './dedupe-key.js';
 import { createDeliveryId } from './delivery-id.js';
 import type { ClaimResult, CompleteInput, Delivery, DeliveryInput, DeliveryStatus, DeliveryStore } from './delivery-store.js';
-import { HookgateError } from './errors.js';
+import { describeThrown, HookgateError, thrownName } from './errors.js';
 import { isoTime } from './iso-time.js';
 import type { AttemptResult, HandlerMode } from './inbox.js';
 import { decodeStoredBody } from './stored-body.js';
@@ -314,7 +314,9 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     for (const variant of variants) knownNames.add(variant);
   }
   // Lower-cased once here, not for every recorded delivery.
-  const redact = new HeaderRedaction([...provider.verification.redactHeaders, ...CREDENTIAL_HEADERS, ...(options.redactHeaders ?? [])]);
+  const redact = new HeaderRedaction([...provider.verification.redactHeaders, ...CREDENTIAL_HEADERS, ...(options.redactHeaders ?? [])], {
+    credentialNames: true,
+  });
   const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
   if (!Number.isInteger(maxJsonDepth) || maxJsonDepth <= 0) {
     throw new HookgateError('invalid_config', `maxJsonDepth must be a positive integer, got ${String(maxJsonDepth)}.`);
@@ -408,6 +410,19 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       return refusal('unsupported_encoding', `Content-Encoding ${encoding} is not supported; send the body unencoded (identity)`);
     }
     return undefined;
+  }
+
+  /** The provider's answer to an unsigned endpoint check (not verified, recorded or dispatched), if the request is one. */
+  function probe(request: WebhookRequest): HandleOutcome | undefined {
+    let reply: ProviderReply | undefined;
+    try {
+      reply = provider.probe?.(request);
+    } catch (error) {
+      // Provider code, like reply(): a throw is a 500 the provider retries, never a rejected handle().
+      return { status: 500, kind: 'handler_error', reason: 'handler_error', message: `probe() threw: ${errorMessage(error)}` };
+    }
+    if (reply === undefined) return undefined;
+    return { status: reply.status ?? OUTCOME_STATUS.probe, kind: 'probe', reply };
   }
 
   /** Verify → parse → claim → dispatch: what this delivery's status is (or an outcome that records nothing). */
@@ -579,11 +594,11 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       receivedAt: isoTime(run.receivedAtMs),
       receivedAtMs: run.receivedAtMs,
       provider: provider.id,
-      event: fields.event ?? null,
-      variant: fields.variant ?? null,
+      event: fields.event == null ? null : capText(fields.event, MAX_RECORDED_NAME_LENGTH),
+      variant: fields.variant == null ? null : capText(fields.variant, MAX_RECORDED_NAME_LENGTH),
       status,
       reason: fields.reason ?? null,
-      message: fields.message ?? null,
+      message: fields.message == null ? null : capText(fields.message, MAX_RECORDED_MESSAGE_LENGTH),
       dedupeKey: fields.dedupeKey ?? null,
       duplicateOf: fields.duplicateOf ?? null,
       secretIndex: fields.secretIndex ?? null,
@@ -674,6 +689,10 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       const started = performance.now();
       const unread = refuseUnread(request);
       if (unread) return unread;
+      if (provider.probe !== undefined) {
+        const answer = probe(request);
+        if (answer !== undefined) return answer;
+      }
       const run: Run = {
         id: createDeliveryId(receivedAtMs),
         request,
@@ -725,7 +744,7 @@ function listenerFailureLine(error: unknown, context: HandlerContext, outcome: s
   const message = errorMessage(error)
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .slice(0, 500);
-  const name = error instanceof Error ? error.name : typeof error;
+  const name = thrownName(error);
   return (
     `[hookgate] listener failed (${outcome}): delivery ${context.deliveryId} provider ${context.provider} ` +
     `event ${context.event}: ${name}: ${message} — register handler.onError() to handle it yourself`
@@ -733,8 +752,7 @@ function listenerFailureLine(error: unknown, context: HandlerContext, outcome: s
 }
 
 function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return describeThrown(error);
 }
 
 /** Least time between two log lines about store failures (each line counts those in between). */
@@ -774,4 +792,24 @@ class StoreFailureLog {
     }
     return refusal('store_unavailable', message);
   }
+}
+
+/**
+ * Longest event or variant name a record keeps (UTF-16 code units; longer ones are cut, ending
+ * in "…"). Names come from the provider's schemas, except where a provider passes the sender's
+ * own type through (an unknown event's type, Standard Webhooks without types): a signed sender
+ * must not be able to store a megabyte-long name that every list page then shows.
+ */
+const MAX_RECORDED_NAME_LENGTH = 200;
+
+/** Longest `message` a record keeps (it quotes sender-chosen text such as an unknown type). */
+const MAX_RECORDED_MESSAGE_LENGTH = 1000;
+
+/** `text` cut to at most `max` code units, never inside a surrogate pair, ending in "…" when cut. */
+function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // do not split a surrogate pair
+  return `${text.slice(0, end)}…`;
 }

@@ -43,18 +43,51 @@ export function getHeader(headers: HeadersInput, name: string, lower: string = n
  */
 export class HeaderRedaction {
   readonly #names: ReadonlySet<string>;
+  readonly #byPattern: boolean;
+  /** Names already tested against {@link CREDENTIAL_NAME_PATTERN}: headers repeat on every delivery. */
+  readonly #seen = new Map<string, boolean>();
 
-  constructor(names: Iterable<string>) {
+  /**
+   * @param names Names to redact (any case).
+   * @param options `credentialNames`: also redact every name that looks like a credential or a
+   * signature ({@link CREDENTIAL_NAME_PATTERN}) — what handlers do.
+   */
+  constructor(names: Iterable<string>, options: { credentialNames?: boolean } = {}) {
     const lower = new Set<string>();
     for (const name of names) lower.add(name.toLowerCase());
     this.#names = lower;
+    this.#byPattern = options.credentialNames === true;
   }
 
   /** True when the (lower-case) name is to be recorded as {@link REDACTED}. */
   has(lowerName: string): boolean {
-    return this.#names.has(lowerName);
+    if (this.#names.has(lowerName)) return true;
+    if (!this.#byPattern) return false;
+    let hidden = this.#seen.get(lowerName);
+    if (hidden === undefined) {
+      hidden = CREDENTIAL_NAME_PATTERN.test(lowerName);
+      // Bounded: a sender choosing fresh header names must not grow it without end.
+      if (this.#seen.size >= 1024) this.#seen.clear();
+      this.#seen.set(lowerName, hidden);
+    }
+    return hidden;
   }
 }
+
+/**
+ * Header names redacted in recorded deliveries whatever provider received them, besides
+ * {@link CREDENTIAL_HEADERS}: any name containing `signature`, `secret`, `token`, `passw`,
+ * `hmac`, `api-key`/`apikey`/`api_key`, `authoriz`, `cookie` or `credential`, or starting with
+ * `x-auth` (another provider's signature sent to the wrong route, `X-Twilio-Signature`,
+ * `X-Secret`, `Password`…). An inbox worker parses a delivery again with its recorded headers,
+ * so a provider must not read its event or id from a header named like this.
+ *
+ * @example
+ * ```ts
+ * CREDENTIAL_NAME_PATTERN.test('stripe-signature'); // true
+ * ```
+ */
+export const CREDENTIAL_NAME_PATTERN = /signature|secret|token|passw|hmac|api[-_]?key|authoriz|^x-auth|cookie|credential/;
 
 const NO_REDACTION = new HeaderRedaction([]);
 

@@ -1,4 +1,5 @@
 // The one worker loop every inbox uses: take due jobs up to the concurrency, run, record, repeat.
+import { describeThrown } from './errors.js';
 import { createDeliveryId } from './delivery-id.js';
 import { attemptSettlement, type AttemptResult, type DeliveryAttempt, type InboxJob, type InboxSubscription, type InboxWorkOptions } from './inbox.js';
 
@@ -81,6 +82,10 @@ export function pollInbox(queue: PolledQueue, options: InboxWorkOptions): InboxS
       const stopRenewing = renewWhileRunning(job);
       try {
         result = await options.process(job);
+      } catch (error) {
+        // process() is documented never to reject; if it does anyway, the attempt failed (and is
+        // recorded), instead of an unhandled rejection that stops the worker's process.
+        result = { ok: false, error: `the attempt could not be run: ${describeThrown(error)}` };
       } finally {
         stopRenewing();
       }
@@ -159,12 +164,14 @@ export function pollInbox(queue: PolledQueue, options: InboxWorkOptions): InboxS
     }
     taking = false;
     for (const job of jobs) {
-      const promise = runJob(job).finally(() => {
-        running.delete(promise);
-        wake?.();
-        // A slot came free: look for more at once (a busy queue is drained without waiting).
-        if (!stopping) setImmediate(() => void fill(false));
-      });
+      const promise = runJob(job)
+        .catch(report)
+        .finally(() => {
+          running.delete(promise);
+          wake?.();
+          // A slot came free: look for more at once (a busy queue is drained without waiting).
+          if (!stopping) setImmediate(() => void fill(false));
+        });
       running.add(promise);
     }
     schedule(jobs.length === free ? 0 : options.pollIntervalMs);

@@ -155,6 +155,74 @@ describe('inbox mode (issue 15)', () => {
     expect((await store.list({ status: 'dead' })).items.map((d) => d.id)).toEqual([deliveryId]);
   });
 
+  it('a listener that throws a value with no text (no prototype, a throwing toString, a non-string message) is a failed attempt, recorded; other jobs run on', async () => {
+    const store = new MemoryStore();
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, mode: 'inbox', logger: { error() {} } });
+    const thrown: Record<string, () => unknown> = {
+      ord_nullproto: () => Object.create(null),
+      ord_badtostring: () => ({
+        toString() {
+          throw new Error('no text for you');
+        },
+      }),
+      ord_msgobj: () => Object.assign(new Error('x'), { message: { not: 'a string' } }),
+    };
+    const ran: string[] = [];
+    handler.on('order.paid', (payload) => {
+      ran.push(payload.id);
+      const make = thrown[payload.id];
+      if (make) throw make();
+    });
+    const ids: Record<string, string> = {};
+    for (const id of [...Object.keys(thrown), 'ord_fine']) ids[id] = (await handler.handle(signedRequest(shop, order(id)))).deliveryId!;
+    await withWorker(startWorker({ store, handlers: { shop: handler }, pollIntervalMs: 2, retry: { ...FAST_RETRY, maxAttempts: 2 } }), async () => {
+      await until(async () => {
+        const statuses = await Promise.all(Object.values(ids).map(async (id) => (await store.get(id))?.status));
+        return statuses.every((status) => status === 'dead' || status === 'handled');
+      });
+    });
+    expect((await store.get(ids.ord_fine!))?.status).toBe('handled');
+    expect(ran.filter((id) => id === 'ord_fine')).toHaveLength(1);
+    const messages = await Promise.all(Object.keys(thrown).map(async (id) => (await store.get(ids[id]!))?.message));
+    expect(messages).toEqual([
+      'attempt 2: a thrown value that cannot be shown as text ([object Object])',
+      'attempt 2: a thrown value that cannot be shown as text ([object Object])',
+      'attempt 2: [object Object]',
+    ]);
+    for (const id of Object.keys(thrown)) {
+      expect((await store.inbox.attempts(ids[id]!)).map((attempt) => [attempt.attempt, typeof attempt.error])).toEqual([
+        [1, 'string'],
+        [2, 'string'],
+      ]);
+    }
+    // Replay reports the same instead of rejecting.
+    expect(await replayDelivery({ store, handlers: { shop: handler }, requestedBy: 'test' }, ids.ord_nullproto!)).toMatchObject({
+      ok: false,
+      reason: 'listener_failed',
+      message: 'a thrown value that cannot be shown as text ([object Object])',
+    });
+  });
+
+  it('prune() keeps a delivery the inbox still has to run, whatever its age, and takes a pruned delivery’s attempts with it', async () => {
+    const store = new MemoryStore();
+    const { handler, runs } = inboxHandler(store);
+    const done = (await handler.handle(signedRequest(shop, order('ord_done')))).deliveryId!;
+    await withWorker(startWorker({ store, handlers: { shop: handler }, pollIntervalMs: 2 }), async () => {
+      await until(async () => (await store.get(done))?.status === 'handled');
+    });
+    expect(await store.inbox.attempts(done)).toHaveLength(1);
+    const queued = (await handler.handle(signedRequest(shop, order('ord_queued')))).deliveryId!;
+    expect(await store.prune({ olderThan: new Date(Date.now() + 86_400_000) })).toBe(1);
+    expect(await store.get(done)).toBeNull();
+    expect(await store.inbox.attempts(done)).toEqual([]);
+    expect((await store.get(queued))?.status).toBe('queued');
+    expect((await store.list()).items.map((item) => item.id)).toEqual([queued]);
+    await withWorker(startWorker({ store, handlers: { shop: handler }, pollIntervalMs: 2 }), async () => {
+      await until(async () => (await store.get(queued))?.status === 'handled');
+    });
+    expect(runs.map((run) => run.id)).toEqual(['ord_done', 'ord_queued']);
+  });
+
   it('a worker reports the concurrency and lease it runs with: the options given, else the defaults (4, 60 s)', async () => {
     const store = new MemoryStore();
     const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, mode: 'inbox' });

@@ -50,7 +50,7 @@ export {
 } from './replay.js';
 export { DEFAULT_MAX_JSON_DEPTH } from './json-body.js';
 export type { HeadersInput, WebhookRequest } from './request.js';
-export { CREDENTIAL_HEADERS, getHeader, REDACTED } from './headers.js';
+export { CREDENTIAL_HEADERS, CREDENTIAL_NAME_PATTERN, getHeader, REDACTED } from './headers.js';
 export { OUTCOME_STATUS, type HandleOutcome, type OutcomeKind, type OutcomeResponseBody } from './outcome.js';
 export { HookgateError, type HookgateErrorCode } from './errors.js';
 

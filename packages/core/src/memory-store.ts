@@ -480,14 +480,27 @@ export class MemoryStore implements DeliveryStore {
     this.#assertOpen();
     const cutoff = options.olderThan instanceof Date ? options.olderThan.getTime() : Date.parse(options.olderThan);
     if (Number.isNaN(cutoff)) throw new HookgateError('invalid_config', `prune(): 'olderThan' must be a valid date`);
-    const count = this.#lowerBound(cutoff, '') - this.#first;
-    for (const entry of this.#entries.splice(this.#first, count)) {
+    const end = this.#lowerBound(cutoff, '');
+    const entries = this.#entries;
+    // Entries before `end` go, except those the inbox still has to run (answered 202, queued or
+    // retrying): they stay, in order, whatever their age.
+    let write = this.#first;
+    let count = 0;
+    for (let index = this.#first; index < end; index++) {
+      const entry = entries[index]!;
+      if (this.inbox.has(entry.id)) {
+        entries[write++] = entry;
+        continue;
+      }
+      count++;
       this.#byId.delete(entry.id);
       // Its ring record (if any) turns stale and is reclaimed in its turn.
       this.#heldBytes -= entry.heldBytes;
       entry.heldBytes = 0;
       entry.placement = 0;
+      this.inbox.forget(entry.id); // its attempts go with it
     }
+    if (count > 0) entries.splice(write, end - write);
     const now = Date.now();
     for (const claims of this.#claims.values()) {
       for (const [key, claim] of claims) if (claim.expiresAt <= now) claims.delete(key);
@@ -613,24 +626,9 @@ function toSummary(entry: Entry): DeliverySummary {
 function toDelivery(entry: Entry, parts: Parts): Delivery {
   const json = payloadText(entry, parts);
   return {
-    id: entry.id,
-    receivedAt: isoTime(entry.receivedAtMs),
-    provider: entry.provider,
-    event: entry.event,
-    variant: entry.variant,
-    status: entry.status,
-    reason: entry.reason,
-    message: entry.message,
-    dedupeKey: entry.dedupeKey,
-    duplicateOf: entry.duplicateOf,
-    secretIndex: entry.secretIndex,
-    method: entry.method,
-    path: entry.path,
+    ...toSummary(entry),
     headers: JSON.parse(parts.headersJson) as Record<string, string>,
     body: parts.body,
-    bodyEncoding: entry.bodyEncoding,
-    bodyTruncated: entry.bodyTruncated,
-    durationMs: entry.durationMs,
     payload: json === null ? null : (JSON.parse(json) as unknown),
   };
 }

@@ -1,6 +1,6 @@
 // startWorker(): the process side of inbox mode — takes queued deliveries and runs their listeners.
 import type { DeliveryStore } from './delivery-store.js';
-import { HookgateError } from './errors.js';
+import { describeThrown, HookgateError } from './errors.js';
 import type { GatewayRouter } from './gateway.js';
 import type { WebhookEndpoint } from './handler.js';
 import { baseProviderIds } from './provider.js';
@@ -129,7 +129,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     try {
       delivery = await store.get(job.deliveryId);
     } catch (error) {
-      return { ok: false, error: `the store could not be read: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, error: `the store could not be read: ${describeThrown(error)}` };
     }
     if (delivery === null) return { ok: false, permanent: true, error: 'the delivery is no longer stored (pruned?)' };
     return endpoint.redeliver({ delivery, attempt: job.attempt });
