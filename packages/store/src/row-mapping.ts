@@ -46,8 +46,9 @@ export function toDeliveryRow(input: DeliveryInput, maxBodyBytes: number, stripN
 }
 
 /**
- * Reads a `hookgate_deliveries` row back as the flat, JSON-serialisable {@link Delivery}, with
- * the same key order as `MemoryStore` so every store serialises identically.
+ * Reads a `hookgate_deliveries` row back as the flat, JSON-serialisable {@link Delivery}: its
+ * summary, then headers, body and payload — the same key order as `MemoryStore`, so every store
+ * serialises identically.
  *
  * @example
  * ```ts
@@ -56,24 +57,9 @@ export function toDeliveryRow(input: DeliveryInput, maxBodyBytes: number, stripN
  */
 export function fromDeliveryRow(row: DeliveriesTable): Delivery {
   return {
-    id: row.id,
-    receivedAt: new Date(Number(row.received_at)).toISOString(),
-    provider: row.provider,
-    event: row.event,
-    variant: row.variant,
-    status: row.status as DeliveryStatus,
-    reason: row.reason,
-    message: row.message,
-    dedupeKey: row.dedupe_key,
-    duplicateOf: row.duplicate_of,
-    secretIndex: row.secret_index === null ? null : Number(row.secret_index),
-    method: row.method,
-    path: row.path,
+    ...fromSummaryRow(row),
     headers: JSON.parse(row.headers) as Record<string, string>,
     body: row.body,
-    bodyEncoding: row.body_encoding === 'base64' ? 'base64' : 'utf8',
-    bodyTruncated: Number(row.body_truncated) === 1,
-    durationMs: Number(row.duration_ms),
     payload: row.payload === null ? null : (JSON.parse(row.payload) as unknown),
   };
 }

@@ -23,7 +23,7 @@ import {
   type NormalizedListQuery,
 } from '@hookgate/core/store';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import { POSTGRES_COLUMN_TYPES, type HotWrites } from './hot-writes.js';
+import { DELIVERY_COLUMNS, POSTGRES_COLUMN_TYPES, type HotWrites } from './hot-writes.js';
 import { runMigrations, type MigrationResult, type StoreDialect } from './migrations.js';
 import type { PgBossQueue } from './pg-boss-queue.js';
 import { SqlInbox } from './sql-inbox.js';
@@ -276,13 +276,23 @@ export class SqlDeliveryStore implements PersistentDeliveryStore {
       if (Number.isNaN(cutoff)) throw new HookgateError('invalid_config', `prune(): 'olderThan' must be a valid date`);
       let deleted = 0;
       for (;;) {
-        const result = await this.#backend.write((db) =>
-          db
-            .deleteFrom('hookgate_deliveries')
-            .where('id', 'in', (eb) => eb.selectFrom('hookgate_deliveries').select('id').where('received_at', '<', cutoff).limit(PRUNE_BATCH_ROWS))
-            .executeTakeFirst(),
-        );
-        const batch = Number(result.numDeletedRows);
+        const batch = await this.#backend.write(async (db) => {
+          // A delivery the inbox still has to run (answered 202, queued or retrying) is kept
+          // whatever its age: deleting it would drop an acknowledged delivery unrun.
+          const ids = (
+            await db
+              .selectFrom('hookgate_deliveries')
+              .select('id')
+              .where((eb) => eb.and([eb('received_at', '<', cutoff), eb('status', 'not in', ['queued', 'retrying'])]))
+              .limit(PRUNE_BATCH_ROWS)
+              .execute()
+          ).map((row) => row.id);
+          if (ids.length === 0) return 0;
+          // Its attempts go with it (dashboard retention: "with their attempts").
+          await db.deleteFrom('hookgate_attempts').where('delivery_id', 'in', ids).execute();
+          const result = await db.deleteFrom('hookgate_deliveries').where('id', 'in', ids).executeTakeFirst();
+          return Number(result.numDeletedRows);
+        });
         deleted += batch;
         if (batch < PRUNE_BATCH_ROWS) break;
       }
@@ -411,27 +421,7 @@ export function buildListQuery(
 }
 
 /** Every column of `hookgate_deliveries`, in the table's order. */
-const ALL_COLUMNS: ReadonlyArray<keyof DeliveriesTable> = [
-  'id',
-  'received_at',
-  'provider',
-  'event',
-  'variant',
-  'status',
-  'reason',
-  'message',
-  'dedupe_key',
-  'duplicate_of',
-  'secret_index',
-  'method',
-  'path',
-  'headers',
-  'body',
-  'body_encoding',
-  'body_truncated',
-  'payload',
-  'duration_ms',
-];
+const ALL_COLUMNS: ReadonlyArray<keyof DeliveriesTable> = DELIVERY_COLUMNS;
 
 /** What a {@link DeliverySummary} is read from: every column but headers, body and payload. */
 const SUMMARY_COLUMNS: ReadonlyArray<keyof DeliveriesTable> = ALL_COLUMNS.filter((column) => column !== 'headers' && column !== 'body' && column !== 'payload');

@@ -58,9 +58,13 @@ export async function openSqliteDatabase(file: string, settings: SqliteSettings)
       try {
         accessSync(file, constants.W_OK);
       } catch (error) {
-        throw new HookgateError('invalid_config', `the SQLite file ${file} is not writable by this process (${(error as { code?: string }).code ?? 'no access'})`, {
-          cause: error,
-        });
+        throw new HookgateError(
+          'invalid_config',
+          `the SQLite file ${file} is not writable by this process (${(error as { code?: string }).code ?? 'no access'})`,
+          {
+            cause: error,
+          },
+        );
       }
       const { dev, ino } = statSync(file, { bigint: true });
       opened = { dev, ino };

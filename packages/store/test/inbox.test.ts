@@ -149,6 +149,27 @@ describe.each(DATABASE_TARGETS)('inbox on $name', ({ create }) => {
     }
   });
 
+  it('prune() keeps a delivery the inbox still has to run, whatever its age, and takes a pruned delivery’s attempts with it', async () => {
+    const { store } = await open();
+    const { handler, runs } = inboxHandler(store);
+    const done = (await handler.handle(signedPing('evt_done'))).deliveryId!;
+    const worker = await startWorker({ store, handlers: { acme: handler }, pollIntervalMs: 20 });
+    await until(async () => (await statusOf(store, done)) === 'handled');
+    await worker.stop();
+    expect(await store.inbox.attempts(done)).toHaveLength(1);
+    const queued = (await handler.handle(signedPing('evt_queued'))).deliveryId!;
+    // Everything is older than a day from now: only the handled delivery may go.
+    expect(await store.prune({ olderThan: new Date(Date.now() + 86_400_000) })).toBe(1);
+    expect(await store.get(done)).toBeNull();
+    expect(await store.inbox.attempts(done)).toEqual([]);
+    expect(await statusOf(store, queued)).toBe('queued');
+    expect(await store.inbox.pending()).toBe(1);
+    const again = await startWorker({ store, handlers: { acme: handler }, pollIntervalMs: 20 });
+    await until(async () => (await statusOf(store, queued)) === 'handled');
+    await again.stop();
+    expect(runs.map((run) => run.id)).toEqual(['evt_done', 'evt_queued']);
+  });
+
   it("retries at the worker's policy delays, capped at maxDelayMs, then dead after maxAttempts", async () => {
     const { store } = await open();
     const { handler, runs } = inboxHandler(store, () => 99);

@@ -111,7 +111,9 @@ describe('SQLite store', () => {
     other.close();
     await expect(openStore(`sqlite:${file}`)).rejects.toMatchObject({
       code: 'invalid_config',
-      message: expect.stringMatching(/^the database already has a table hookgate_migrations that @hookgate\/store did not create \(.*version.*\); give the store a database or SQLite file of its own$/),
+      message: expect.stringMatching(
+        /^the database already has a table hookgate_migrations that @hookgate\/store did not create \(.*version.*\); give the store a database or SQLite file of its own$/,
+      ),
     });
   });
 
