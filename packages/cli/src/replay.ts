@@ -1,3 +1,4 @@
+import { REPLAYABLE_STATUSES } from '@hookgate/core';
 import type { Io, SendOptions } from './commands.js';
 import { registeredProvider, secretFor } from './commands.js';
 import { sampleKit } from './samples.js';
@@ -8,9 +9,12 @@ import { UsageError } from './usage-error.js';
  * `hookgate replay <delivery-id>`: reads a recorded delivery from the store and sends its exact
  * body again, re-signed with the current secret and a fresh timestamp (stored signatures are
  * redacted, and an old timestamp would fail the tolerance window). The gateway records the
- * replay as a new delivery; for providers without an event id it is processed again.
+ * replay as a new delivery (a new delivery id); for providers without an event id it is processed
+ * again, for the others it is a duplicate within the dedupe window. Only `handled`,
+ * `handler_error` and `dead` deliveries are re-sent.
  *
- * @throws {UsageError} when the delivery is missing, truncated, or from a provider the config cannot sign for.
+ * @throws {UsageError} when the delivery is missing, truncated, not replayable (rejected, invalid,
+ * unknown, duplicate, queued), or from a provider the config cannot sign for.
  * @example
  * ```ts
  * await replayCommand({ config, id: '0193…', store: 'sqlite:./data/hookgate.db', url, dataDir: './data' }, console);
@@ -22,6 +26,13 @@ export async function replayCommand(options: SendOptions & { id: string; store: 
   try {
     const delivery = await store.get(options.id);
     if (!delivery) throw new UsageError(`No delivery ${options.id} in ${options.store}.`);
+    // Re-signing with the real secret vouches for the body: never for one the gateway refused
+    // (a forged or tampered body would then be dispatched), nor for one still queued (it runs anyway).
+    if (!REPLAYABLE_STATUSES.includes(delivery.status)) {
+      throw new UsageError(
+        `Delivery ${options.id} is ${delivery.status}: only ${REPLAYABLE_STATUSES.join(', ')} deliveries are re-sent (a rejected, invalid or unknown body is never signed with the real secret; a queued one runs anyway).`,
+      );
+    }
     if (delivery.bodyTruncated) throw new UsageError(`Delivery ${options.id} was stored truncated; its body cannot be replayed exactly.`);
     const kit = sampleKit(registeredProvider(options.config, delivery.provider));
     const secret = await secretFor(kit.entry, options);
@@ -31,6 +42,11 @@ export async function replayCommand(options: SendOptions & { id: string; store: 
     io.log(
       `replayed ${options.id} (${delivery.provider} ${delivery.variant ?? delivery.event ?? '?'}) → ${result.status} ${result.kind}${result.deliveryId ? ` ${result.deliveryId}` : ''}`,
     );
+    if (result.kind === 'duplicate') {
+      io.log(
+        '  the gateway has handled this event within its dedupe window, so no listener ran; to run the listeners again for this delivery, use Replay in the dashboard (or replayDelivery from @hookgate/core)',
+      );
+    }
     return result;
   } finally {
     await store.close();

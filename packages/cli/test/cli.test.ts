@@ -162,7 +162,20 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
         const [copy] = (await sqlite.list({ provider: entry.id, limit: 1 })).items;
         expect(copy!.id, entry.id).not.toBe(original!.id);
         expect(copy!.body, entry.id).toBe(original!.body);
+        if (/→ 200 duplicate/.test(io.lines[0]!)) expect(io.lines[1], entry.id).toContain('no listener ran');
       }
+      // A delivery the gateway refused is never re-signed with the real secret (a forged body
+      // would then be dispatched): exit 2, nothing sent.
+      const entry = config.providers[0]!;
+      const forged = capture();
+      expect(await runCli(['send', entry.id, '--url', url, '--secret', 'an-attacker-secret'], forged, {})).toBe(1);
+      const [refused] = (await sqlite.list({ provider: entry.id, status: 'rejected_signature', limit: 1 })).items;
+      expect(refused).toBeDefined();
+      const before = (await sqlite.list({ limit: 500 })).items.length;
+      const io = capture();
+      expect(await runCli(['replay', refused!.id, '--store', storeUrl, '--url', url, '--data-dir', dataDir], io, {})).toBe(2);
+      expect(io.errors[0]).toContain(`Delivery ${refused!.id} is rejected_signature: only handled, handler_error, dead deliveries are re-sent`);
+      expect((await sqlite.list({ limit: 500 })).items.length).toBe(before);
     } finally {
       await new Promise((resolve) => replayServer.close(resolve));
       await sqlite.close();
