@@ -4,7 +4,7 @@ import { accessFor, deniedResponse, hostRefusalMessage } from './lib/access';
 import { PEER_ADDRESS_HEADER } from './lib/auth';
 import { contentSecurityPolicy, newNonce } from './lib/content-security-policy';
 import { isDecodablePath, MALFORMED_PATH_HEADER, UNSUPPORTED_METHOD_HEADER } from './lib/request-stamp';
-import { checkSameOrigin, crossSiteResponse } from './lib/same-origin';
+import { checkCrossSiteRead, checkSameOrigin, crossSiteResponse } from './lib/same-origin';
 import { recordTokenFailure, tokenAttemptsBlocked, tooManyAttempts } from './lib/token-attempts';
 
 // Pages and the JSON API sit behind the dashboard's access rule (lib/auth.ts). Webhook endpoints
@@ -22,7 +22,8 @@ const ALLOWED_METHODS: Record<string, string> = { '/api/session': 'POST, DELETE'
  * Next.js Proxy (formerly middleware), in this order:
  * 1. requests lib/request-stamp.ts marked: TRACE → 405 with `Allow` (`POST` on webhook
  *    endpoints), a malformed percent-escape in the path → 404;
- * 2. state-changing methods from another site (`Origin`, `Sec-Fetch-Site`) → 403;
+ * 2. state-changing methods from another site (`Origin`, `Sec-Fetch-Site`) → 403, and reads
+ *    another site's page makes in the background (not a link followed) → 403;
  * 3. the access rule: API 401/403 JSON, pages a relative redirect to sign-in or a 403 page (also
  *    for a loopback client that used a name other than a loopback one or `HOOKGATE_DASHBOARD_HOSTS`:
  *    DNS rebinding);
@@ -61,10 +62,10 @@ export function proxy(request: NextRequest): Response {
   }
   // Only marked requests reach here for webhooks (see the matcher), and those were answered above.
   if (isWebhook) return NextResponse.next();
-  if (!SAFE_METHODS.has(method)) {
-    const crossSite = checkSameOrigin(request);
-    if (crossSite) return crossSiteResponse(crossSite);
-  }
+  // State changes only from the dashboard's own pages; reads also from a link on another site,
+  // but not as another site's background request (an <img> firing an expensive search).
+  const crossSite = SAFE_METHODS.has(method) ? checkCrossSiteRead(request) : checkSameOrigin(request);
+  if (crossSite) return crossSiteResponse(crossSite);
   if (PUBLIC_PATHS.has(pathname)) return isApi ? NextResponse.next() : withPolicy(request, null);
   // A token guesser using `Authorization: Bearer` is held to the sign-in form's limit.
   const bearer = /^bearer\s/i.test(request.headers.get('authorization') ?? '');

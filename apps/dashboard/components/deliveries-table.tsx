@@ -3,6 +3,7 @@ import type { DeliverySummary } from '@hookgate/core';
 import { formatDuration } from '../lib/format';
 import { LocalTime } from './local-time';
 import { ProviderTag, StatusBadge } from './status-badge';
+import { VISIBLE_MESSAGE_IN_LIST_MAX, VISIBLE_NAME_MAX, VisibleText, visibleTitle } from './visible-text';
 
 /**
  * What a delivery's event cell says when no event was recognised.
@@ -60,9 +61,13 @@ export function DeliveriesTable({ items, caption, compact = false }: { items: re
               )}
               <td className="cell-event">
                 <Link href={`/deliveries/${delivery.id}`} className={delivery.event ? 'event-name' : undefined}>
-                  {eventLabel(delivery)}
+                  <VisibleText text={eventLabel(delivery)} max={VISIBLE_NAME_MAX} />
                 </Link>
-                {delivery.variant && delivery.variant !== delivery.event ? <span className="event-variant">{delivery.variant}</span> : null}
+                {delivery.variant && delivery.variant !== delivery.event ? (
+                  <span className="event-variant">
+                    <VisibleText text={delivery.variant} max={VISIBLE_NAME_MAX} />
+                  </span>
+                ) : null}
               </td>
               <td className="cell-status">
                 <StatusBadge status={delivery.status} />
@@ -70,8 +75,8 @@ export function DeliveriesTable({ items, caption, compact = false }: { items: re
               <td className={delivery.reason || (delivery.message && !compact) ? 'cell-reason' : 'cell-reason cell-empty'}>
                 {delivery.reason ? <span className="reason">{delivery.reason}</span> : <span className="muted">—</span>}
                 {delivery.message && !compact ? (
-                  <span className="reason-message" title={delivery.message}>
-                    {delivery.message}
+                  <span className="reason-message" title={visibleTitle(delivery.message)}>
+                    <VisibleText text={delivery.message} max={VISIBLE_MESSAGE_IN_LIST_MAX} />
                   </span>
                 ) : null}
               </td>

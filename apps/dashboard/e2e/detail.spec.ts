@@ -135,3 +135,32 @@ test('invisible formatting characters in a body are shown as escapes, not applie
   await expect(page.getByRole('region', { name: 'Raw body', exact: true })).toHaveCount(1);
   await expect(raw).toHaveCount(1);
 });
+
+test('sender-chosen names and messages: invisible formatting characters shown as escapes, length bounded, in the list and on the detail page', async ({
+  page,
+  baseURL,
+}) => {
+  const marker = newMarker();
+  // An unknown type that would read "issue_new" with its right-to-left override applied.
+  const disguised = await send(baseURL!, 'pylon', pylonRawDelivery(JSON.stringify({ event_type: 'issue_\u202ewen', e2e_marker: marker })));
+  expect(disguised.kind).toBe('unknown_event');
+  const long = await send(baseURL!, 'pylon', pylonRawDelivery(JSON.stringify({ event_type: `x${'A'.repeat(20_000)}`, e2e_marker: marker })));
+  expect(long.kind).toBe('unknown_event');
+
+  await page.goto(`/deliveries?q=${marker}`);
+  const row = page.locator(`tr[data-delivery-id="${disguised.deliveryId}"]`);
+  await expect(row.locator('.reason-message')).toContainText('unknown event type "issue_\\u202ewen"');
+  expect(await row.textContent()).not.toContain('\u202e');
+  expect(await row.locator('.reason-message').getAttribute('title')).toBe('unknown event type "issue_\\u202ewen"');
+  const longRow = page.locator(`tr[data-delivery-id="${long.deliveryId}"]`);
+  expect((await longRow.locator('.reason-message').textContent())!.length).toBeLessThanOrEqual(300);
+
+  await page.goto(`/deliveries/${disguised.deliveryId}`);
+  await expect(page.getByTestId('message')).toContainText('issue_\\u202ewen');
+  expect(await page.getByTestId('message').textContent()).not.toContain('\u202e');
+  await page.goto(`/deliveries/${long.deliveryId}`);
+  // Core keeps at most 1,000 characters of a message; the page shows what was kept.
+  const message = (await page.getByTestId('message').textContent())!;
+  expect(message.length).toBeLessThanOrEqual(1000);
+  expect(message).toMatch(/^unknown event type "xA+…$/);
+});

@@ -2,7 +2,7 @@ import { test, expect } from '@playwright/test';
 import { safeNextPath } from '../lib/auth';
 import { contentSecurityPolicy } from '../lib/content-security-policy';
 import { jsonTextDepth, viewJsonText, viewJsonValue } from '../lib/json-view';
-import { checkSameOrigin, requestOrigin } from '../lib/same-origin';
+import { checkCrossSiteRead, checkSameOrigin, requestOrigin } from '../lib/same-origin';
 
 // The security rules of issue 11 as pure functions, without a browser; security.spec.ts checks
 // the same rules end to end against the running servers.
@@ -45,6 +45,27 @@ test('same-origin guard: Sec-Fetch-Site and Origin against the Host the browser 
   expect(checkSameOrigin(post({ host: 'dash.example', origin: 'http://dash.example', 'x-forwarded-proto': 'https' }))).toMatchObject({
     kind: 'foreign_origin',
   });
+});
+
+test('cross-site reads: a link from another site is followed, a background request is refused', () => {
+  const get = (headers: Record<string, string>) => new Request('http://localhost:3000/api/deliveries?q=x', { headers });
+  expect(checkCrossSiteRead(get({}))).toBeNull();
+  expect(checkCrossSiteRead(get({ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }))).toBeNull();
+  expect(checkCrossSiteRead(get({ 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }))).toBeNull();
+  expect(checkCrossSiteRead(get({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }))).toBeNull();
+  for (const [mode, dest] of [
+    ['no-cors', 'image'],
+    ['navigate', 'iframe'],
+    ['cors', 'empty'],
+    ['no-cors', 'script'],
+  ]) {
+    for (const site of ['cross-site', 'same-site']) {
+      expect(checkCrossSiteRead(get({ 'sec-fetch-site': site, 'sec-fetch-mode': mode!, 'sec-fetch-dest': dest! }))).toEqual({
+        kind: 'cross_site',
+        secFetchSite: site,
+      });
+    }
+  }
 });
 
 test('JSON viewer: bounded in depth and size, linear on hostile input', () => {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { E2E_TOKEN, serverUrl } from './support/env';
 import { expectMalformedInputRefused } from './support/hostile-input';
 import { rawRequest } from './support/http';
@@ -102,6 +104,38 @@ test.describe('cross-site requests', () => {
       body: '{}',
     });
     expect(webhook.status).toBe(401);
+  });
+
+  test('another site’s page cannot make the browser read the dashboard in the background, but may link to it', async ({ page }) => {
+    const base = serverUrl('openUrl');
+    const search = `${base}/api/deliveries?q=${'e'.repeat(199)}f`;
+    // What Chromium sends for an <img>, a frame and a no-cors fetch on another site's page: refused.
+    for (const [mode, dest] of [
+      ['no-cors', 'image'],
+      ['navigate', 'iframe'],
+      ['no-cors', 'empty'],
+    ]) {
+      const answer = await rawRequest(search, { headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': mode!, 'sec-fetch-dest': dest! } });
+      expect(answer.status, `${mode} ${dest}`).toBe(403);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'cross_site_request' });
+    }
+    // A link on another site's page (here a server on another loopback address) is followed.
+    const otherSite = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(`<!doctype html><title>other site</title><a href="${base}/deliveries">open the dashboard</a>`);
+    });
+    await new Promise<void>((resolve) => otherSite.listen(0, '127.0.0.2', resolve));
+    try {
+      await page.goto(`http://127.0.0.2:${(otherSite.address() as AddressInfo).port}/`);
+      const [navigation] = await Promise.all([page.waitForResponse(`${base}/deliveries`), page.getByRole('link', { name: 'open the dashboard' }).click()]);
+      expect(navigation.status()).toBe(200);
+      expect(await navigation.request().headerValue('sec-fetch-site')).toBe('cross-site');
+      await expect(page.getByRole('heading', { name: 'Deliveries', exact: true })).toBeVisible();
+    } finally {
+      otherSite.close();
+    }
+    // Without a browser's labels (curl, scripts) reads are served as before.
+    expect((await rawRequest(`${base}/api/deliveries?limit=1`, {})).status).toBe(200);
   });
 
   test('a form on another site cannot sign the user out', async ({ page, consoleErrors }) => {

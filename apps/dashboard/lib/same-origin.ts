@@ -48,6 +48,30 @@ export function checkSameOrigin(request: Request): CrossSiteRefusal | null {
 }
 
 /**
+ * Guard for reads (GET, HEAD) the dashboard serves: another site may link to a page (a top-level
+ * navigation: `Sec-Fetch-Mode: navigate`, `Sec-Fetch-Dest: document`), but not make the browser
+ * fetch one in the background — an `<img>`, a frame, a `fetch()` in no-cors mode. The browser
+ * would not hand such a page the answer, but the server would still do the work, and a
+ * deliberately slow search (`/api/deliveries?q=…`) fired from another site's page would block
+ * the process that also receives webhooks. Requests without `Sec-Fetch-Site` (curl, scripts)
+ * pass.
+ *
+ * @example
+ * ```ts
+ * const refusal = checkCrossSiteRead(request); // an <img src="http://127.0.0.1:3000/api/deliveries?q=…"> → refused
+ * if (refusal) return crossSiteResponse(refusal);
+ * ```
+ */
+export function checkCrossSiteRead(request: Request): CrossSiteRefusal | null {
+  const site = request.headers.get('sec-fetch-site');
+  if (site === null || ALLOWED_FETCH_SITES.has(site.trim().toLowerCase())) return null;
+  const mode = request.headers.get('sec-fetch-mode')?.trim().toLowerCase();
+  const dest = request.headers.get('sec-fetch-dest')?.trim().toLowerCase();
+  if (mode === 'navigate' && dest === 'document') return null;
+  return { kind: 'cross_site', secFetchSite: site };
+}
+
+/**
  * The 403 JSON answer for a request {@link checkSameOrigin} refused.
  *
  * @example
@@ -58,7 +82,7 @@ export function checkSameOrigin(request: Request): CrossSiteRefusal | null {
 export function crossSiteResponse(refusal: CrossSiteRefusal): Response {
   const message =
     refusal.kind === 'cross_site'
-      ? `Refused a ${refusal.secFetchSite} request: the dashboard only accepts forms posted from its own pages.`
+      ? `Refused a ${refusal.secFetchSite} request: the dashboard only accepts forms and background requests from its own pages.`
       : `Refused a request from origin ${refusal.origin}: the dashboard only accepts forms posted from its own pages (${refusal.expected}).`;
   return Response.json({ error: 'cross_site_request', message }, { status: 403, headers: { 'cache-control': 'no-store' } });
 }

@@ -11,6 +11,7 @@ import { JsonViewBlock } from '../../../components/json-view-block';
 import { LiveRefresh } from '../../../components/live-refresh';
 import { LocalTime } from '../../../components/local-time';
 import { ProviderTag, StatusBadge } from '../../../components/status-badge';
+import { VISIBLE_NAME_MAX, VisibleText } from '../../../components/visible-text';
 import { requirePageAccess } from '../../../lib/access';
 import { isDeliveryId } from '../../../lib/delivery-id';
 import { formatDuration } from '../../../lib/format';
@@ -76,8 +77,13 @@ export default async function DeliveryPage({ params }: Props) {
       <div className="page-header">
         <div>
           <h1>
-            {eventLabel(delivery)}
-            {delivery.variant && delivery.variant !== delivery.event ? <span className="muted"> · {delivery.variant}</span> : null}
+            <VisibleText text={eventLabel(delivery)} max={VISIBLE_NAME_MAX} />
+            {delivery.variant && delivery.variant !== delivery.event ? (
+              <span className="muted">
+                {' '}
+                · <VisibleText text={delivery.variant} max={VISIBLE_NAME_MAX} />
+              </span>
+            ) : null}
           </h1>
           <p>
             <StatusBadge status={delivery.status} /> <ProviderTag provider={delivery.provider} /> received <LocalTime iso={delivery.receivedAt} withMs />{' '}
@@ -103,14 +109,14 @@ export default async function DeliveryPage({ params }: Props) {
                   {delivery.method} {delivery.path ?? <span className="muted">(path not recorded)</span>}
                 </dd>
                 <dt>Event</dt>
-                <dd>{delivery.event ?? <span className="muted">none recognised</span>}</dd>
+                <dd>{delivery.event !== null ? <VisibleText text={delivery.event} /> : <span className="muted">none recognised</span>}</dd>
                 <dt>Variant</dt>
-                <dd>{delivery.variant ?? <span className="muted">—</span>}</dd>
+                <dd>{delivery.variant !== null ? <VisibleText text={delivery.variant} /> : <span className="muted">—</span>}</dd>
                 <dt>Duration</dt>
                 <dd>{formatDuration(delivery.durationMs)}</dd>
                 <dt>Dedupe key</dt>
                 <dd className="mono" data-testid="dedupe-key">
-                  {delivery.dedupeKey ?? <span className="muted">{noDedupeKeyReason(delivery)}</span>}
+                  {delivery.dedupeKey !== null ? <VisibleText text={delivery.dedupeKey} /> : <span className="muted">{noDedupeKeyReason(delivery)}</span>}
                 </dd>
                 {delivery.duplicateOf ? (
                   <>
@@ -174,7 +180,9 @@ export default async function DeliveryPage({ params }: Props) {
                 {delivery.message ? (
                   <>
                     <dt>{delivery.status === 'handler_error' ? 'Handler error' : 'Detail'}</dt>
-                    <dd data-testid="message">{delivery.message}</dd>
+                    <dd data-testid="message">
+                      <VisibleText text={delivery.message} max={4000} />
+                    </dd>
                   </>
                 ) : null}
               </dl>
@@ -228,7 +236,13 @@ export default async function DeliveryPage({ params }: Props) {
                 {headerNames.map((name) => (
                   <tr key={name}>
                     <td className="mono nowrap">{name}</td>
-                    <td className="mono">{delivery.headers[name] === REDACTED ? <span className="redacted">{REDACTED}</span> : delivery.headers[name]}</td>
+                    <td className="mono">
+                      {delivery.headers[name] === REDACTED ? (
+                        <span className="redacted">{REDACTED}</span>
+                      ) : (
+                        <VisibleText text={delivery.headers[name] ?? ''} max={4000} />
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
