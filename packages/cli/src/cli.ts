@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { providerIds, type HookgateConfig } from '@hookgate/config';
 import { loadConfig } from '@hookgate/config/load';
 import { demoCommand, sendCommand, type Io } from './commands.js';
+import { SEND_TIMEOUT_MS } from './send.js';
 import { replayCommand } from './replay.js';
 import { sampleKit } from './samples.js';
 import { UsageError } from './usage-error.js';
@@ -72,6 +73,18 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   const dataDir = values['data-dir'] ?? env.HOOKGATE_DATA_DIR ?? './data';
   const url = values.url ?? `http://127.0.0.1:${env.PORT ?? 3000}/api/webhooks`;
   const configFile = values.config ?? (env.HOOKGATE_CONFIG || undefined);
+  if (command !== undefined && !COMMANDS.includes(command)) {
+    // Said before the config is looked for: a typo must not read as a missing config.
+    io.error(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}.\n\n${usage()}`);
+    return 2;
+  }
+  if (command === 'send' || command === 'demo' || command === 'replay') {
+    const problem = urlProblem(url);
+    if (problem !== undefined) {
+      io.error(`--url ${JSON.stringify(url)} ${problem} (for example http://127.0.0.1:3000/api/webhooks).`);
+      return 2;
+    }
+  }
   if (values.help || !command) {
     let config: HookgateConfig | undefined;
     try {
@@ -124,6 +137,15 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
       io.error(`Nothing is listening at ${url}. Start the gateway first (pnpm start) or pass --url.`);
       return 1;
     }
+    if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
+      io.error(`No answer from ${url} within ${SEND_TIMEOUT_MS / 1000} s.`);
+      return 1;
+    }
+    if (error instanceof TypeError && error.message === 'fetch failed' && cause !== undefined) {
+      // undici's generic message: say what actually failed (ECONNRESET, ENOTFOUND, a TLS error…).
+      io.error(`Sending to ${url} failed: ${(cause as { message?: string }).message ?? cause.code ?? 'unknown error'}${cause.code ? ` (${cause.code})` : ''}.`);
+      return 1;
+    }
     io.error(error instanceof Error ? error.message : String(error));
     return 1;
   }
@@ -146,4 +168,19 @@ function parseCliArgs(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/** The commands `runCli` knows. */
+const COMMANDS: readonly string[] = ['send', 'demo', 'replay', 'worker'];
+
+/** Why `url` cannot be a webhook base URL, or undefined when it can (http or https, parseable). */
+function urlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `uses ${parsed.protocol.slice(0, -1)}, not http or https`;
+  return undefined;
 }

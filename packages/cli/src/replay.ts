@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { REPLAYABLE_STATUSES } from '@hookgate/core';
 import type { Io, SendOptions } from './commands.js';
 import { registeredProvider, secretFor } from './commands.js';
-import { sampleKit } from './samples.js';
+import { signWith } from './samples.js';
 import { endpointFor, postDelivery, type SendResult } from './send.js';
 import { UsageError } from './usage-error.js';
 
@@ -21,11 +22,18 @@ import { UsageError } from './usage-error.js';
  * ```
  */
 export async function replayCommand(options: SendOptions & { id: string; store: string }, io: Io): Promise<SendResult> {
-  const { openStore } = await import('@hookgate/store');
+  const { openStore, parseStoreUrl, redactStoreUrl } = await import('@hookgate/store');
+  // Messages name the store without its credentials (postgres://app:***@db/hooks).
+  const storeName = redactStoreUrl(options.store);
+  const location = parseStoreUrl(options.store);
+  // Reading must not create: a mistyped path would otherwise leave an empty database behind.
+  if (location.dialect === 'sqlite' && location.file !== ':memory:' && !existsSync(location.file)) {
+    throw new UsageError(`No store at ${storeName}: the file does not exist (pass --store, or --data-dir where the gateway keeps hookgate.db).`);
+  }
   const store = await openStore(options.store, { migrate: false });
   try {
     const delivery = await store.get(options.id);
-    if (!delivery) throw new UsageError(`No delivery ${options.id} in ${options.store}.`);
+    if (!delivery) throw new UsageError(`No delivery ${options.id} in ${storeName}.`);
     // Re-signing with the real secret vouches for the body: never for one the gateway refused
     // (a forged or tampered body would then be dispatched), nor for one still queued (it runs anyway).
     if (!REPLAYABLE_STATUSES.includes(delivery.status)) {
@@ -34,11 +42,17 @@ export async function replayCommand(options: SendOptions & { id: string; store: 
       );
     }
     if (delivery.bodyTruncated) throw new UsageError(`Delivery ${options.id} was stored truncated; its body cannot be replayed exactly.`);
-    const kit = sampleKit(registeredProvider(options.config, delivery.provider));
-    const secret = await secretFor(kit.entry, options);
+    const entry = registeredProvider(options.config, delivery.provider);
+    // Only the signer is needed (not the samples): the body and its event are the recorded ones.
+    if (!entry.sign) {
+      throw new UsageError(
+        `The CLI cannot re-sign for "${entry.id}": its entry in the Hookgate config has no sign (add the provider package's sign… helper: { provider, sign }).`,
+      );
+    }
+    const secret = await secretFor(entry, options);
     const body = delivery.bodyEncoding === 'base64' ? Buffer.from(delivery.body, 'base64').toString('utf8') : delivery.body;
-    const variant = delivery.variant ?? undefined;
-    const result = await postDelivery(endpointFor(options.url, kit.entry.id), kit.sign(body, secret, Date.now(), variant, delivery.event ?? undefined));
+    const signed = signWith(entry.sign, { body, secret, now: Date.now(), variant: delivery.variant ?? undefined, event: delivery.event ?? '' });
+    const result = await postDelivery(endpointFor(options.url, entry.id), signed);
     io.log(
       `replayed ${options.id} (${delivery.provider} ${delivery.variant ?? delivery.event ?? '?'}) → ${result.status} ${result.kind}${result.deliveryId ? ` ${result.deliveryId}` : ''}`,
     );

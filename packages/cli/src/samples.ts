@@ -147,7 +147,15 @@ export function caseBody(sample: ProviderSampleCase): string {
   return sample.raw ?? JSON.stringify(sample.payload);
 }
 
-function signWith(sign: ProviderSigner, input: Parameters<ProviderSigner>[0]): SignedSample {
+/**
+ * Signs with a provider entry's `sign`, the body as text. Internal (the CLI's commands).
+ *
+ * @example
+ * ```ts
+ * const { headers, body } = signWith(entry.sign!, { body: '{}', secret, now: Date.now(), event: 'ping' });
+ * ```
+ */
+export function signWith(sign: ProviderSigner, input: Parameters<ProviderSigner>[0]): SignedSample {
   const signed = sign(input);
   return { headers: signed.headers, body: typeof signed.body === 'string' ? signed.body : Buffer.from(signed.body).toString('utf8') };
 }

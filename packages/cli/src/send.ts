@@ -1,3 +1,6 @@
+/** How long one POST may wait for its answer (a provider gives up after ~10 s; this is generous). */
+export const SEND_TIMEOUT_MS = 30_000;
+
 /** The answer of one POST, as the CLI reports it. */
 export interface SendResult {
   status: number;
@@ -17,7 +20,15 @@ export interface SendResult {
  * ```
  */
 export async function postDelivery(url: string, delivery: { headers: Record<string, string>; body: string }): Promise<SendResult> {
-  const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  // A redirect is an answer, not a delivery: following it would turn the POST into a GET without
+  // a body (a 302) or send the signed body and its signature headers to another origin (a 307).
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: delivery.headers,
+    body: delivery.body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
   const text = await response.text();
   let json: Partial<SendResult> | undefined;
   try {
@@ -29,6 +40,8 @@ export async function postDelivery(url: string, delivery: { headers: Record<stri
   if (!json) {
     // Core answers a 2xx with the provider's own reply instead of its JSON only for handled or
     // duplicate deliveries (Slack's url_verification challenge).
+    if (response.status >= 300 && response.status < 400)
+      return { status: response.status, kind: 'redirect', reason: `to ${response.headers.get('location') ?? '(no Location)'}` };
     return { status: response.status, kind: response.status < 300 ? 'provider_reply' : 'not_hookgate' };
   }
   return {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -180,6 +182,62 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
       await new Promise((resolve) => replayServer.close(resolve));
       await sqlite.close();
       await rm(dbDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a redirect is an answer, not followed: the signed body is not re-sent elsewhere, exit 1', async () => {
+    const received: string[] = [];
+    const elsewhere = await listen(
+      express().use((request, response) => {
+        received.push(request.method);
+        response.status(200).json({ ok: true, kind: 'handled' });
+      }),
+    );
+    const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/landing`;
+    const redirecting = await listen(express().use((_request, response) => response.redirect(307, target)));
+    try {
+      const io = capture();
+      const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/api/webhooks`;
+      expect(await runCli(['send', config.providers[0]!.id, '--url', url, '--data-dir', dataDir], io, {})).toBe(1);
+      expect(io.lines[0]).toMatch(/307 redirect to http:\/\/127\.0\.0\.1:\d+\/landing/);
+      expect(received).toEqual([]);
+    } finally {
+      await new Promise((resolve) => redirecting.close(resolve));
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
+  });
+
+  it('an unknown command is named as such, even where no config is found; a --url that is not http(s) is a usage error', async () => {
+    const io = capture();
+    expect(await runCli(['frob'], io, { HOOKGATE_CONFIG: path.join(dataDir, 'no-such-config.ts') })).toBe(2);
+    expect(io.errors[0]).toMatch(/^Unknown command "frob"\. Commands: send, demo, replay, worker\./);
+    for (const url of ['garbage', 'ftp://127.0.0.1/x', '127.0.0.1:3000/api/webhooks']) {
+      const bad = capture();
+      expect(await runCli(['send', config.providers[0]!.id, '--url', url, '--data-dir', dataDir], bad, {}), url).toBe(2);
+      expect(bad.errors[0], url).toContain(`--url ${JSON.stringify(url)}`);
+    }
+  });
+
+  it('replay reads a store without creating one, and names a PostgreSQL store without its password', async () => {
+    const missing = path.join(dataDir, 'nowhere', 'hookgate.db');
+    const io = capture();
+    expect(
+      await runCli(['replay', '0193a1b2-0000-7000-8000-000000000000', '--store', `sqlite:${missing}`, '--url', baseUrl, '--data-dir', dataDir], io, {}),
+    ).toBe(2);
+    expect(io.errors[0]).toContain(`No store at sqlite:${missing}: the file does not exist`);
+    expect(existsSync(path.dirname(missing))).toBe(false);
+
+    const database = `hookgate_cli_${process.pid}_${Date.now()}`;
+    execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', `create database ${database}`]);
+    try {
+      const url = `postgres://postgres:Sup3rS3cretPW@127.0.0.1:5432/${database}`;
+      await (await openStore(url)).close(); // the schema, as a gateway would have made it
+      const pgIo = capture();
+      expect(await runCli(['replay', '0193a1b2-0000-7000-8000-000000000000', '--store', url, '--url', baseUrl, '--data-dir', dataDir], pgIo, {})).toBe(2);
+      expect(pgIo.errors[0]).toBe(`No delivery 0193a1b2-0000-7000-8000-000000000000 in postgres://postgres:***@127.0.0.1:5432/${database}.`);
+      expect([...pgIo.errors, ...pgIo.lines].join('\n')).not.toContain('Sup3rS3cretPW');
+    } finally {
+      execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', `drop database if exists ${database} with (force)`]);
     }
   });
 
