@@ -1,5 +1,7 @@
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pylon } from '@hookgate/provider-pylon';
@@ -44,6 +46,45 @@ describe('secrets', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  it('starts at once agree: one secret per provider whoever writes, also when completing a file, and no reader sees it half written', async () => {
+    // Each start in its own process, as two servers (or a server and a worker) would be.
+    const script = `
+      import { defineConfig, resolveSecrets, findSigningSecret } from ${JSON.stringify(pathToFileURL(path.resolve('dist/index.js')).href)};
+      import { pylon } from '@hookgate/provider-pylon';
+      import { webhooksB } from '@hookgate/provider-webhooks-b';
+      const config = defineConfig({ providers: [pylon(), { provider: webhooksB(), secret: { key: 'b', env: 'B_SECRET' } }] });
+      // Every process starts at the same instant (they are spawned one after another).
+      while (Date.now() < Number(process.argv[2])) {}
+      const [resolved, read] = await Promise.all([
+        resolveSecrets(config, { dataDir: process.argv[1], envSecrets: {} }),
+        findSigningSecret(config.providers[0], { dataDir: process.argv[1], env: {} }).then((found) => found?.secret ?? null, (error) => 'ERROR ' + error.message),
+      ]);
+      console.log(JSON.stringify({ secrets: resolved.secrets, read }));`;
+    const start = (at: number) =>
+      new Promise<{ secrets: Record<string, string[]>; read: string | null }>((resolve, reject) => {
+        execFile(process.execPath, ['--input-type=module', '-e', script, dataDir, String(at)], { cwd: process.cwd() }, (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+        );
+      });
+    for (const round of ['create', 'complete']) {
+      if (round === 'complete') {
+        const stored = JSON.parse(readFileSync(file, 'utf8'));
+        delete stored.b;
+        writeFileSync(file, JSON.stringify(stored), { mode: 0o600 });
+      }
+      const at = Date.now() + 1500;
+      const starts = await Promise.all(Array.from({ length: 6 }, () => start(at)));
+      const onDisk = JSON.parse(readFileSync(file, 'utf8'));
+      for (const started of starts) {
+        expect(started.secrets, round).toEqual({ pylon: onDisk.pylon, 'webhooks-b': onDisk.b });
+        // A reader at the same moment finds no file yet or the whole one, never a broken one.
+        expect([null, onDisk.pylon[0]], round).toContain(started.read);
+      }
+    }
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('writes no file when every provider has its variable', async () => {
     const resolved = await resolveSecrets(config, { dataDir, envSecrets: { pylon: ['p'], 'webhooks-b': ['b'] } });
     expect(resolved).toEqual({ secrets: { pylon: ['p'], 'webhooks-b': ['b'] }, file: null });
@@ -57,6 +98,14 @@ describe('secrets', () => {
     await expect(readSecretsFile(file)).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('must map each provider to a list') });
     writeFileSync(file, JSON.stringify({ pylon: [] }));
     await expect(findSigningSecret(first, { dataDir, env: {} })).rejects.toMatchObject({ code: 'invalid_config' });
+  });
+
+  it('a malformed variable is an error for the signer too, not a reason to sign with the file’s secret', async () => {
+    await resolveSecrets(config, { dataDir, envSecrets: {} });
+    await expect(findSigningSecret(first, { dataDir, env: { [first.secret.env]: 'bogus-a,,bogus-b' } })).rejects.toMatchObject({
+      code: 'invalid_config',
+      message: `${first.secret.env} has an empty entry; separate rotated secrets with single commas, e.g. "new-secret,old-secret"`,
+    });
   });
 
   it('finds the signing secret: first entry of the variable, else the file under the provider key', async () => {
