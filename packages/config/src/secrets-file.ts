@@ -78,7 +78,7 @@ export async function resolveSecrets(
   // The usual start: the file has every secret. Read, tightened to 0600 if it is looser, no lock.
   const existing = await readSecretsFile(filePath);
   if (complete(existing)) {
-    await writeThrough(await openSecretsFile(filePath, constants.O_RDONLY), null);
+    await tightenMode(await openSecretsFile(filePath, constants.O_RDONLY));
     return result(existing, false);
   }
   // Something to write. Under a lock, so that two starts at once (a server and a worker, two
@@ -262,7 +262,7 @@ async function openSecretsFile(filePath: string, flags: number): Promise<FileHan
 
 // A file someone copied around with a looser mode still holds live secrets: tightened to 0600
 // (a file with new secrets is written whole, at 0600, by replaceSecretsFile).
-async function writeThrough(handle: FileHandle, text: null): Promise<void> {
+async function tightenMode(handle: FileHandle): Promise<void> {
   try {
     if (process.platform !== 'win32' && ((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(0o600);
   } finally {
