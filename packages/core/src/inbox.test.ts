@@ -384,6 +384,45 @@ describe('replay (issue 15)', () => {
     expect(last).toMatchObject({ attempt: 4, trigger: 'replay', requestedBy: 'alice', error: null, deliveryId });
   });
 
+  it('replays of one delivery at once run one after another, each with its own attempt number', async () => {
+    const store = new MemoryStore();
+    const seen: number[] = [];
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, logger: { error() {} } });
+    handler.on('order.paid', async (_payload, ctx) => {
+      seen.push(ctx.attempt);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw new Error('still failing');
+    });
+    const { deliveryId } = await handler.handle(signedRequest(shop, order('ord_concurrent')));
+    expect((await store.get(deliveryId!))?.status).toBe('handler_error');
+    const options = { store, handlers: { shop: handler }, requestedBy: 'test' };
+    const results = await Promise.all([1, 2, 3].map(() => replayDelivery(options, deliveryId!)));
+    expect(results.map((result) => result.attempt)).toEqual([2, 3, 4]);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect((await store.inbox.attempts(deliveryId!)).map((attempt) => attempt.attempt)).toEqual([2, 3, 4]);
+  });
+
+  it('a delivery whose stored body was cut is not replayable: nothing runs, no attempt is recorded', async () => {
+    const store = new MemoryStore({ maxBodyBytes: 20 });
+    let runs = 0;
+    const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, logger: { error() {} } });
+    handler.on('order.paid', () => {
+      runs++;
+      throw new Error('fails');
+    });
+    const { deliveryId } = await handler.handle(signedRequest(shop, order('ord_truncated')));
+    expect(await store.get(deliveryId!)).toMatchObject({ status: 'handler_error', bodyTruncated: true });
+    expect(await replayDelivery({ store, handlers: { shop: handler }, requestedBy: 'test' }, deliveryId!)).toEqual({
+      deliveryId,
+      ok: false,
+      reason: 'not_replayable',
+      message: "the stored body was cut at the store's maxBodyBytes, so it cannot be parsed again",
+      status: 'handler_error',
+    });
+    expect(runs).toBe(1);
+    expect(await store.inbox.attempts(deliveryId!)).toEqual([]);
+  });
+
   it('never dispatches a rejected delivery; a failing replay keeps the status and records the error', async () => {
     const store = new MemoryStore();
     const handler = createWebhookHandler({ provider: shop, secret: SECRET, store, logger: { error() {} } });

@@ -190,15 +190,55 @@ async function replayOne(
       status: delivery.status,
     };
   }
+  if (delivery.bodyTruncated) {
+    // Nothing could run: the listeners need the whole body. Not an attempt, not a listener failure.
+    return {
+      deliveryId,
+      ok: false,
+      reason: 'not_replayable',
+      message: "the stored body was cut at the store's maxBodyBytes, so it cannot be parsed again",
+      status: delivery.status,
+    };
+  }
   const endpoint = endpoints.get(delivery.provider);
   if (endpoint?.redeliver === undefined) {
     return { deliveryId, ok: false, reason: 'no_handler', message: `no handler for provider "${delivery.provider}"`, status: delivery.status };
   }
+  // Replays of one delivery in this process run one after another: each reads the attempts the
+  // previous one recorded, so each gets its own number (three at once all took number 3).
+  const redeliver = endpoint.redeliver.bind(endpoint);
+  return oneAtATime(options.store, deliveryId, () => runReplay(options, inbox, redeliver, now, delivery));
+}
+
+/** Replays of one delivery of one store, in this process, chained: each starts once the one before settled. */
+const replaysInFlight = new WeakMap<DeliveryStore, Map<string, Promise<unknown>>>();
+
+async function oneAtATime<T>(store: DeliveryStore, deliveryId: string, run: () => Promise<T>): Promise<T> {
+  let chains = replaysInFlight.get(store);
+  if (chains === undefined) replaysInFlight.set(store, (chains = new Map()));
+  const previous = chains.get(deliveryId) ?? Promise.resolve();
+  const next = previous.then(run, run);
+  chains.set(deliveryId, next);
+  try {
+    return await next;
+  } finally {
+    if (chains.get(deliveryId) === next) chains.delete(deliveryId);
+  }
+}
+
+async function runReplay(
+  options: ReplayOptions,
+  inbox: NonNullable<DeliveryStore['inbox']>,
+  redeliver: NonNullable<WebhookEndpoint['redeliver']>,
+  now: () => number,
+  delivery: Delivery,
+): Promise<ReplayResult> {
+  const deliveryId = delivery.id;
   const previous = await inbox.attempts(deliveryId);
   const number = Math.max(1, ...previous.map((attempt) => attempt.attempt)) + 1;
   const startedAt = now();
   const started = performance.now();
-  const result = await endpoint.redeliver({ delivery, attempt: number });
+  const result = await redeliver({ delivery, attempt: number });
   const attempt: DeliveryAttempt = {
     id: createDeliveryId(startedAt),
     deliveryId,
