@@ -215,7 +215,10 @@ const replaysInFlight = new WeakMap<DeliveryStore, Map<string, Promise<unknown>>
 
 async function oneAtATime<T>(store: DeliveryStore, deliveryId: string, run: () => Promise<T>): Promise<T> {
   let chains = replaysInFlight.get(store);
-  if (chains === undefined) replaysInFlight.set(store, (chains = new Map()));
+  if (chains === undefined) {
+    chains = new Map();
+    replaysInFlight.set(store, chains);
+  }
   const previous = chains.get(deliveryId) ?? Promise.resolve();
   const next = previous.then(run, run);
   chains.set(deliveryId, next);
