@@ -151,9 +151,11 @@ export async function demoCommand(options: SendOptions, io: Io): Promise<number>
     return [];
   });
   if (kits.length === 0) throw new UsageError('No provider in the Hookgate config has a signer and fixtures to send a demo with.');
-  for (const kit of kits) {
-    const secret = await secretFor(kit.entry, options);
-    for (const planned of demoPlan(kit, secret)) {
+  // Every secret first: a provider without one stops the demo before anything is sent, not halfway.
+  const secrets: string[] = [];
+  for (const kit of kits) secrets.push(await secretFor(kit.entry, options));
+  for (const [index, kit] of kits.entries()) {
+    for (const planned of demoPlan(kit, secrets[index]!)) {
       const result = await postDelivery(endpointFor(options.url, planned.provider), planned);
       sent++;
       const ok = answered(result, planned.expect);

@@ -207,6 +207,23 @@ describe('hookgate CLI against a real gateway built from the registry', () => {
     }
   });
 
+  it('demo checks every provider has a secret before it sends anything', async () => {
+    const partial = await mkdtemp(path.join(os.tmpdir(), 'hookgate-cli-partial-'));
+    try {
+      const last = config.providers.at(-1)!;
+      const file = Object.fromEntries(config.providers.filter((entry) => entry !== last).map((entry) => [entry.secret.key, [secrets[entry.id]]]));
+      await writeFile(path.join(partial, 'secrets.json'), JSON.stringify(file), { mode: 0o600 });
+      const before = (await store.list({ limit: 500 })).items.length;
+      const io = capture();
+      expect(await runCli(['demo', '--url', baseUrl, '--data-dir', partial], io, {})).toBe(2);
+      expect(io.errors[0]).toContain(last.secret.env);
+      expect(io.lines.filter((line) => /^[✓✗]/.test(line))).toEqual([]);
+      expect((await store.list({ limit: 500 })).items.length).toBe(before);
+    } finally {
+      await rm(partial, { recursive: true, force: true });
+    }
+  });
+
   it('an unknown command is named as such, even where no config is found; a --url that is not http(s) is a usage error', async () => {
     const io = capture();
     expect(await runCli(['frob'], io, { HOOKGATE_CONFIG: path.join(dataDir, 'no-such-config.ts') })).toBe(2);
