@@ -217,6 +217,7 @@ export interface TypedConfigInput<P extends ReadonlyArray<Provider<EventMap>>> {
 export function validateConfig(input: unknown, source?: string): HookgateConfig {
   const issues: string[] = [];
   const providers: RegisteredProvider[] = [];
+  const named: RegisteredProvider[] = [];
   if (!isObject(input)) {
     issues.push(`the config must be an object like { providers: [...] } (got ${describe(input)})`);
   } else {
@@ -227,13 +228,17 @@ export function validateConfig(input: unknown, source?: string): HookgateConfig 
     else if (list.length === 0) issues.push('providers is empty: list at least one provider');
     else
       list.forEach((entry, index) => {
+        const before = issues.length;
         const registered = validateEntry(entry, `providers[${index}]`, issues);
-        if (registered) providers.push(registered);
+        if (registered === undefined) return;
+        // An entry with other problems still counts for the uniqueness checks, so one run lists them all.
+        named.push(registered);
+        if (issues.length === before) providers.push(registered);
       });
   }
-  checkUnique(providers, (p) => p.id, 'route id', 'give one of them its own `id`', issues);
-  checkUnique(providers, (p) => p.secret.env, 'secret.env', 'give each provider its own variable', issues);
-  checkUnique(providers, (p) => p.secret.key, 'secret.key', 'give each provider its own key', issues);
+  checkUnique(named, (p) => p.id, 'route id', 'give one of them its own `id`', issues);
+  checkUnique(named, (p) => p.secret.env, 'secret.env', 'give each provider its own variable', issues);
+  checkUnique(named, (p) => p.secret.key, 'secret.key', 'give each provider its own key', issues);
   if (issues.length > 0) {
     throw new HookgateError('invalid_config', `Invalid Hookgate config${source ? ` (${source})` : ''}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
   }
@@ -273,7 +278,6 @@ function validateEntry(value: unknown, at: string, issues: string[]): Registered
     return undefined;
   }
   const entry = value;
-  const before = issues.length;
   const provider = entry.provider;
   const label = isProvider(provider) ? `${at} (${provider.id})` : at;
   for (const key of Object.keys(entry)) {
@@ -329,7 +333,8 @@ function validateEntry(value: unknown, at: string, issues: string[]): Registered
       }
     }
   }
-  if (issues.length > before || !isProvider(provider) || typeof id !== 'string') return undefined;
+  // With other problems too: the caller still checks its id, variable and key against the others.
+  if (!isProvider(provider) || typeof id !== 'string') return undefined;
   const source = (isObject(secret) ? secret : {}) as ProviderSecretSource;
   return {
     ...(entry as unknown as ProviderEntry),

@@ -116,6 +116,12 @@ describe('defineConfig', () => {
     expect(message).toContain('secret.key "pylon" is used by both pylon and webhooks-b');
   });
 
+  it('lists a duplicate route id together with the other problems of the entries involved (one run, every problem)', () => {
+    const message = problems({ providers: [pylon(), { provider: pylon(), secrets: { env: 'X' } }] });
+    expect(message).toContain('providers[1] (pylon): unknown option "secrets"');
+    expect(message).toContain('route id "pylon" is used by both pylon and pylon; give one of them its own `id`');
+  });
+
   it('refuses a missing or empty provider list and non-objects', () => {
     expect(problems(undefined)).toContain('the config must be an object like { providers: [...] } (got undefined)');
     expect(problems({})).toContain('providers must be a list of { provider, … } entries (got undefined)');
