@@ -44,7 +44,7 @@ export function getHeader(headers: HeadersInput, name: string, lower: string = n
 export class HeaderRedaction {
   readonly #names: ReadonlySet<string>;
   readonly #byPattern: boolean;
-  /** Names already tested against {@link CREDENTIAL_NAME_PATTERN}: headers repeat on every delivery. */
+  /** The answer per name already asked about (listed or matching {@link CREDENTIAL_NAME_PATTERN}): headers repeat on every delivery. */
   readonly #seen = new Map<string, boolean>();
 
   /**
@@ -61,11 +61,11 @@ export class HeaderRedaction {
 
   /** True when the (lower-case) name is to be recorded as {@link REDACTED}. */
   has(lowerName: string): boolean {
-    if (this.#names.has(lowerName)) return true;
-    if (!this.#byPattern) return false;
+    if (!this.#byPattern) return this.#names.has(lowerName);
+    // One map lookup per header on the hot path: the answer for a name, listed or matched, is kept.
     let hidden = this.#seen.get(lowerName);
     if (hidden === undefined) {
-      hidden = CREDENTIAL_NAME_PATTERN.test(lowerName);
+      hidden = this.#names.has(lowerName) || CREDENTIAL_NAME_PATTERN.test(lowerName);
       // Bounded: a sender choosing fresh header names must not grow it without end.
       if (this.#seen.size >= 1024) this.#seen.clear();
       this.#seen.set(lowerName, hidden);
