@@ -131,10 +131,12 @@ export class WriteBatch {
       // Another transaction on this connection (a migration run through Kysely) is open: wait for
       // it through Kysely's connection lock instead of nesting.
       const syncOnly = batch.every((write) => write.sync !== undefined) && !this.#connection.inTransaction();
-      outcomes = syncOnly ? this.#commitSync(batch) : await this.#commitAsync(batch);
+      // A batch of claims and releases only (all `visible`) acknowledges nothing to a sender.
+      const acknowledges = batch.some((write) => write.durability === 'configured');
+      outcomes = syncOnly ? this.#commitSync(batch, acknowledges) : await this.#commitAsync(batch, acknowledges);
       // Only commits that acknowledge something (records, completions) need the check (~5 µs):
       // a claim in a moved file is followed by a record that fails it.
-      if (this.#connection.checkFile !== undefined && batch.some((write) => write.durability === 'configured')) this.#connection.checkFile();
+      if (acknowledges) this.#connection.checkFile?.();
     } catch (error) {
       for (const write of batch) write.reject(error);
       return;
@@ -147,16 +149,16 @@ export class WriteBatch {
   }
 
   /** Sets `synchronous` for the coming commit (outside a transaction, where SQLite allows it). */
-  #setSynchronous(batch: readonly PendingWrite[]): void {
-    const wanted = this.#configured === 'normal' || batch.every((write) => write.durability === 'visible') ? 'normal' : 'full';
+  #setSynchronous(acknowledges: boolean): void {
+    const wanted = this.#configured === 'normal' || !acknowledges ? 'normal' : 'full';
     if (wanted === this.#current) return;
     this.#connection.exec(`pragma synchronous = ${wanted}`);
     this.#current = wanted;
   }
 
-  #commitSync(batch: readonly PendingWrite[]): Outcome[] {
+  #commitSync(batch: readonly PendingWrite[], acknowledges: boolean): Outcome[] {
     const connection = this.#connection;
-    this.#setSynchronous(batch);
+    this.#setSynchronous(acknowledges);
     connection.exec('begin immediate');
     const outcomes: Outcome[] = [];
     try {
@@ -182,9 +184,9 @@ export class WriteBatch {
     return outcomes;
   }
 
-  #commitAsync(batch: readonly PendingWrite[]): Promise<Outcome[]> {
+  #commitAsync(batch: readonly PendingWrite[], acknowledges: boolean): Promise<Outcome[]> {
     return this.#db.connection().execute(async (connection) => {
-      this.#setSynchronous(batch);
+      this.#setSynchronous(acknowledges);
       await sql`begin immediate`.execute(connection);
       const outcomes: Outcome[] = [];
       try {
