@@ -419,7 +419,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       reply = provider.probe?.(request);
     } catch (error) {
       // Provider code, like reply(): a throw is a 500 the provider retries, never a rejected handle().
-      return { status: 500, kind: 'handler_error', reason: 'handler_error', message: `probe() threw: ${errorMessage(error)}` };
+      return { status: 500, kind: 'handler_error', reason: 'handler_error', message: `probe() threw: ${describeThrown(error)}` };
     }
     if (reply === undefined) return undefined;
     return { status: reply.status ?? OUTCOME_STATUS.probe, kind: 'probe', reply };
@@ -434,7 +434,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     } catch (error) {
       // A schema or eventType() that throws (or rejects) is a bug on our side, not the sender's:
       // answer 500 so the provider retries once it is fixed, instead of a 400 it will not resend.
-      return { status: 'handler_error', fields: { reason: 'handler_error', message: `parsing threw: ${errorMessage(error)}` } };
+      return { status: 'handler_error', fields: { reason: 'handler_error', message: `parsing threw: ${describeThrown(error)}` } };
     }
     const { verification, result } = checked;
     if (result.kind === 'signature_failure') {
@@ -487,7 +487,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       try {
         claim = await run.store.claim({ provider: provider.id, dedupeKey: key, deliveryId: run.id, now: run.receivedAtMs, leaseMs });
       } catch (error) {
-        return { outcome: storeFailures.refuse(`the dedupe claim failed: ${errorMessage(error)}`) };
+        return { outcome: storeFailures.refuse(`the dedupe claim failed: ${describeThrown(error)}`) };
       }
       const refused = claimRefusal(run, claim, fields);
       if (refused) return refused;
@@ -527,7 +527,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
   /** Provider or listener code threw: report it and settle as a 500 `handler_error`. */
   async function handlerError(error: unknown, context: HandlerContext, fields: Partial<DeliveryInput>, prefix: string): Promise<Settlement> {
     await reportError(error, context);
-    return { status: 'handler_error', fields: { ...fields, reason: 'handler_error', message: `${prefix}${errorMessage(error)}` } };
+    return { status: 'handler_error', fields: { ...fields, reason: 'handler_error', message: `${prefix}${describeThrown(error)}` } };
   }
 
   function contextOf(run: Run, parsed: ParsedPayload<T> & { secretIndex: number }, dedupeKey: string | null): HandlerContext {
@@ -568,7 +568,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       }
       if (run.claimedKey !== undefined && (!completes || failure)) await releaseQuietly(run.store, run.claimedKey, run.id);
     }
-    if (failure) return storeFailures.refuse(`the delivery could not be recorded: ${errorMessage(failure.error)}`);
+    if (failure) return storeFailures.refuse(`the delivery could not be recorded: ${describeThrown(failure.error)}`);
     const outcome: { -readonly [K in keyof HandleOutcome]: HandleOutcome[K] } = { status: OUTCOME_STATUS[status], kind: status };
     if (fields.reason) outcome.reason = fields.reason;
     if (fields.message) outcome.message = fields.message;
@@ -632,7 +632,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
       setJsonDepthLimit(request.rawBody, maxJsonDepth);
       parsed = (await provider.parse(request.rawBody, request)) as ParseResult<T>;
     } catch (error) {
-      return { ok: false, error: `parsing threw: ${errorMessage(error)}` };
+      return { ok: false, error: `parsing threw: ${describeThrown(error)}` };
     }
     if (parsed.kind !== 'event') {
       return { ok: false, permanent: true, error: `the stored body no longer parses as an event (${parsed.reason}: ${parsed.message})` };
@@ -654,7 +654,7 @@ export function createWebhookHandler<T extends EventMap>(options: WebhookHandler
     } catch (error) {
       // A stored delivery (inbox worker, replay): its sender was answered long ago; the attempt failed.
       await reportError(error, context, `attempt ${attempt} failed`);
-      return { ok: false, error: errorMessage(error) };
+      return { ok: false, error: describeThrown(error) };
     }
   }
 
@@ -741,7 +741,7 @@ function unsupportedEncoding(request: WebhookRequest): string | undefined {
  */
 function listenerFailureLine(error: unknown, context: HandlerContext, outcome: string): string {
   // The message is the listener's, but may quote sender data: keep it on one bounded line.
-  const message = errorMessage(error)
+  const message = describeThrown(error)
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .slice(0, 500);
   const name = thrownName(error);
@@ -749,10 +749,6 @@ function listenerFailureLine(error: unknown, context: HandlerContext, outcome: s
     `[hookgate] listener failed (${outcome}): delivery ${context.deliveryId} provider ${context.provider} ` +
     `event ${context.event}: ${name}: ${message} — register handler.onError() to handle it yourself`
   );
-}
-
-function errorMessage(error: unknown): string {
-  return describeThrown(error);
 }
 
 /** Least time between two log lines about store failures (each line counts those in between). */
