@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDeliveryId } from './delivery-id.js';
+import { deliveryInput } from './delivery-input.js';
 import type { DeliveryInput } from './delivery-store.js';
 import { HookgateError } from './errors.js';
 import { MemoryStore } from './memory-store.js';
@@ -11,27 +12,7 @@ import { MemoryStore } from './memory-store.js';
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
 function input(overrides: Partial<DeliveryInput> = {}): DeliveryInput {
-  const receivedAt = overrides.receivedAt ?? new Date(T0).toISOString();
-  return {
-    id: createDeliveryId(Date.parse(receivedAt)),
-    receivedAt,
-    provider: 'pylon',
-    event: 'IssueNewEvent',
-    variant: 'IssueNewEvent',
-    status: 'handled',
-    reason: null,
-    message: null,
-    dedupeKey: 'evt_1',
-    duplicateOf: null,
-    secretIndex: 0,
-    method: 'POST',
-    path: '/webhooks/pylon',
-    headers: { 'content-type': 'application/json' },
-    rawBody: new TextEncoder().encode('{"event_type":"issue_new"}'),
-    payload: { event_type: 'issue_new' },
-    durationMs: 1.5,
-    ...overrides,
-  };
+  return deliveryInput({ receivedAt: new Date(T0).toISOString(), durationMs: 1.5, ...overrides });
 }
 
 describe('MemoryStore', () => {

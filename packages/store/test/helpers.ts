@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeliveryStore } from '@hookgate/core';
 import type { DeliveryInput } from '@hookgate/core/store';
-import { createDeliveryId } from '@hookgate/core/testing';
+import { createDeliveryId, deliveryInput } from '@hookgate/core/testing';
 import pg from 'pg';
 
 /** Fixed clock origin for tests: deliveries are placed relative to it, never to "now". */
@@ -14,27 +14,15 @@ const encoder = new TextEncoder();
 /** A valid delivery input; `at` is ms after {@link T0}. Each call gets a fresh UUIDv7. */
 export function makeDelivery(overrides: Partial<DeliveryInput> & { at?: number } = {}): DeliveryInput {
   const { at = 0, ...rest } = overrides;
-  const receivedAt = rest.receivedAt ?? new Date(T0 + at).toISOString();
-  return {
-    id: createDeliveryId(Date.parse(receivedAt)),
-    receivedAt,
-    provider: 'pylon',
-    event: 'IssueNewEvent',
-    variant: 'IssueNewEvent',
-    status: 'handled',
-    reason: null,
-    message: null,
+  return deliveryInput({
+    receivedAt: new Date(T0 + at).toISOString(),
     dedupeKey: `evt_${Math.random().toString(36).slice(2)}`,
-    duplicateOf: null,
-    secretIndex: 0,
-    method: 'POST',
-    path: '/webhooks/pylon',
     headers: { 'content-type': 'application/json', 'x-pylon-signature': '[redacted]' },
     rawBody: encoder.encode('{"event_type":"issue_new","issue_id":"iss_1"}'),
     payload: { event_type: 'issue_new', issue_id: 'iss_1' },
     durationMs: 0.25,
     ...rest,
-  };
+  });
 }
 
 /** A temp folder removed by the returned function. */

@@ -1,4 +1,5 @@
 import type { MemoryStore } from '@hookgate/core';
+import { deliveryInput } from '@hookgate/core/testing';
 
 /** What a store's `record()` takes (the type core's stores share). */
 export type DeliveryInput = Parameters<MemoryStore['record']>[0];
@@ -13,23 +14,13 @@ export type DeliveryInput = Parameters<MemoryStore['record']>[0];
  * ```
  */
 export function storedDelivery(id: string, ageMs = 0): DeliveryInput {
-  return {
+  return deliveryInput({
     id,
     receivedAt: new Date(Date.now() - ageMs).toISOString(),
-    provider: 'pylon',
-    event: 'IssueNewEvent',
-    variant: 'IssueNewEvent',
-    status: 'handled',
-    reason: null,
-    message: null,
     dedupeKey: `evt_${id}`,
-    duplicateOf: null,
-    secretIndex: 0,
-    method: 'POST',
     path: '/api/webhooks/pylon',
     headers: {},
     rawBody: new TextEncoder().encode('{}'),
     payload: {},
-    durationMs: 1,
-  };
+  });
 }
